@@ -17,6 +17,11 @@ public abstract class FlaxException : Exception
         HelpLink = $"{ErrorPage}#flax.errors.{flaxName}";
     }
 
+    /// <summary>Creates the exception for a failure that has no Flax error class (so no documentation link).</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The failure that caused it, or null.</param>
+    private protected FlaxException(string message, Exception? innerException) : base(message, innerException) { }
+
     /// <summary>Prints a name the way Flax's f-strings print it: a missing (null) name is <c>None</c>.</summary>
     internal static string Text(object? value) => value?.ToString() ?? "None";
 }
