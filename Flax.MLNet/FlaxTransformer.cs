@@ -25,13 +25,17 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     private readonly IBatchScorer _scorer;
     private int _disposed;
 
-    internal FlaxTransformer(ModelSignature signature, byte[] onnx, IBatchScorer scorer, int batchSize)
+    internal FlaxTransformer(ModelSignature signature, byte[] onnx, VariableDict variables, IBatchScorer scorer, int batchSize)
     {
         _signature = signature;
         _onnx = onnx;
         _scorer = scorer;
+        Variables = variables;
         BatchSize = batchSize;
     }
+
+    /// <summary>The model's variables (<c>params</c> and any other collection), as initialized or given.</summary>
+    public VariableDict Variables { get; }
 
     /// <summary>The most rows one ONNX Runtime run scores.</summary>
     public int BatchSize { get; }
@@ -75,6 +79,51 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         stream.Write(_onnx);
+    }
+
+    /// <summary>
+    /// Saves the model with everything needed to reload it as a batched <see cref="FlaxTransformer"/>: a zip holding
+    /// <c>manifest.json</c> (columns, shapes, batch size, variable list), <c>model.onnx</c> and the variables as raw
+    /// arrays under <c>variables/</c>. Nothing is written to <paramref name="stream"/> if saving fails.
+    /// </summary>
+    /// <param name="stream">Where to write.</param>
+    /// <exception cref="NotSupportedException">A variable is not an <see cref="NDArray"/>.</exception>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        Package().Write(buffer);
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
+    }
+
+    /// <summary>
+    /// Saves the model to a file (see <see cref="Save(Stream)"/>). The file is written under a temporary name and
+    /// renamed when complete, so a failed save leaves no partial file and an existing file is replaced whole.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="NotSupportedException">A variable is not an <see cref="NDArray"/>.</exception>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var package = Package();
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var file = File.Create(temporary)) package.Write(file);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private ModelPackage Package()
+    {
+        var flat = Variables.Flatten().ToDictionary(v => v.Key, v => v.Value as NDArray ?? throw new NotSupportedException(
+            $"Variable '{v.Key}' is a {v.Value.GetType().Name}; a saved Flax model stores arrays (NDArray) only."));
+        return new ModelPackage(_signature, BatchSize, _onnx, flat);
     }
 
     /// <summary>Saves into an ML.NET model zip as ML.NET's <c>OnnxTransformer</c> (see the remarks on the class).</summary>

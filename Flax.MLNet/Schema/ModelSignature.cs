@@ -33,25 +33,8 @@ internal sealed class ModelSignature
     /// <summary>The output column's type.</summary>
     public VectorDataViewType OutputType { get; }
 
-    /// <summary>
-    /// Checks that <paramref name="schema"/> can feed the model and returns the columns that do. A column feeds an
-    /// input when it is a vector of Single with the input's number of values (its dimensions may differ).
-    /// </summary>
+    /// <summary>Checks that <paramref name="schema"/> can feed the model and returns the columns that do.</summary>
     /// <exception cref="ArgumentException">An input column is missing, or its type does not fit the model input.</exception>
-    public SchemaBinding Bind(DataViewSchema schema)
-    {
-        var columns = new DataViewSchema.Column[Inputs.Count];
-        for (int i = 0; i < columns.Length; i++)
-        {
-            var input = Inputs[i];
-            var column = SchemaChecks.Find(schema, input.ColumnName);
-            if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: var size } ||
-                item != NumberDataViewType.Single || size != input.Size)
-                throw new ArgumentException(
-                    $"Input column '{input.ColumnName}' has type {column.Type}, but the Flax model expects " +
-                    $"{input.ColumnType} (row shape {Shapes.Format(input.RowShape)}).", "inputSchema");
-            columns[i] = column;
-        }
-        return new SchemaBinding(this, schema, columns);
-    }
+    public SchemaBinding Bind(DataViewSchema schema) =>
+        new(this, schema, Inputs.Select(input => input.FindIn(schema)).ToArray());
 }
