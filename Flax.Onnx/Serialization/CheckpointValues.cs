@@ -1,0 +1,45 @@
+using System.Buffers;
+using System.Text;
+using MessagePack;
+
+namespace Flax;
+
+/// <summary>Small pieces shared by the checkpoint readers: integers, strict UTF-8 and describing a value.</summary>
+internal static class CheckpointValues
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads a msgpack integer as Python does: a <see cref="long"/>, or a <see cref="ulong"/> above
+    /// <see cref="long.MaxValue"/>.</summary>
+    internal static object ReadInteger(ref MessagePackReader reader)
+    {
+        if (reader.NextCode != MessagePackCode.UInt64) return reader.ReadInt64();
+        ulong value = reader.ReadUInt64();
+        return value <= long.MaxValue ? (long)value : value;
+    }
+
+    /// <summary>Decodes UTF-8, refusing invalid bytes as Python's msgpack does.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not valid UTF-8.</exception>
+    internal static string DecodeUtf8(ReadOnlySequence<byte> bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException("a string is not valid UTF-8", e);
+        }
+    }
+
+    /// <summary>A short description of a value for error messages: <c>a dict</c>, <c>an array (2, 3) float32</c>, <c>Int64 7</c>.</summary>
+    internal static string Describe(object? value) => value switch
+    {
+        null => "None",
+        OrderedDictionary<string, object?> => "a dict",
+        NDArray array => $"an array {Shapes.Format(array.ShapeSpan)} {array.DType.Name()}",
+        string => "a string",
+        byte[] => "bytes",
+        _ => $"{value.GetType().Name} {value}",
+    };
+}
