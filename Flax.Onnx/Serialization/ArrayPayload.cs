@@ -83,7 +83,7 @@ internal static class ArrayPayload
 
     /// <summary>Reads one dimension: an integer from 0 to <see cref="int.MaxValue"/>.</summary>
     /// <exception cref="InvalidDataException">The value is not such an integer.</exception>
-    internal static int ToDimension(object? value) => value switch
+    internal static int ToDimension(object value) => value switch
     {
         long d and >= 0 and <= int.MaxValue => (int)d,
         long or ulong => throw new InvalidDataException($"the dimension {value} is out of range (0 to {int.MaxValue})"),

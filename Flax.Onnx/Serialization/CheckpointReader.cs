@@ -9,7 +9,8 @@ namespace Flax;
 /// <see cref="OrderedDictionary{TKey, TValue}"/>s with string keys in file order, whose leaves are
 /// <see cref="NDArray"/> (extension 1 and Flax's chunked form), numpy scalars as .NET values (extension 3, see
 /// <see cref="NumpyScalar"/>), <see cref="Complex"/> (extension 2), <see cref="long"/> / <see cref="ulong"/>,
-/// <see cref="double"/>, <see cref="bool"/>, <see cref="string"/>, <c>byte[]</c> and <c>null</c>. A msgpack list
+/// <see cref="double"/>, <see cref="bool"/>, <see cref="string"/> and <c>byte[]</c>; Python's <c>None</c> is refused,
+/// as <see cref="VariableDict"/> holds no null leaves. A msgpack list
 /// becomes a dict keyed <c>"0"</c>, <c>"1"</c>, ..., as <c>flax.serialization.to_state_dict</c> stores lists.
 /// </summary>
 /// <remarks>
@@ -31,7 +32,7 @@ internal sealed class CheckpointReader
 
     /// <summary>Decodes a whole checkpoint; its top level must be a dict.</summary>
     /// <exception cref="FlaxCheckpointException">The bytes are not a well-formed Flax checkpoint.</exception>
-    internal static OrderedDictionary<string, object?> Read(ReadOnlySequence<byte> bytes)
+    internal static OrderedDictionary<string, object> Read(ReadOnlySequence<byte> bytes)
     {
         var state = new CheckpointReader();
         var reader = new MessagePackReader(bytes);
@@ -40,7 +41,7 @@ internal sealed class CheckpointReader
             if (bytes.IsEmpty) throw new InvalidDataException("the file is empty");
             if (reader.NextMessagePackType != MessagePackType.Map)
                 throw new InvalidDataException($"the top level must be a dict of collections, got {reader.NextMessagePackType}");
-            if (state.ReadValue(ref reader, depth: 0) is not OrderedDictionary<string, object?> root)
+            if (state.ReadValue(ref reader, depth: 0) is not OrderedDictionary<string, object> root)
                 throw new InvalidDataException("the top level is a chunked array, not a dict of collections");
             state._at = reader.Consumed;
             if (!reader.End)
@@ -64,7 +65,7 @@ internal sealed class CheckpointReader
     private FlaxCheckpointException Located(string problem, Exception cause) =>
         new($"Invalid Flax checkpoint at {CheckpointText.Path(_path)} (byte {_at}): {problem}.", cause);
 
-    private object? ReadValue(ref MessagePackReader reader, int depth)
+    private object ReadValue(ref MessagePackReader reader, int depth)
     {
         long start = _at = reader.Consumed;
         switch (reader.NextMessagePackType)
@@ -89,18 +90,17 @@ internal sealed class CheckpointReader
             case MessagePackType.Binary:
                 return reader.ReadBytes()!.Value.ToArray();
             case MessagePackType.Nil:
-                reader.ReadNil();
-                return null;
+                throw new InvalidDataException("the value is None, which a VariableDict cannot hold");
             default:
                 throw new InvalidDataException($"the msgpack code 0x{reader.NextCode:x2} is not a value");
         }
     }
 
-    private OrderedDictionary<string, object?> ReadMap(ref MessagePackReader reader, int depth)
+    private OrderedDictionary<string, object> ReadMap(ref MessagePackReader reader, int depth)
     {
         CheckDepth(depth);
         int count = reader.ReadMapHeader();
-        var map = new OrderedDictionary<string, object?>();
+        var map = new OrderedDictionary<string, object>();
         for (int i = 0; i < count; i++)
         {
             _at = reader.Consumed;
@@ -116,11 +116,11 @@ internal sealed class CheckpointReader
         return map;
     }
 
-    private OrderedDictionary<string, object?> ReadList(ref MessagePackReader reader, int depth)
+    private OrderedDictionary<string, object> ReadList(ref MessagePackReader reader, int depth)
     {
         CheckDepth(depth);
         int count = reader.ReadArrayHeader();
-        var map = new OrderedDictionary<string, object?>();
+        var map = new OrderedDictionary<string, object>();
         for (int i = 0; i < count; i++)
         {
             string key = i.ToString(System.Globalization.CultureInfo.InvariantCulture);

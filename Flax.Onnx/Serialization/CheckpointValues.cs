@@ -33,11 +33,10 @@ internal static class CheckpointValues
     }
 
     /// <summary>A short description of a value for error messages: <c>a dict</c>, <c>an array (2, 3) float32</c>, <c>Int64 7</c>.</summary>
-    internal static string Describe(object? value) => value switch
+    internal static string Describe(object value) => value switch
     {
-        null => "None",
-        OrderedDictionary<string, object?> => "a dict",
-        NDArray array => $"an array {Shapes.Format(array.ShapeSpan)} {array.DType.Name()}",
+        IReadOnlyDictionary<string, object> => "a dict",
+        IShaped array => $"an array {Shapes.Format(array.Shape)} {array.DType.Name()}",
         string => "a string",
         byte[] => "bytes",
         _ => $"{value.GetType().Name} {value}",

@@ -5,11 +5,12 @@ using MessagePack;
 namespace Flax;
 
 /// <summary>
-/// Encodes a state dict in Flax's msgpack checkpoint layout, byte for byte as <c>flax.serialization.to_bytes</c>
-/// does for the same tree: dicts as msgpack maps in insertion order, arrays as extension 1 (or Flax's chunked form
-/// above <see cref="ChunkedArray.MaxChunkBytes"/>), numpy-typed .NET scalars as extension 3, <see cref="Complex"/>
-/// as extension 2, and <see cref="long"/> / <see cref="double"/> / <see cref="bool"/> / <see cref="string"/> /
-/// <c>byte[]</c> / <c>null</c> as plain msgpack (Python's int, float, bool, str, bytes and None).
+/// Encodes a tree of string-keyed dictionaries (a <see cref="VariableDict"/>) in Flax's msgpack checkpoint layout,
+/// byte for byte as <c>flax.serialization.to_bytes</c> does for the same tree: dicts as msgpack maps in insertion
+/// order, arrays as extension 1 (or Flax's chunked form above <see cref="ChunkedArray.MaxChunkBytes"/>),
+/// numpy-typed .NET scalars as extension 3 (see <see cref="NumpyScalar"/>), <see cref="Complex"/> as extension 2,
+/// and <see cref="long"/> / <see cref="double"/> / <see cref="bool"/> / <see cref="string"/> / <c>byte[]</c> as
+/// plain msgpack (Python's int, float, bool, str and bytes).
 /// </summary>
 internal sealed class CheckpointWriter
 {
@@ -23,11 +24,11 @@ internal sealed class CheckpointWriter
     }
 
     /// <summary>Writes <paramref name="root"/> to <paramref name="stream"/>.</summary>
-    /// <param name="root">The state dict; its leaves are checked before the first byte is written.</param>
+    /// <param name="root">The tree; its leaves are checked before the first byte is written.</param>
     /// <param name="stream">The destination.</param>
     /// <param name="maxChunkBytes">Arrays with more bytes are chunked; Flax's value unless a test lowers it.</param>
     /// <exception cref="ArgumentException">A leaf has a type the layout cannot hold.</exception>
-    internal static void Write(OrderedDictionary<string, object?> root, Stream stream, long maxChunkBytes = ChunkedArray.MaxChunkBytes)
+    internal static void Write(IReadOnlyDictionary<string, object> root, Stream stream, long maxChunkBytes = ChunkedArray.MaxChunkBytes)
     {
         CheckLeaves(root, []);
         var writer = new CheckpointWriter(stream, maxChunkBytes);
@@ -37,22 +38,22 @@ internal sealed class CheckpointWriter
         writer._sink.Drain();
     }
 
-    private static void CheckLeaves(OrderedDictionary<string, object?> map, List<string> path)
+    private static void CheckLeaves(IReadOnlyDictionary<string, object> map, List<string> path)
     {
         foreach (var (key, value) in map)
         {
             path.Add(key);
-            if (value is OrderedDictionary<string, object?> child) CheckLeaves(child, path);
+            if (value is IReadOnlyDictionary<string, object> child) CheckLeaves(child, path);
             else if (!IsWritable(value))
-                throw new ArgumentException($"Cannot write the leaf at {CheckpointText.Path(path)} to a Flax checkpoint: {value!.GetType().Name} has no msgpack form (use NDArray for arrays).");
+                throw new ArgumentException($"Cannot write the leaf at {CheckpointText.Path(path)} to a Flax checkpoint: {value.GetType().Name} has no msgpack form (use NDArray for arrays).");
             path.RemoveAt(path.Count - 1);
         }
     }
 
-    private static bool IsWritable(object? value) =>
-        value is null or NDArray or long or double or bool or string or byte[] or Complex || NumpyScalar.TryToArray(value, out _);
+    private static bool IsWritable(object value) =>
+        value is NDArray or long or double or bool or string or byte[] or Complex || NumpyScalar.TryToArray(value, out _);
 
-    private void WriteMap(ref MessagePackWriter writer, OrderedDictionary<string, object?> map)
+    private void WriteMap(ref MessagePackWriter writer, IReadOnlyDictionary<string, object> map)
     {
         writer.WriteMapHeader(map.Count);
         foreach (var (key, value) in map)
@@ -62,12 +63,11 @@ internal sealed class CheckpointWriter
         }
     }
 
-    private void WriteValue(ref MessagePackWriter writer, object? value)
+    private void WriteValue(ref MessagePackWriter writer, object value)
     {
         switch (value)
         {
-            case null: writer.WriteNil(); break;
-            case OrderedDictionary<string, object?> map: WriteMap(ref writer, map); break;
+            case IReadOnlyDictionary<string, object> map: WriteMap(ref writer, map); break;
             case NDArray array when array.Bytes.Length > _maxChunkBytes: WriteChunked(ref writer, array); break;
             case NDArray array: WriteArray(ref writer, MsgpackExtType.NdArray, array.DType, array.ShapeSpan, array.Bytes); break;
             case long number: writer.Write(number); break;

@@ -15,7 +15,7 @@ internal static class ChunkedArray
     internal const long MaxChunkBytes = 1L << 30;
 
     /// <summary>Whether a decoded dict is a chunked array (Flax checks only for the marker key).</summary>
-    internal static bool IsChunked(OrderedDictionary<string, object?> map) => map.ContainsKey(Marker);
+    internal static bool IsChunked(OrderedDictionary<string, object> map) => map.ContainsKey(Marker);
 
     /// <summary>Elements per chunk: <c>max(1, int(MAX_CHUNK_SIZE / itemsize))</c>.</summary>
     internal static int ElementsPerChunk(DType dtype, long maxChunkBytes) =>
@@ -24,7 +24,7 @@ internal static class ChunkedArray
     /// <summary>Reassembles a decoded chunked array.</summary>
     /// <exception cref="InvalidDataException">The dict is not a well-formed chunked array: wrong keys, chunks that
     /// are not 1-D arrays of one dtype, or an element count that differs from the shape's.</exception>
-    internal static NDArray Join(OrderedDictionary<string, object?> map)
+    internal static NDArray Join(OrderedDictionary<string, object> map)
     {
         if (map.Count != 3 || !map.TryGetValue("shape", out var shapeNode) || !map.TryGetValue("chunks", out var chunksNode))
             throw new InvalidDataException($"a chunked array has exactly the keys {Marker}, shape and chunks; got {string.Join(", ", map.Keys.Select(CheckpointText.Quote))}");
@@ -55,11 +55,11 @@ internal static class ChunkedArray
     }
 
     /// <summary>The values of a dict keyed <c>"0"</c> ... <c>"n-1"</c>, in index order (Flax's <c>_dict_to_tuple</c>).</summary>
-    private static List<object?> Tuple(object? node, string name)
+    private static List<object> Tuple(object node, string name)
     {
-        if (node is not OrderedDictionary<string, object?> dict)
+        if (node is not OrderedDictionary<string, object> dict)
             throw new InvalidDataException($"the chunked array's {name} must be a dict, got {CheckpointValues.Describe(node)}");
-        var items = new List<object?>();
+        var items = new List<object>();
         for (int i = 0; i < dict.Count; i++)
         {
             if (!dict.TryGetValue(i.ToString(System.Globalization.CultureInfo.InvariantCulture), out var item))
@@ -69,6 +69,6 @@ internal static class ChunkedArray
         return items;
     }
 
-    private static InvalidDataException NotAChunk(int index, object? value) =>
+    private static InvalidDataException NotAChunk(int index, object value) =>
         new($"chunk {index} must be a 1-D array, got {CheckpointValues.Describe(value)}");
 }

@@ -13,10 +13,8 @@ namespace Flax;
 /// </remarks>
 public sealed class FlaxCheckpointException : FlaxException
 {
-    /// <summary>Creates the exception with its full message and, when a lower layer failed, the cause.</summary>
-    /// <param name="message">The message, naming the path inside the checkpoint.</param>
-    /// <param name="innerException">The error that led to this one, if any.</param>
-    public FlaxCheckpointException(string message, Exception? innerException = null) : base(message, innerException)
+    internal FlaxCheckpointException(string message, Exception? innerException = null) : base(message, innerException)
     {
+        HelpLink = "https://flax.readthedocs.io/en/latest/api_reference/flax.serialization.html";
     }
 }
