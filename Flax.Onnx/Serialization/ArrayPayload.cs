@@ -110,25 +110,21 @@ internal static class ArrayPayload
     private static DType ReadDType(ref MessagePackReader reader)
     {
         // Flax reads the payload with raw=True, so the name may be a msgpack str or bin.
-        ReadOnlySequence<byte> name = reader.NextMessagePackType switch
-        {
-            MessagePackType.String => reader.ReadStringSequence()!.Value,
-            MessagePackType.Binary => reader.ReadBytes()!.Value,
-            var other => throw new InvalidDataException($"the dtype name must be a string, got {other}"),
-        };
-        string text = CheckpointValues.DecodeUtf8(name);
+        if (reader.NextMessagePackType is not (MessagePackType.String or MessagePackType.Binary))
+            throw new InvalidDataException($"the dtype name must be a string, got {reader.NextMessagePackType}");
+        string text = CheckpointValues.DecodeUtf8(CheckpointValues.ReadBytes(ref reader));
         if (!DTypes.TryParse(text, out var dtype))
             throw new InvalidDataException($"unsupported dtype {CheckpointText.Quote(text)}; supported: {string.Join(", ", Enum.GetValues<DType>().Select(d => d.Name()))}");
         return dtype;
     }
 
-    private static ReadOnlySequence<byte> ReadData(ref MessagePackReader reader) => reader.NextMessagePackType switch
+    private static ReadOnlySequence<byte> ReadData(ref MessagePackReader reader)
     {
-        MessagePackType.Binary => reader.ReadBytes()!.Value,
         // Files written before msgpack's bin type existed hold the bytes as a raw str.
-        MessagePackType.String => reader.ReadStringSequence()!.Value,
-        var other => throw new InvalidDataException($"the array data must be bytes, got {other}"),
-    };
+        if (reader.NextMessagePackType is not (MessagePackType.Binary or MessagePackType.String))
+            throw new InvalidDataException($"the array data must be bytes, got {reader.NextMessagePackType}");
+        return CheckpointValues.ReadBytes(ref reader);
+    }
 
     /// <summary>numpy treats any non-zero byte as True; store it as 1 so .NET <see cref="bool"/> compares sanely.</summary>
     private static void NormalizeBools(byte[] bytes)

@@ -86,9 +86,9 @@ internal sealed class CheckpointReader
             case MessagePackType.Boolean:
                 return reader.ReadBoolean();
             case MessagePackType.String:
-                return CheckpointValues.DecodeUtf8(reader.ReadStringSequence()!.Value);
+                return CheckpointValues.DecodeUtf8(CheckpointValues.ReadBytes(ref reader));
             case MessagePackType.Binary:
-                return reader.ReadBytes()!.Value.ToArray();
+                return CheckpointValues.ReadBytes(ref reader).ToArray();
             case MessagePackType.Nil:
                 throw new InvalidDataException("the value is None, which a VariableDict cannot hold");
             default:
@@ -106,7 +106,7 @@ internal sealed class CheckpointReader
             _at = reader.Consumed;
             if (reader.NextMessagePackType != MessagePackType.String)
                 throw new InvalidDataException($"key {i} of this dict is a msgpack {reader.NextMessagePackType}; a state dict has string keys");
-            string key = CheckpointValues.DecodeUtf8(reader.ReadStringSequence()!.Value);
+            string key = CheckpointValues.DecodeUtf8(CheckpointValues.ReadBytes(ref reader));
             if (map.ContainsKey(key))
                 throw new InvalidDataException($"the key {CheckpointText.Quote(key)} appears twice in this dict");
             _path.Add(key);

@@ -3,7 +3,7 @@ namespace Flax;
 /// <summary>Renders text taken from an untrusted file (keys, dtype names) safely inside an error message.</summary>
 internal static class CheckpointText
 {
-    private const int MaxLength = 80;
+    private const int MaxLength = 200;
 
     /// <summary>The path of nested keys as <c>params/Dense_0/kernel</c>, quoted; the root reads <c>the top level</c>.</summary>
     internal static string Path(IEnumerable<string> keys)
@@ -12,7 +12,7 @@ internal static class CheckpointText
         return joined.Length == 0 ? "the top level" : Quote(joined);
     }
 
-    /// <summary><paramref name="text"/> in double quotes, control characters escaped, cut after 80 characters.</summary>
+    /// <summary><paramref name="text"/> in double quotes, control characters escaped, cut after 200 characters.</summary>
     internal static string Quote(string text)
     {
         var builder = new System.Text.StringBuilder("\"");

@@ -18,6 +18,21 @@ internal static class CheckpointValues
         return value <= long.MaxValue ? (long)value : value;
     }
 
+    /// <summary>The bytes of the next msgpack str or bin, without copying them.</summary>
+    /// <exception cref="EndOfStreamException">The declared length runs past the data (the msgpack reader reports some
+    /// such lengths as an argument error, which is mapped here).</exception>
+    internal static ReadOnlySequence<byte> ReadBytes(ref MessagePackReader reader)
+    {
+        try
+        {
+            return reader.NextMessagePackType == MessagePackType.String ? reader.ReadStringSequence()!.Value : reader.ReadBytes()!.Value;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new EndOfStreamException("A declared length runs past the end of the data.", e);
+        }
+    }
+
     /// <summary>Decodes UTF-8, refusing invalid bytes as Python's msgpack does.</summary>
     /// <exception cref="InvalidDataException">The bytes are not valid UTF-8.</exception>
     internal static string DecodeUtf8(ReadOnlySequence<byte> bytes)
