@@ -1,4 +1,4 @@
-using Flax.Tests.Core;
+using Flax.Tests.Scopes;
 
 namespace Flax.Tests.Serialization;
 

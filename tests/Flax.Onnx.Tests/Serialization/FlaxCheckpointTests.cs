@@ -1,5 +1,5 @@
 using System.Numerics;
-using Flax.Tests.Core;
+using Flax.Tests.Scopes;
 using MessagePack;
 
 namespace Flax.Tests.Serialization;
