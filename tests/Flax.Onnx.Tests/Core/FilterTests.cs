@@ -1,4 +1,4 @@
-namespace Flax.Tests.Core;
+namespace Flax.Tests.Scopes;
 
 /// <summary>The filter cases of Flax's <c>tests/core/core_scope_test.py</c> (flax-core.md §11.1 #2-#6) and the filter algebra table (§1.5).</summary>
 [TestClass]

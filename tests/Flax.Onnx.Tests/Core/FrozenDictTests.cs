@@ -1,4 +1,4 @@
-namespace Flax.Tests.Core;
+namespace Flax.Tests.Scopes;
 
 /// <summary>
 /// Flax's <c>tests/core/core_frozen_dict_test.py</c> (flax-core.md §11.2) against <see cref="VariableDict"/>, plus the

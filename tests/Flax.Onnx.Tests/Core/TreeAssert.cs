@@ -1,4 +1,4 @@
-namespace Flax.Tests.Core;
+namespace Flax.Tests.Scopes;
 
 /// <summary>Content equality of variable dictionaries, printing both trees on failure.</summary>
 internal static class TreeAssert
