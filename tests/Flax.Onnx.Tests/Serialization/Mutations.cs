@@ -10,7 +10,7 @@ internal static class Mutations
     /// <summary><paramref name="count"/> mutated copies of the originals, cycling through them.</summary>
     internal static IEnumerable<(byte[] Bytes, string What)> Of(IReadOnlyList<(string Name, byte[] Bytes)> originals, int count, int seed)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         for (int i = 0; i < count; i++)
         {
             var (name, original) = originals[i % originals.Count];
@@ -19,7 +19,7 @@ internal static class Mutations
         }
     }
 
-    private static (byte[], string) Mutate(Random random, byte[] original)
+    private static (byte[], string) Mutate(System.Random random, byte[] original)
     {
         var bytes = (byte[])original.Clone();
         int at = random.Next(bytes.Length);
