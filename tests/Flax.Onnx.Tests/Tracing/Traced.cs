@@ -20,7 +20,7 @@ internal static class Traced
     }
 
     /// <summary>Seeded random float32 values in [-1, 1).</summary>
-    public static float[] Uniform(Random random, int count) =>
+    public static float[] Uniform(System.Random random, int count) =>
         [.. Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1))];
 
     /// <summary>Asserts element-wise <c>|actual - expected| &lt;= atol + rtol * |expected|</c>.</summary>
