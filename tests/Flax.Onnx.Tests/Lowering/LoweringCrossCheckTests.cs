@@ -11,7 +11,7 @@ namespace Flax.Tests.Lowering;
 public sealed class LoweringCrossCheckTests
 {
     /// <summary>One case: a program, how to draw its inputs, and its tolerances.</summary>
-    public sealed record Case(Program Program, Func<Random, NDArray[]> Inputs, double Atol = 1e-6, double Rtol = 1e-5);
+    public sealed record Case(Program Program, Func<System.Random, NDArray[]> Inputs, double Atol = 1e-6, double Rtol = 1e-5);
 
     private static TensorType F32(params int[] dims) => new(DType.Float32, dims);
     private static TensorType F64(params int[] dims) => new(DType.Float64, dims);
@@ -23,7 +23,7 @@ public sealed class LoweringCrossCheckTests
 
     /// <summary>A case over one equation whose inputs are drawn uniformly from [lo, hi].</summary>
     private static Case Op(Primitive p, EqnParams prm, TensorType[] types, double lo = -2, double hi = 2, double atol = 1e-6, double rtol = 1e-5) =>
-        new(Single(p, prm, types), r => [.. types.Select(t => Random(r, t, lo, hi))], atol, rtol);
+        new(Single(p, prm, types), r => [.. types.Select(t => Draw(r, t, lo, hi))], atol, rtol);
 
     private static Case Op(Primitive p, params TensorType[] types) => Op(p, EqnParams.None, types);
 
@@ -36,7 +36,7 @@ public sealed class LoweringCrossCheckTests
         }
         yield return ["Div f32", Op(Primitive.Div, EqnParams.None, [F32(-1, 3), F32(-1, 3)], 0.5, 3)];
         yield return ["Div i32 truncates", new Case(Single(Primitive.Div, EqnParams.None, I32(-1, 4), I32(-1, 4)),
-            r => [Random(r, I32(-1, 4), -50, 50), NDArray.From([3, -3, 7, -2, 5, -7, 2, 9, 4, -4, 6, -5], 3, 4)])];
+            r => [Draw(r, I32(-1, 4), -50, 50), NDArray.From([3, -3, 7, -2, 5, -7, 2, 9, 4, -4, 6, -5], 3, 4)])];
         yield return ["Pow f32", Op(Primitive.Pow, EqnParams.None, [F32(-1, 3), F32(1, 3)], 0.1, 2.5)];
         yield return ["Add f64", Op(Primitive.Add, F64(-1, 2), F64(-1, 2))];
         yield return ["Mul i64", Op(Primitive.Mul, EqnParams.None, [I64(-1, 2), I64(1, 2)], -1000, 1000)];
@@ -88,7 +88,7 @@ public sealed class LoweringCrossCheckTests
         yield return ["BroadcastInDim keeps batch", Op(Primitive.BroadcastInDim, new BroadcastInDimParams(A(-1, 4), A(0, 1)), [F32(-1, 1)])];
         yield return ["BroadcastInDim to batch", new Case(
             Program2(Primitive.BroadcastInDim, new BroadcastInDimParams(A(-1, 3), A(0, 1)), F32(1, 3), F32(-1, 2)),
-            r => [Random(r, F32(1, 3)), Random(r, F32(-1, 2), batch: 5)])];
+            r => [Draw(r, F32(1, 3)), Draw(r, F32(-1, 2), batch: 5)])];
         yield return ["BroadcastInDim identity", Op(Primitive.BroadcastInDim, new BroadcastInDimParams(A(-1, 3), A(0, 1)), [F32(-1, 3)])];
         yield return ["Concatenate", Op(Primitive.Concatenate, new AxisParams(1), [F32(-1, 2), F32(-1, 3), F32(-1, 1)])];
         yield return ["Slice strided", Op(Primitive.Slice, new SliceParams(A(0, 1, 0), A(-1, 7, 3), A(1, 2, 1)), [F32(-1, 8, 3)])];
@@ -98,9 +98,9 @@ public sealed class LoweringCrossCheckTests
         yield return ["Iota f32", new Case(Single(Primitive.Iota, new IotaParams(DType.Float32, A(2, 3, 4), 1)), _ => [])];
         yield return ["Iota i64", new Case(Single(Primitive.Iota, new IotaParams(DType.Int64, A(5), 0)), _ => [])];
         yield return ["Take", new Case(Single(Primitive.Take, new AxisParams(1), F32(4, 5), I32(-1, 2)),
-            r => [Random(r, F32(4, 5)), Random(r, I32(-1, 2), -5, 4)])];
+            r => [Draw(r, F32(4, 5)), Draw(r, I32(-1, 2), -5, 4)])];
         yield return ["TakeAlongAxis", new Case(Single(Primitive.TakeAlongAxis, new AxisParams(1), F32(-1, 5), I64(-1, 3)),
-            r => [Random(r, F32(-1, 5)), Random(r, I64(-1, 3), -5, 4)])];
+            r => [Draw(r, F32(-1, 5)), Draw(r, I64(-1, 3), -5, 4)])];
 
         yield return ["Conv SAME", Op(Primitive.ConvGeneralDilated, Conv(A(1, 1), P((1, 1), (1, 1)), A(1, 1), A(1, 1), 1), [F32(-1, 5, 5, 3), F32(3, 3, 3, 4)], atol: 1e-5)];
         yield return ["Conv strided dilated", Op(Primitive.ConvGeneralDilated, Conv(A(2, 1), P((0, 0), (2, 1)), A(1, 1), A(2, 1), 1), [F32(-1, 7, 6, 2), F32(2, 3, 2, 3)], atol: 1e-5)];
@@ -135,7 +135,7 @@ public sealed class LoweringCrossCheckTests
     [DynamicData(nameof(Cases))]
     public void LoweringMatchesEvaluator(string name, Case c)
     {
-        var random = new Random(name.GetHashCode(StringComparison.Ordinal) & 0x7fff ^ 17);
+        var random = new System.Random(name.Aggregate(17, (h, c) => unchecked(h * 31 + c)));
         AssertMatches(c.Program, c.Inputs(random), c.Atol, c.Rtol);
     }
 }

@@ -50,7 +50,7 @@ internal static class ReferenceCheck
 
     /// <summary>Random values of a type: floats uniform in [lo, hi), integers in [lo, hi], bools fair; -1 axes become
     /// <paramref name="batch"/>.</summary>
-    internal static NDArray Random(Random random, TensorType type, double lo = -2, double hi = 2, int batch = 3)
+    internal static NDArray Draw(System.Random random, TensorType type, double lo = -2, double hi = 2, int batch = 3)
     {
         var shape = type.Dims.Select(d => d < 0 ? batch : d).ToArray();
         int n = (int)NDArray.CheckedSize(shape);
