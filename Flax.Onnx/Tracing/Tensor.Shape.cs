@@ -26,7 +26,7 @@ public sealed partial class Tensor
             _ => false,
         };
         if (!ok)
-            throw new ArgumentException($"cannot reshape array of shape {Shapes.Format(Shape)} into shape {Shapes.Format(shape)}" +
+            throw new ArgumentException($"cannot reshape array of shape {Shapes.Format(Shape)} into shape ({string.Join(", ", shape)}{(shape.Length == 1 ? "," : "")})" +
                 (batchAxes > 0 ? " (None is the dynamic batch size, which must map to the one inferred -1 entry)" : ""), nameof(shape));
         var sizes = (int[])shape.Clone();
         if (inferredAt >= 0) sizes[inferredAt] = batchAxes > 0 ? -1 : (int)(size / known);
