@@ -48,15 +48,15 @@ public sealed partial class NDArray : IShaped
 
     /// <summary>Creates an array from elements in C order (copied).</summary>
     /// <param name="data">The elements; their count must equal the product of <paramref name="shape"/>.</param>
-    /// <param name="shape">The dimension sizes; none given means a 1-D array of <paramref name="data"/>'s length (like
-    /// <c>np.array(data)</c>, also for one element; use <see cref="Scalar{T}"/> for a 0-d array).</param>
+    /// <param name="shape">The dimension sizes; none given means a 1-D array of <paramref name="data"/>'s length, except
+    /// that one element with no shape (or an explicit empty shape) gives a 0-d array.</param>
     /// <exception cref="ArgumentException">The element count does not match the shape, or a dimension is negative.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not an element type.</exception>
     public static NDArray From<T>(T[] data, params int[] shape) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(shape);
-        if (shape.Length == 0) shape = [data.Length];
+        if (shape.Length == 0 && data.Length != 1) shape = [data.Length];
         return FromBytes(DTypes.Of<T>(), shape, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
     }
 
