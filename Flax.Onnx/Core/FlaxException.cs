@@ -17,6 +17,13 @@ public abstract class FlaxException : Exception
         HelpLink = $"{ErrorPage}#flax.errors.{flaxName}";
     }
 
+    /// <summary>Creates the exception for a failure that Flax reports as a plain <c>ValueError</c>, chaining its cause.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The error that led to this one, if any.</param>
+    private protected FlaxException(string message, Exception? innerException) : base(message, innerException)
+    {
+    }
+
     /// <summary>Prints a name the way Flax's f-strings print it: a missing (null) name is <c>None</c>.</summary>
     internal static string Text(object? value) => value?.ToString() ?? "None";
 }

@@ -3,10 +3,11 @@ namespace Flax;
 /// <summary>
 /// A <see cref="Program"/> breaks an IR invariant (JAX's <c>JaxprTypeError</c>): a variable read before it is bound or
 /// bound twice, an equation whose inputs do not fit its primitive, or an output typed differently from what its
-/// primitive gives. It signals a bug in a pass or in tracing, not in user input. The message names the problem and
+/// primitive gives. It signals a bug in a pass or in tracing, not a mistake in a model or its inputs, so it is
+/// not a <see cref="FlaxException"/>. The message names the problem and
 /// then shows the offending equation (marked <c>&gt;&gt;</c>) with at most three neighbours on each side.
 /// </summary>
-public sealed class ProgramCheckException : Exception
+public sealed class ProgramCheckException : InvalidOperationException
 {
     /// <summary>Equations shown on each side of the offending one.</summary>
     internal const int Radius = 3;

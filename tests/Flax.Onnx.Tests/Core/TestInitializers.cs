@@ -7,9 +7,6 @@ internal static class TestInitializers
 
     public static NDArray Zeros(PrngKey key, int[] shape, DType dtype) => NDArray.Zeros(dtype, shape);
 
-    /// <summary>The key's two words, repeated: makes the key an initializer used is visible in the value.</summary>
-    public static NDArray KeyData(PrngKey key, int[] shape, DType dtype) => NDArray.From([key.Hi, key.Lo], 2);
-
     /// <summary><c>flax.core.nn.dense</c> with ones for the kernel and zeros for the bias (values do not matter here).</summary>
     public static NDArray Dense(Scope scope, NDArray x, int features)
     {
