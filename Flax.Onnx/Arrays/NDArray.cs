@@ -157,10 +157,10 @@ public sealed partial class NDArray : IShaped
     internal static long CheckedSize(ReadOnlySpan<int> shape)
     {
         long n = 1;
-        foreach (var d in shape)
+        for (int axis = 0; axis < shape.Length; axis++)
         {
-            if (d < 0) throw new ArgumentException($"Negative dimension in shape {Shapes.Format(shape)}.");
-            n = checked(n * d);
+            if (shape[axis] < 0) throw new ArgumentException($"negative dimensions are not allowed: axis {axis} has size {shape[axis]}.");
+            n = checked(n * shape[axis]);
         }
         if (n > Array.MaxLength) throw new ArgumentException($"An array of shape {Shapes.Format(shape)} is too large for one buffer.");
         return n;

@@ -98,7 +98,7 @@ public readonly record struct PrngKey(uint Hi, uint Lo)
                     throw new ArgumentException($"Expected a non-negative integer to fold into a PRNG key, got: {value}.", nameof(part));
                 return value.IsZero ? [] : value.ToByteArray(isUnsigned: true, isBigEndian: true);
             default:
-                throw new ArgumentException($"Expected int or string, got: {part ?? "null"}", nameof(part));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Expected int or string, got: {part ?? "null"}"), nameof(part));
         }
     }
 

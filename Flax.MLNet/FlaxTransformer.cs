@@ -1,0 +1,139 @@
+namespace Flax;
+
+/// <summary>
+/// A fitted Flax model in an ML.NET pipeline: appends the model's output column (a vector of Single) to its input.
+/// <see cref="Transform"/> is lazy and scores rows in batches, one ONNX Runtime run per batch of
+/// <see cref="BatchSize"/> rows; <see cref="PredictionEngine{TSrc, TDst}"/> scores a single row per run. Scoring is
+/// safe from several threads at once. Made by FlaxEstimator.Fit or FlaxTransformer.Load.
+/// </summary>
+/// <remarks>
+/// <para>Persistence, two ways:</para>
+/// <list type="bullet">
+/// <item><c>mlContext.Model.Save</c> works for any pipeline holding this transformer. ML.NET only lets its own
+/// assemblies load custom transformers, so the model is saved as ML.NET's <c>OnnxTransformer</c> over the exported
+/// ONNX graph: <c>mlContext.Model.Load</c> returns that transformer, with the same outputs and output schema, scoring
+/// one row per ONNX Runtime run.</item>
+/// <item>FlaxTransformer.Save and FlaxTransformer.Load keep everything: the model reloads as a batched
+/// <see cref="FlaxTransformer"/>.</item>
+/// </list>
+/// <para>Dispose the transformer to release its ONNX Runtime session; disposing twice is harmless.</para>
+/// </remarks>
+public sealed class FlaxTransformer : ITransformer, IDisposable
+{
+    private readonly ModelSignature _signature;
+    private readonly byte[] _onnx;
+    private readonly IBatchScorer _scorer;
+    private int _disposed;
+
+    internal FlaxTransformer(ModelSignature signature, byte[] onnx, VariableDict variables, IBatchScorer scorer, int batchSize)
+    {
+        _signature = signature;
+        _onnx = onnx;
+        _scorer = scorer;
+        Variables = variables;
+        BatchSize = batchSize;
+    }
+
+    /// <summary>The model's variables (<c>params</c> and any other collection), as initialized or given.</summary>
+    public VariableDict Variables { get; }
+
+    /// <summary>The most rows one ONNX Runtime run scores.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>True: the transformer maps each row on its own, so <see cref="PredictionEngine{TSrc, TDst}"/> can use it.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The schema <see cref="Transform"/> gives for input of <paramref name="inputSchema"/>.</summary>
+    /// <param name="inputSchema">The input's schema.</param>
+    /// <returns><paramref name="inputSchema"/> with the output column appended.</returns>
+    /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _signature.Bind(inputSchema).OutputSchema;
+
+    /// <summary>Scores <paramref name="input"/> lazily: rows are read ahead and scored a batch per run when a cursor moves.</summary>
+    /// <param name="input">The rows to score.</param>
+    /// <returns>The input with the output column appended.</returns>
+    /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public IDataView Transform(IDataView input)
+    {
+        ThrowIfDisposed();
+        return new ScoredDataView(input, _signature.Bind(input.Schema), _scorer, BatchSize);
+    }
+
+    /// <summary>The mapper <see cref="PredictionEngine{TSrc, TDst}"/> uses: it scores one row per run.</summary>
+    /// <param name="inputSchema">The schema of the rows to map.</param>
+    /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
+        return new FlaxRowMapper(_signature.Bind(inputSchema), _scorer);
+    }
+
+    /// <summary>
+    /// Writes the model as an ONNX file for other runtimes: inputs named after the input columns, each
+    /// <c>(batch, ..row shape)</c> float32 with a dynamic batch axis; one output named after the output column.
+    /// </summary>
+    /// <param name="stream">Where to write.</param>
+    public void ExportOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(_onnx);
+    }
+
+    /// <summary>
+    /// Saves the model with everything needed to reload it as a batched <see cref="FlaxTransformer"/>: a zip holding
+    /// <c>manifest.json</c> (columns, shapes, batch size, variable list), <c>model.onnx</c> and the variables as raw
+    /// arrays under <c>variables/</c>. Nothing is written to <paramref name="stream"/> if saving fails.
+    /// </summary>
+    /// <param name="stream">Where to write.</param>
+    /// <exception cref="NotSupportedException">A variable is not an <see cref="NDArray"/>.</exception>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        Package().Write(buffer);
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
+    }
+
+    /// <summary>
+    /// Saves the model to a file (see <see cref="Save(Stream)"/>). The file is written under a temporary name and
+    /// renamed when complete, so a failed save leaves no partial file and an existing file is replaced whole.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="NotSupportedException">A variable is not an <see cref="NDArray"/>.</exception>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var package = Package();
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var file = File.Create(temporary)) package.Write(file);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private ModelPackage Package()
+    {
+        var flat = Variables.Flatten().ToDictionary(v => v.Key, v => v.Value as NDArray ?? throw new NotSupportedException(
+            $"Variable '{v.Key}' is a {v.Value.GetType().Name}; a saved Flax model stores arrays (NDArray) only."));
+        return new ModelPackage(_signature, BatchSize, _onnx, flat);
+    }
+
+    /// <summary>Saves into an ML.NET model zip as ML.NET's <c>OnnxTransformer</c> (see the remarks on the class).</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => MlNetModelSaver.Save(ctx, _signature, _onnx);
+
+    /// <summary>Releases the ONNX Runtime session; later scoring throws <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _scorer.Dispose();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

@@ -1,0 +1,35 @@
+using Microsoft.ML.Transforms.Onnx;
+
+namespace Flax;
+
+/// <summary>
+/// Saves a Flax model into an ML.NET model zip (<c>mlContext.Model.Save</c>) the only way an outside assembly can:
+/// by handing the save to ML.NET's own <see cref="OnnxTransformer"/> built from the exported ONNX bytes.
+/// <c>mlContext.Model.Load</c> therefore gives back an <see cref="OnnxTransformer"/>, which scores one row per
+/// ONNX Runtime run, with the same outputs and output schema. FlaxTransformer.Save keeps the
+/// batched <see cref="FlaxTransformer"/>.
+/// </summary>
+internal static class MlNetModelSaver
+{
+    /// <summary>Writes the model to <paramref name="context"/> as an <see cref="OnnxTransformer"/>.</summary>
+    /// <param name="context">ML.NET's save context.</param>
+    /// <param name="signature">The model's columns; they are also its ONNX input and output names.</param>
+    /// <param name="onnx">The exported model.</param>
+    public static void Save(ModelSaveContext context, ModelSignature signature, byte[] onnx)
+    {
+        // OnnxTransformer reads its model back from the file when it saves, so the file must live until then.
+        var path = Path.Combine(Path.GetTempPath(), $"flax-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            File.WriteAllBytes(path, onnx);
+            var estimator = new MLContext().Transforms.ApplyOnnxModel(
+                [signature.OutputColumnName], signature.Inputs.Select(i => i.ColumnName).ToArray(), path);
+            using var inner = estimator.Fit(EmptyDataView.Of(signature));
+            ((ICanSaveModel)inner).Save(context);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

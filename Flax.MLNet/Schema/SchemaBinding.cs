@@ -1,0 +1,53 @@
+namespace Flax;
+
+/// <summary>
+/// A <see cref="ModelSignature"/> bound to one input schema: the columns that feed the model and the output schema,
+/// which is the input schema with the model's output column appended (hiding an input column of the same name).
+/// </summary>
+internal sealed class SchemaBinding
+{
+    /// <summary>Binds; <see cref="ModelSignature.Bind"/> has checked the columns.</summary>
+    public SchemaBinding(ModelSignature signature, DataViewSchema inputSchema, DataViewSchema.Column[] inputColumns)
+    {
+        Signature = signature;
+        InputSchema = inputSchema;
+        InputColumns = inputColumns;
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        builder.AddColumn(signature.OutputColumnName, signature.OutputType);
+        OutputSchema = builder.ToSchema();
+    }
+
+    /// <summary>The signature that was bound.</summary>
+    public ModelSignature Signature { get; }
+
+    /// <summary>The schema rows come in with.</summary>
+    public DataViewSchema InputSchema { get; }
+
+    /// <summary>The input columns feeding the model inputs, in the signature's order.</summary>
+    public DataViewSchema.Column[] InputColumns { get; }
+
+    /// <summary>The schema rows go out with.</summary>
+    public DataViewSchema OutputSchema { get; }
+
+    /// <summary>The output column's index in <see cref="OutputSchema"/>: after every input column.</summary>
+    public int OutputIndex => InputSchema.Count;
+
+    /// <summary>
+    /// The input columns a consumer of <paramref name="active"/> output columns needs: the same columns, plus the
+    /// model's input columns when the output column is among them.
+    /// </summary>
+    public IEnumerable<DataViewSchema.Column> Dependencies(IEnumerable<DataViewSchema.Column> active)
+    {
+        var needed = new SortedSet<int>();
+        foreach (var column in active)
+        {
+            if (column.Index == OutputIndex) needed.UnionWith(InputColumns.Select(c => c.Index));
+            else needed.Add(column.Index);
+        }
+        return needed.Select(i => InputSchema[i]);
+    }
+
+    /// <summary>Whether <paramref name="active"/> holds the output column.</summary>
+    public bool Scores(IEnumerable<DataViewSchema.Column> active) => active.Any(c => c.Index == OutputIndex);
+}

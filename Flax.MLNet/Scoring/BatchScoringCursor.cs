@@ -1,0 +1,107 @@
+namespace Flax;
+
+/// <summary>
+/// A cursor that reads up to a batch of rows ahead from its upstream cursor, scores them with one model run, and
+/// then serves them one at a time. The pass-through columns of the rows read ahead are kept in
+/// <see cref="ColumnCache"/>s, since the upstream cursor has moved past them.
+/// </summary>
+internal sealed class BatchScoringCursor : DataViewRowCursor
+{
+    private readonly SchemaBinding _binding;
+    private readonly DataViewRowCursor _upstream;
+    private readonly IBatchScorer _scorer;
+    private readonly FeatureReader _features;
+    private readonly ColumnCache?[] _caches;
+    private readonly ValueGetter<DataViewRowId> _upstreamId;
+    private readonly DataViewRowId[] _ids;
+    private readonly float[] _output;
+    private readonly BatchSlot _slot = new();
+    private int _count;
+    private long _position = -1;
+
+    /// <summary>Creates the cursor.</summary>
+    /// <param name="binding">The schema binding of the view being cursored.</param>
+    /// <param name="upstream">The input cursor; the model's input columns and <paramref name="passThrough"/> are active.</param>
+    /// <param name="passThrough">The input columns the consumer asked for.</param>
+    /// <param name="scorer">Runs the model.</param>
+    /// <param name="batchSize">The most rows one model run scores.</param>
+    public BatchScoringCursor(SchemaBinding binding, DataViewRowCursor upstream, IEnumerable<DataViewSchema.Column> passThrough,
+        IBatchScorer scorer, int batchSize)
+    {
+        _binding = binding;
+        _upstream = upstream;
+        _scorer = scorer;
+        _features = new FeatureReader(binding, upstream, batchSize);
+        _caches = new ColumnCache?[binding.InputSchema.Count];
+        foreach (var column in passThrough)
+            _caches[column.Index] = ColumnCache.Create(upstream, column, batchSize, _slot);
+        _upstreamId = upstream.GetIdGetter();
+        _ids = new DataViewRowId[batchSize];
+        _output = new float[batchSize * binding.Signature.OutputSize];
+        _slot.Index = batchSize;
+    }
+
+    /// <inheritdoc/>
+    public override DataViewSchema Schema => _binding.OutputSchema;
+
+    /// <inheritdoc/>
+    public override long Position => _position;
+
+    /// <inheritdoc/>
+    public override long Batch => 0;
+
+    /// <inheritdoc/>
+    public override bool IsColumnActive(DataViewSchema.Column column) =>
+        column.Index == _binding.OutputIndex || _caches[column.Index] is not null;
+
+    /// <inheritdoc/>
+    public override bool MoveNext()
+    {
+        if (_slot.Index + 1 >= _count && !ReadBatch()) return false;
+        _slot.Index++;
+        _position++;
+        return true;
+    }
+
+    /// <summary>Reads and scores the next batch; false when the upstream cursor has no rows left.</summary>
+    private bool ReadBatch()
+    {
+        _count = 0;
+        while (_count < _ids.Length && _upstream.MoveNext())
+        {
+            _features.Read(_count);
+            foreach (var cache in _caches) cache?.Load(_count);
+            _upstreamId(ref _ids[_count]);
+            _count++;
+        }
+        if (_count == 0) return false;
+        _scorer.Score(_count, _features.Batches, _output);
+        _slot.Index = -1;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    {
+        if (column.Index == _binding.OutputIndex)
+            return Getters.Cast<TValue>(column, (ValueGetter<VBuffer<float>>)GetOutput);
+        var cache = _caches[column.Index] ?? throw Getters.Inactive(column);
+        return Getters.Cast<TValue>(column, cache.Getter);
+    }
+
+    private void GetOutput(ref VBuffer<float> value)
+    {
+        int size = _binding.Signature.OutputSize;
+        Getters.Fill(_output.AsSpan(_slot.Index * size, size), ref value);
+    }
+
+    /// <inheritdoc/>
+    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = _ids[_slot.Index];
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _upstream.Dispose();
+        base.Dispose(disposing);
+    }
+}

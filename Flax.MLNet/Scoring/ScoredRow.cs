@@ -1,0 +1,68 @@
+namespace Flax;
+
+/// <summary>
+/// The single-row path behind <see cref="PredictionEngine{TSrc, TDst}"/>: a row over an input row whose output column
+/// scores that one row (once per input position) in buffers owned by this row, so rows on different threads share
+/// nothing but the thread-safe scorer.
+/// </summary>
+internal sealed class ScoredRow : DataViewRow
+{
+    private readonly SchemaBinding _binding;
+    private readonly DataViewRow _input;
+    private readonly IBatchScorer _scorer;
+    private readonly bool _scoring;
+    private readonly FeatureReader? _features;
+    private readonly float[] _output;
+    private long _scoredPosition = -1;
+
+    /// <summary>Creates the row.</summary>
+    /// <param name="binding">The schema binding; <paramref name="input"/> has its input schema.</param>
+    /// <param name="input">The row to score.</param>
+    /// <param name="scorer">Runs the model.</param>
+    /// <param name="scoring">Whether the output column is active.</param>
+    public ScoredRow(SchemaBinding binding, DataViewRow input, IBatchScorer scorer, bool scoring)
+    {
+        _binding = binding;
+        _input = input;
+        _scorer = scorer;
+        _scoring = scoring;
+        _features = scoring ? new FeatureReader(binding, input, capacity: 1) : null;
+        _output = new float[binding.Signature.OutputSize];
+    }
+
+    /// <inheritdoc/>
+    public override DataViewSchema Schema => _binding.OutputSchema;
+
+    /// <inheritdoc/>
+    public override long Position => _input.Position;
+
+    /// <inheritdoc/>
+    public override long Batch => _input.Batch;
+
+    /// <inheritdoc/>
+    public override bool IsColumnActive(DataViewSchema.Column column) => column.Index == _binding.OutputIndex
+        ? _scoring
+        : _input.IsColumnActive(_binding.InputSchema[column.Index]);
+
+    /// <inheritdoc/>
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    {
+        if (column.Index != _binding.OutputIndex) return _input.GetGetter<TValue>(_binding.InputSchema[column.Index]);
+        if (!_scoring) throw Getters.Inactive(column);
+        return Getters.Cast<TValue>(column, (ValueGetter<VBuffer<float>>)GetOutput);
+    }
+
+    private void GetOutput(ref VBuffer<float> value)
+    {
+        if (_scoredPosition != _input.Position)
+        {
+            _features!.Read(0);
+            _scorer.Score(1, _features.Batches, _output);
+            _scoredPosition = _input.Position;
+        }
+        Getters.Fill(_output, ref value);
+    }
+
+    /// <inheritdoc/>
+    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+}

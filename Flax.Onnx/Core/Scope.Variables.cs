@@ -1,0 +1,129 @@
+namespace Flax;
+
+public sealed partial class Scope
+{
+    private const string Params = "params";
+
+    /// <summary>
+    /// Declares variable <paramref name="name"/> of <paramref name="collection"/> (Flax's <c>variable</c>): reserves the
+    /// name, creates the value with <paramref name="init"/> when it is missing and the collection is mutable (existing
+    /// values are kept, with no shape check), and returns a handle to read and write it.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="collection">The collection, e.g. <c>batch_stats</c>.</param>
+    /// <param name="name">The variable's name.</param>
+    /// <param name="init">Creates the initial value (it receives no PRNG key); null if the variable must already exist.</param>
+    /// <returns>The variable.</returns>
+    /// <exception cref="DuplicateScopeNameException">The name is taken in this collection or by a child.</exception>
+    /// <exception cref="ScopeCollectionNotFoundException">The variable is missing, cannot be created, and the collection is empty at the root.</exception>
+    /// <exception cref="ScopeVariableNotFoundException">The variable is missing and cannot be created.</exception>
+    /// <exception cref="InvalidScopeException">The value must be created but the scope is invalid.</exception>
+    public Variable<T> Variable<T>(string collection, string name, Func<T>? init = null)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        Reserve(name, collection);
+        if (!HasVariable(collection, name))
+        {
+            if (!IsMutableCollection(collection) || init is null)
+            {
+                if (IsCollectionEmpty(collection)) throw new ScopeCollectionNotFoundException(collection, name, PathText);
+                throw new ScopeVariableNotFoundException(name, collection, PathText);
+            }
+            PutVariable(collection, name, Created(collection, name, init()));
+        }
+        return new Variable<T>(this, collection, name);
+    }
+
+    /// <summary>
+    /// Declares parameter <paramref name="name"/> (Flax's <c>param</c>): reserves the name in <c>params</c>; an existing
+    /// value is returned after checking that its shape equals <paramref name="shape"/> (the initializer is not run);
+    /// a missing one is created as <c>init(MakeRng("params"), shape, dtype)</c> when <c>params</c> is mutable.
+    /// </summary>
+    /// <typeparam name="T">The value's type: <see cref="NDArray"/> on plain values, the tensor type when tracing.</typeparam>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="init">The initializer, e.g. <c>Initializers.LecunNormal()</c>.</param>
+    /// <param name="shape">The parameter's shape.</param>
+    /// <param name="dtype">The parameter's dtype when created (an existing value's dtype is not checked, as in Flax).</param>
+    /// <returns>The parameter's value.</returns>
+    /// <exception cref="DuplicateScopeNameException">The name is taken in <c>params</c> or by a child.</exception>
+    /// <exception cref="ScopeParamShapeException">The existing value has another shape.</exception>
+    /// <exception cref="ScopeCollectionNotFoundException">The parameter is missing, <c>params</c> is immutable and empty at the root.</exception>
+    /// <exception cref="ScopeParamNotFoundException">The parameter is missing and <c>params</c> is immutable.</exception>
+    /// <exception cref="InvalidRngException">The parameter must be created but there is no <c>params</c> PRNG sequence.</exception>
+    /// <exception cref="InvalidScopeException">The parameter must be created but the scope is invalid.</exception>
+    /// <exception cref="InvalidCastException">The value is not a <typeparamref name="T"/>.</exception>
+    public T Param<T>(string name, Initializer init, int[] shape, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        ArgumentNullException.ThrowIfNull(shape);
+        var expected = (int[])shape.Clone();
+        return ParamCore<T>(name, key => init(key, (int[])expected.Clone(), dtype), () => [expected]);
+    }
+
+    /// <summary>
+    /// Declares parameter <paramref name="name"/> with any init function of a PRNG key (Flax's <c>param</c> with a
+    /// custom <c>init_fn</c>): the value may be any tree, e.g. a record or a dictionary of arrays. An existing value is
+    /// returned after checking the shapes of its leaves, in sorted-key order, against those of
+    /// <c>init(PrngKey.Create(0))</c> (Flax evaluates only the shapes; here <paramref name="init"/> runs once and its
+    /// result is discarded). Leaves that are not <see cref="IShaped"/> have shape <c>()</c>.
+    /// </summary>
+    /// <inheritdoc cref="Param{T}(string, Initializer, int[], DType)"/>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="init">Creates the value from a key.</param>
+    public T Param<T>(string name, Func<PrngKey, T> init)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        return ParamCore<T>(name, key => init(key), () => Trees.Leaves(Created(init(PrngKey.Create(0)))).Select(Trees.ShapeOf));
+    }
+
+    private T ParamCore<T>(string name, Func<PrngKey, object?> create, Func<IEnumerable<int[]>> expectedShapes)
+    {
+        Reserve(name, Params);
+        if (HasVariable(Params, name))
+        {
+            var value = GetVariable(Params, name)!;
+            foreach (var (actual, expected) in Trees.Leaves(value).Select(Trees.ShapeOf).Zip(expectedShapes()))
+                if (!actual.AsSpan().SequenceEqual(expected)) throw new ScopeParamShapeException(name, PathText, actual, expected);
+            return Trees.As<T>(value, Params, name, PathText);
+        }
+        if (!IsMutableCollection(Params))
+        {
+            if (IsCollectionEmpty(Params)) throw new ScopeCollectionNotFoundException(Params, name, PathText);
+            throw new ScopeParamNotFoundException(name, PathText);
+        }
+        var created = Created(Params, name, create(MakeRng(Params)));
+        PutVariable(Params, name, created);
+        return Trees.As<T>(created, Params, name, PathText);
+    }
+
+    /// <summary>
+    /// A new PRNG key from sequence <paramref name="name"/> (Flax's <c>make_rng</c>): the base key folded with this
+    /// scope's path and the sequence's incremented counter, exactly as Flax derives it. A missing sequence falls back to
+    /// <c>params</c> (and advances its counter), as in Flax.
+    /// </summary>
+    /// <param name="name">The sequence name.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="InvalidRngException">Neither the sequence nor <c>params</c> exists: <c>{scope name} needs PRNG for "{name}"</c>.</exception>
+    /// <exception cref="InvalidScopeException">The scope is invalid.</exception>
+    public PrngKey MakeRng(string name = Params)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!HasRng(name))
+        {
+            if (!HasRng(Params)) throw new InvalidRngException($"{FlaxException.Text(Name)} needs PRNG for \"{name}\"");
+            name = Params;
+        }
+        CheckValid();
+        return _rngs[name].Extend(_counters.Next(name)).AsKey();
+    }
+
+    private object Created(string collection, string name, object? value)
+    {
+        var created = Created(value);
+        return _hook?.OnCreate(collection, _path, name, created) ?? created;
+    }
+
+    private object Created(object? value) =>
+        value ?? throw new InvalidOperationException($"An init function in scope \"{PathText}\" returned null; variables hold no null values.");
+}

@@ -1,0 +1,20 @@
+using System.Text;
+
+namespace Flax;
+
+/// <summary>Facts about <see cref="Primitive"/> members shared by every pass.</summary>
+public static class Primitives
+{
+    /// <summary>The printed (lax-style, snake_case) name: <c>dot_general</c>, <c>reduce_window_max</c>, <c>log1p</c>.</summary>
+    public static string Name(this Primitive primitive)
+    {
+        var text = primitive.ToString();
+        var name = new StringBuilder(text.Length + 4);
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsUpper(text[i]) && i > 0) name.Append('_');
+            name.Append(char.ToLowerInvariant(text[i]));
+        }
+        return name.ToString();
+    }
+}

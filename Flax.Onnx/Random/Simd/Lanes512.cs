@@ -1,0 +1,50 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using U = System.Runtime.Intrinsics.Vector512<uint>;
+using F = System.Runtime.Intrinsics.Vector512<float>;
+using D = System.Runtime.Intrinsics.Vector512<double>;
+
+namespace Flax;
+
+/// <summary>16 lanes in 512-bit vectors (AVX-512). Use only when <see cref="Vector512.IsHardwareAccelerated"/>.</summary>
+internal readonly struct Lanes512 : ILanes<U, F, D>
+{
+    private static readonly U Iota = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+    public static int Count => U.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Load(ref uint source) => Vector512.LoadUnsafe(ref source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(U value, ref uint destination) => value.StoreUnsafe(ref destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Broadcast(uint value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Sequence(uint start) => Vector512.Create(start) + Iota;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Add(U a, U b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Xor(U a, U b) => a ^ b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Or(U a, U b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U And(U a, U b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U ShiftRight(U a, int count) => Vector512.ShiftRightLogical(a, count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U RotateLeft(U a, int count) => Vector512.ShiftLeft(a, count) | Vector512.ShiftRightLogical(a, 32 - count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U GreaterThan(U a, U b) => Vector512.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Select(U mask, U a, U b) => Vector512.ConditionalSelect(mask, a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Broadcast(float value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F AsFloat(U bits) => bits.AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U AsUInt(F value) => value.AsUInt32();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Add(F a, F b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Subtract(F a, F b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Multiply(F a, F b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Divide(F a, F b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F FusedMultiplyAdd(F a, F b, F c) => Vector512.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Max(F a, F b) => Vector512.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Min(F a, F b) => Vector512.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Sqrt(F a) => Vector512.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Abs(F a) => Vector512.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U LessThan(F a, F b) => Vector512.LessThan(a, b).AsUInt32();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Equal(F a, F b) => Vector512.Equals(a, b).AsUInt32();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Select(U mask, F a, F b) => Vector512.ConditionalSelect(mask.AsSingle(), a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D WidenLower(F value) => Vector512.WidenLower(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D WidenUpper(F value) => Vector512.WidenUpper(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Narrow(D lower, D upper) => Vector512.Narrow(lower, upper);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D Broadcast(double value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D Add(D a, D b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D Multiply(D a, D b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D Divide(D a, D b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D FusedMultiplyAdd(D a, D b, D c) => Vector512.FusedMultiplyAdd(a, b, c);
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Numerics;
+using MessagePack;
+
+namespace Flax;
+
+/// <summary>
+/// Encodes a tree of string-keyed dictionaries (a <see cref="VariableDict"/>) in Flax's msgpack checkpoint layout,
+/// byte for byte as <c>flax.serialization.to_bytes</c> does for the same tree: dicts as msgpack maps in insertion
+/// order, arrays as extension 1 (or Flax's chunked form above <see cref="ChunkedArray.MaxChunkBytes"/>),
+/// numpy-typed .NET scalars as extension 3 (see <see cref="NumpyScalar"/>), <see cref="Complex"/> as extension 2,
+/// and <see cref="long"/> / <see cref="double"/> / <see cref="bool"/> / <see cref="string"/> / <c>byte[]</c> as
+/// plain msgpack (Python's int, float, bool, str and bytes).
+/// </summary>
+internal sealed class CheckpointWriter
+{
+    private readonly StreamBufferWriter _sink;
+    private readonly long _maxChunkBytes;
+
+    private CheckpointWriter(Stream stream, long maxChunkBytes)
+    {
+        _sink = new StreamBufferWriter(stream);
+        _maxChunkBytes = maxChunkBytes;
+    }
+
+    /// <summary>Writes <paramref name="root"/> to <paramref name="stream"/>.</summary>
+    /// <param name="root">The tree; its leaves are checked before the first byte is written.</param>
+    /// <param name="stream">The destination.</param>
+    /// <param name="maxChunkBytes">Arrays with more bytes are chunked; Flax's value unless a test lowers it.</param>
+    /// <exception cref="ArgumentException">A leaf has a type the layout cannot hold.</exception>
+    internal static void Write(IReadOnlyDictionary<string, object> root, Stream stream, long maxChunkBytes = ChunkedArray.MaxChunkBytes)
+    {
+        CheckLeaves(root, []);
+        var writer = new CheckpointWriter(stream, maxChunkBytes);
+        var msgpack = new MessagePackWriter(writer._sink);
+        writer.WriteMap(ref msgpack, root);
+        msgpack.Flush();
+        writer._sink.Drain();
+    }
+
+    private static void CheckLeaves(IReadOnlyDictionary<string, object> map, List<string> path)
+    {
+        foreach (var (key, value) in map)
+        {
+            path.Add(key);
+            if (value is IReadOnlyDictionary<string, object> child) CheckLeaves(child, path);
+            else if (!IsWritable(value))
+                throw new ArgumentException($"Cannot write the leaf at {CheckpointText.Path(path)} to a Flax checkpoint: {value.GetType().Name} has no msgpack form (use NDArray for arrays).");
+            path.RemoveAt(path.Count - 1);
+        }
+    }
+
+    private static bool IsWritable(object value) =>
+        value is NDArray or long or double or bool or string or byte[] or Complex || NumpyScalar.TryToArray(value, out _);
+
+    private void WriteMap(ref MessagePackWriter writer, IReadOnlyDictionary<string, object> map)
+    {
+        writer.WriteMapHeader(map.Count);
+        foreach (var (key, value) in map)
+        {
+            writer.Write(key);
+            WriteValue(ref writer, value);
+        }
+    }
+
+    private void WriteValue(ref MessagePackWriter writer, object value)
+    {
+        switch (value)
+        {
+            case IReadOnlyDictionary<string, object> map: WriteMap(ref writer, map); break;
+            case NDArray array when array.Bytes.Length > _maxChunkBytes: WriteChunked(ref writer, array); break;
+            case NDArray array: WriteArray(ref writer, MsgpackExtType.NdArray, array.DType, array.ShapeSpan, array.Bytes); break;
+            case long number: writer.Write(number); break;
+            case double number: writer.Write(number); break;
+            case bool flag: writer.Write(flag); break;
+            case string text: writer.Write(text); break;
+            case byte[] bytes: writer.Write(bytes); break;
+            case Complex complex: WriteComplex(ref writer, complex); break;
+            default:
+                NumpyScalar.TryToArray(value, out var scalar);
+                WriteArray(ref writer, MsgpackExtType.NumpyScalar, scalar!.DType, [], scalar.Bytes);
+                break;
+        }
+    }
+
+    private void WriteArray(ref MessagePackWriter writer, MsgpackExtType type, DType dtype, scoped ReadOnlySpan<int> shape, scoped ReadOnlySpan<byte> data)
+    {
+        byte[] header = ArrayPayload.EncodeHeader(dtype, shape, data.Length);
+        writer.WriteExtensionFormatHeader(new ExtensionHeader((sbyte)type, checked((uint)(header.Length + data.Length))));
+        writer.WriteRaw(header);
+        writer.Flush();
+        _sink.WriteThrough(data);
+    }
+
+    private void WriteChunked(ref MessagePackWriter writer, NDArray array)
+    {
+        int itemSize = array.DType.ItemSize();
+        int perChunk = ChunkedArray.ElementsPerChunk(array.DType, _maxChunkBytes);
+        int chunkCount = (int)((array.Size + perChunk - 1) / perChunk);
+        writer.WriteMapHeader(3);
+        writer.Write(ChunkedArray.Marker);
+        writer.Write(true);
+        writer.Write("shape");
+        writer.WriteMapHeader(array.Rank);
+        for (int axis = 0; axis < array.Rank; axis++)
+        {
+            writer.Write(axis.ToString(CultureInfo.InvariantCulture));
+            writer.Write(array.ShapeSpan[axis]);
+        }
+        writer.Write("chunks");
+        writer.WriteMapHeader(chunkCount);
+        for (int i = 0; i < chunkCount; i++)
+        {
+            long start = (long)i * perChunk;
+            int length = (int)Math.Min(perChunk, array.Size - start);
+            writer.Write(i.ToString(CultureInfo.InvariantCulture));
+            WriteArray(ref writer, MsgpackExtType.NdArray, array.DType, [length], array.Bytes.Slice((int)(start * itemSize), length * itemSize));
+        }
+    }
+
+    private static void WriteComplex(ref MessagePackWriter writer, Complex value)
+    {
+        // The payload is msgpack.packb((real, imag)): a 2-list of float64, 19 bytes.
+        writer.WriteExtensionFormatHeader(new ExtensionHeader((sbyte)MsgpackExtType.NativeComplex, 19));
+        writer.WriteArrayHeader(2);
+        writer.Write(value.Real);
+        writer.Write(value.Imaginary);
+    }
+}

@@ -1,0 +1,46 @@
+namespace Flax;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Elements picked along <paramref name="axis"/> by integer <paramref name="indices"/> (<c>jnp.take(x, indices,
+    /// axis)</c>, an embedding lookup with <c>axis = 0</c>); the result has shape
+    /// <c>x.shape[:axis] + indices.shape + x.shape[axis+1:]</c>. Negative indices count from the end; indices outside
+    /// <c>[-n, n)</c> are undefined.
+    /// </summary>
+    /// <exception cref="ArgumentException">The indices are not int32/int64, or the axis is out of range or dynamic.</exception>
+    public Tensor Take(Tensor indices, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        return Bind(Primitive.Take, new AxisParams(NormalizeAxis(axis, Rank)), this, indices);
+    }
+
+    /// <summary>
+    /// Elements picked along <paramref name="axis"/> by an index tensor of the same rank
+    /// (<c>jnp.take_along_axis(x, indices, axis)</c>, a gather): <c>out[..., j, ...] = x[..., indices[..., j, ...], ...]</c>.
+    /// Index range as for <see cref="Take"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The indices are not int32/int64, their rank differs, or their sizes
+    /// differ from this tensor's off the axis.</exception>
+    public Tensor TakeAlongAxis(Tensor indices, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        return Bind(Primitive.TakeAlongAxis, new AxisParams(NormalizeAxis(axis, Rank)), this, indices);
+    }
+
+    /// <summary>
+    /// One-hot encoding (<c>jax.nn.one_hot(x, num_classes, dtype, axis)</c>): a new axis of
+    /// <paramref name="numClasses"/> at <paramref name="axis"/> holding 1 where its coordinate equals the label and 0
+    /// elsewhere (labels outside <c>[0, numClasses)</c> give all zeros).
+    /// </summary>
+    /// <exception cref="ArgumentException">The labels are bool, or the axis is out of range.</exception>
+    public Tensor OneHot(int numClasses, DType dtype = DType.Float32, int axis = -1)
+    {
+        int at = NormalizeAxis(axis, Rank + 1);
+        var classShape = Enumerable.Repeat(1, Rank + 1).ToArray();
+        classShape[at] = numClasses;
+        Trace.Own(this);
+        var classes = Trace.Bind(Primitive.Iota, new IotaParams(DType, [.. classShape], at));
+        return Equal(ExpandDims(at), classes).Cast(dtype);
+    }
+}

@@ -1,0 +1,125 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace Flax.MLNet.Tests;
+
+[TestClass]
+public sealed class ModelPackageTests
+{
+    private static readonly ModelSignature Signature = new([new ModelInput("A", [3]), new ModelInput("Image", [2, 2])], "Score", [2]);
+
+    private static VariableDict Variables(object kernel) => new(("params", new VariableDict(
+        ("Dense_0", new VariableDict(("kernel", kernel), ("bias", NDArray.From([0.5f, -1f], 2)))))));
+
+    private static FlaxTransformer Transformer(object kernel) =>
+        new(Signature, [1, 2, 3, 4], Variables(kernel), new AffineScorer(3, 4), batchSize: 7);
+
+    [TestMethod]
+    public void SaveWritesTheManifestTheModelAndEachVariable()
+    {
+        using var transformer = Transformer(NDArray.From([1f, 2, 3, 4, 5, 6], 3, 2));
+        using var stream = new MemoryStream();
+
+        transformer.Save(stream);
+
+        using var zip = new ZipArchive(new MemoryStream(stream.ToArray()));
+        CollectionAssert.AreEqual(new[] { "manifest.json", "model.onnx", "variables/params/Dense_0/kernel", "variables/params/Dense_0/bias" },
+            zip.Entries.Select(e => e.FullName).ToArray());
+        using var manifest = new StreamReader(zip.GetEntry("manifest.json")!.Open(), Encoding.UTF8);
+        var text = manifest.ReadToEnd();
+        StringAssert.Contains(text, "\"format\": \"flax-mlnet\"");
+        StringAssert.Contains(text, "\"batch_size\": 7");
+    }
+
+    [TestMethod]
+    public void ReadGivesBackWhatWasWritten()
+    {
+        var kernel = NDArray.From([1f, 2, 3, 4, 5, 6], 3, 2);
+        using var transformer = Transformer(kernel);
+        using var stream = new MemoryStream();
+        transformer.Save(stream);
+        stream.Position = 0;
+
+        var package = ModelPackage.Read(stream);
+
+        CollectionAssert.AreEqual(new byte[] { 1, 2, 3, 4 }, package.Onnx);
+        Assert.AreEqual(7, package.BatchSize);
+        CollectionAssert.AreEqual(new[] { "A", "Image" }, package.Signature.Inputs.Select(i => i.ColumnName).ToArray());
+        CollectionAssert.AreEqual(new[] { 2, 2 }, package.Signature.Inputs[1].RowShape);
+        Assert.AreEqual("Score", package.Signature.OutputColumnName);
+        CollectionAssert.AreEqual(new[] { 2 }, package.Signature.OutputRowShape);
+        Assert.AreEqual(transformer.Variables, VariableDict.Unflatten(package.Variables.Select(v => KeyValuePair.Create(v.Key, (object)v.Value))));
+    }
+
+    [TestMethod]
+    public void FailedSaveWritesNothingToTheStream()
+    {
+        using var transformer = Transformer(42);
+        using var stream = new MemoryStream();
+
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => transformer.Save(stream));
+
+        Assert.AreEqual("Variable 'params/Dense_0/kernel' is a Int32; a saved Flax model stores arrays (NDArray) only.", e.Message);
+        Assert.AreEqual(0, stream.Length);
+    }
+
+    [TestMethod]
+    public void FailedSaveLeavesNoFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("flax-save-").FullName;
+        try
+        {
+            using var transformer = Transformer(42);
+
+            Assert.ThrowsExactly<NotSupportedException>(() => transformer.Save(Path.Combine(folder, "model.zip")));
+
+            Assert.IsEmpty(Directory.GetFileSystemEntries(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void SaveToAFileReplacesItWhole()
+    {
+        var folder = Directory.CreateTempSubdirectory("flax-save-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "model.zip");
+            File.WriteAllText(path, "old");
+            using var transformer = Transformer(NDArray.From([1f, 2, 3, 4, 5, 6], 3, 2));
+
+            transformer.Save(path);
+
+            using var file = File.OpenRead(path);
+            Assert.AreEqual(7, ModelPackage.Read(file).BatchSize);
+            CollectionAssert.AreEqual(new[] { path }, Directory.GetFileSystemEntries(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void ReadingSomethingElseSaysSo()
+    {
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelPackage.Read(new MemoryStream([1, 2, 3])));
+
+        Assert.AreEqual("This is not a Flax model package: it is not a zip file.", e.Message);
+    }
+
+    [TestMethod]
+    public void ReadingAZipWithoutAManifestSaysSo()
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true)) zip.CreateEntry("model.onnx");
+        stream.Position = 0;
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelPackage.Read(stream));
+
+        Assert.AreEqual("This is not a Flax model package: it has no entry 'manifest.json'.", e.Message);
+    }
+}
