@@ -6,7 +6,7 @@ internal static class TestData
     /// <summary>A float32 array of standard-normal values (Box-Muller over a seeded System.Random).</summary>
     public static NDArray Normal(int seed, params int[] shape)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var data = new float[Grid.Size(shape)];
         for (int i = 0; i < data.Length; i++)
         {
@@ -19,7 +19,7 @@ internal static class TestData
     /// <summary>An int32 array of uniform values in [0, <paramref name="bound"/>).</summary>
     public static NDArray Indices(int seed, int bound, params int[] shape)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var data = new int[Grid.Size(shape)];
         for (int i = 0; i < data.Length; i++) data[i] = random.Next(bound);
         return NDArray.From(data, shape);
