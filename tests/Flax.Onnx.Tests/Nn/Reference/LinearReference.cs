@@ -29,7 +29,9 @@ internal static class LinearReference
     /// Dot-product attention on <c>(batch, positions..., heads, depth)</c> arrays with every middle axis an attention
     /// axis: <c>softmax(q·k / sqrt(depth) + bias) · v</c> per batch and head, the softmax over all key positions.
     /// <paramref name="bias"/> and <paramref name="keep"/> (a dropout multiplier) take
-    /// <c>(batch, head, query position, key position)</c> with flattened positions.
+    /// <c>(batch, head, query position, key position)</c> with flattened positions; the bias is added in float32, as in
+    /// the model (a -1e10 mask absorbs the logits), and the weights are <c>exp(logit - logsumexp)</c> with the
+    /// log-sum-exp rounded to float32 as JAX computes it (a fully masked row then weighs every key by 1).
     /// </summary>
     public static NDArray Attention(NDArray query, NDArray key, NDArray value,
         Func<int, int, int, int, double>? bias = null, Func<int, int, int, int, double>? keep = null)
@@ -52,14 +54,15 @@ internal static class LinearReference
                         double dot = 0;
                         for (int d = 0; d < depth; d++)
                             dot += (double)q[((b * lq + i) * heads + h) * depth + d] * k[((b * lk + j) * heads + h) * depth + d];
-                        logits[j] = dot * scale + (bias?.Invoke(b, h, i, j) ?? 0);
+                        logits[j] = bias is null ? dot * scale : (float)((float)(dot * scale) + (float)bias(b, h, i, j));
                     }
-                    double max = logits.Max(), sum = logits.Sum(l => Math.Exp(l - max));
+                    double max = logits.Max();
+                    double lse = (float)(Math.Log(logits.Sum(l => Math.Exp(l - max))) + max);
                     for (int e = 0; e < valueDepth; e++)
                     {
                         double acc = 0;
                         for (int j = 0; j < lk; j++)
-                            acc += Math.Exp(logits[j] - max) / sum * (keep?.Invoke(b, h, i, j) ?? 1) * v[((b * lk + j) * heads + h) * valueDepth + e];
+                            acc += Math.Exp(logits[j] - lse) * (keep?.Invoke(b, h, i, j) ?? 1) * v[((b * lk + j) * heads + h) * valueDepth + e];
                         y[((b * lq + i) * heads + h) * valueDepth + e] = (float)acc;
                     }
                 }
