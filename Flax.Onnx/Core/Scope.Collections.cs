@@ -64,12 +64,11 @@ public sealed partial class Scope
     /// </summary>
     private IReadOnlyDictionary<string, object> Collection(string collection)
     {
-        if (!_variables.TryGetValue(collection, out var tree))
-        {
-            if (Parent is null || !Parent.Collection(collection).TryGetValue(Name!, out tree)) return VariableDict.Empty;
-            _variables[collection] = AsMapping(collection, tree);
-        }
-        return AsMapping(collection, tree);
+        if (_variables.TryGetValue(collection, out var tree)) return AsMapping(collection, tree);
+        if (Parent is null || !Parent.Collection(collection).TryGetValue(Name!, out tree)) return VariableDict.Empty;
+        var mapping = AsMapping(collection, tree);
+        _variables[collection] = mapping;
+        return mapping;
     }
 
     /// <summary>

@@ -50,11 +50,7 @@ internal static class ArrayPayload
             long count = ElementCount(shape);
             if (data.Length % dtype.ItemSize() != 0 || data.Length / dtype.ItemSize() != count)
                 throw new InvalidDataException($"shape {Shapes.Format(shape)} of {dtype.Name()} needs {count} elements, but the data has {data.Length} bytes");
-            if (data.Length > Array.MaxLength)
-                throw new InvalidDataException($"an array of {data.Length} bytes does not fit one .NET buffer");
-            var bytes = data.ToArray();
-            if (dtype == DType.Bool) NormalizeBools(bytes);
-            return NDArray.FromBytes(dtype, shape, bytes);
+            return CheckpointValues.ToArray(dtype, shape, data);
         }
         catch (EndOfStreamException e)
         {
@@ -124,12 +120,5 @@ internal static class ArrayPayload
         if (reader.NextMessagePackType is not (MessagePackType.Binary or MessagePackType.String))
             throw new InvalidDataException($"the array data must be bytes, got {reader.NextMessagePackType}");
         return CheckpointValues.ReadBytes(ref reader);
-    }
-
-    /// <summary>numpy treats any non-zero byte as True; store it as 1 so .NET <see cref="bool"/> compares sanely.</summary>
-    private static void NormalizeBools(byte[] bytes)
-    {
-        for (int i = 0; i < bytes.Length; i++)
-            if (bytes[i] > 1) bytes[i] = 1;
     }
 }

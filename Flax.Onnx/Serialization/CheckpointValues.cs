@@ -47,6 +47,23 @@ internal static class CheckpointValues
         }
     }
 
+    /// <summary>
+    /// A new array holding a copy of <paramref name="data"/>, whose length the caller has checked against the shape.
+    /// Booleans are stored as 0 or 1: numpy treats any non-zero byte as True, and .NET <see cref="bool"/>s compare sanely
+    /// only as 0 or 1.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is larger than one .NET array.</exception>
+    internal static NDArray ToArray(DType dtype, int[] shape, ReadOnlySequence<byte> data)
+    {
+        if (data.Length > Array.MaxLength)
+            throw new InvalidDataException($"an array of {data.Length} bytes does not fit one .NET buffer");
+        var bytes = data.ToArray();
+        if (dtype == DType.Bool)
+            for (int i = 0; i < bytes.Length; i++)
+                if (bytes[i] > 1) bytes[i] = 1;
+        return NDArray.FromBytes(dtype, shape, bytes);
+    }
+
     /// <summary>A short description of a value for error messages: <c>a dict</c>, <c>an array (2, 3) float32</c>, <c>Int64 7</c>.</summary>
     internal static string Describe(object value) => value switch
     {

@@ -26,7 +26,7 @@ public sealed partial class Tensor
             _ => false,
         };
         if (!ok)
-            throw new ArgumentException($"cannot reshape array of shape {Shapes.Format(Shape)} into shape {Shapes.Format(shape)}" +
+            throw new ArgumentException($"cannot reshape array of shape {Shapes.Format(Shape)} into shape ({string.Join(", ", shape)}{(shape.Length == 1 ? "," : "")})" +
                 (batchAxes > 0 ? " (None is the dynamic batch size, which must map to the one inferred -1 entry)" : ""), nameof(shape));
         var sizes = (int[])shape.Clone();
         if (inferredAt >= 0) sizes[inferredAt] = batchAxes > 0 ? -1 : (int)(size / known);
@@ -77,6 +77,8 @@ public sealed partial class Tensor
         int offset = shape.Length - Rank;
         if (offset < 0 || Enumerable.Range(0, Rank).Any(a => Type.Dims[a] != 1 && Type.Dims[a] != shape[a + offset]))
             throw new ArgumentException($"Incompatible shapes for broadcasting: {Shapes.Format(Shape)} and requested shape {Shapes.Format(shape)}", nameof(shape));
+        if (shape.Contains(-1) && !Trace.HasDynamicInput)
+            throw new ArgumentException($"Cannot broadcast to {Shapes.Format(shape)}: the traced function has no input with a dynamic batch axis.", nameof(shape));
         if (shape.AsSpan().SequenceEqual(Type.Dims.AsSpan())) return this;
         return Bind(Primitive.BroadcastInDim, new BroadcastInDimParams([.. shape], [.. Enumerable.Range(offset, Rank)]), this);
     }

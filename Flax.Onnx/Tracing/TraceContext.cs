@@ -47,6 +47,9 @@ internal sealed class TraceContext : IDisposable
     /// <summary>Whether this trace is current and still recording, i.e. its tensors may be used.</summary>
     internal bool IsActive => ReferenceEquals(s_current, this) && !_finished;
 
+    /// <summary>Whether some input has a dynamic (-1) axis, which gives the program's batch size.</summary>
+    internal bool HasDynamicInput => _inputs.Any(v => v.Type.IsDynamic);
+
     /// <summary>A new program input of the spec's shape and dtype (-1 = the dynamic batch size).</summary>
     internal Tensor AddInput(TensorSpec spec)
     {
@@ -115,14 +118,11 @@ internal sealed class TraceContext : IDisposable
     /// <exception cref="ArgumentException">The arguments do not fit the primitive (from <see cref="ShapeInference"/>).</exception>
     internal Tensor Bind(Primitive primitive, EqnParams parameters, params ReadOnlySpan<Tensor> args)
     {
+        foreach (var arg in args) Own(arg);
         CheckRecording();
         var inputs = new Var[args.Length];
         var types = new TensorType[args.Length];
-        for (int i = 0; i < args.Length; i++)
-        {
-            Own(args[i]);
-            (inputs[i], types[i]) = (args[i].Variable, args[i].Type);
-        }
+        for (int i = 0; i < args.Length; i++) (inputs[i], types[i]) = (args[i].Variable, args[i].Type);
         var output = new Var(ShapeInference.Infer(primitive, parameters, types));
         _eqns.Add(new Eqn(primitive, ImmutableArray.Create(inputs), parameters, [output], _scopePaths.TryPeek(out var path) ? path : ""));
         return new Tensor(this, output);

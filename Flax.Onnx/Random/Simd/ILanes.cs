@@ -1,8 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Flax;
 
 /// <summary>
-/// The lane operations the PRNG kernels are written against, so that one generic algorithm runs on 512-bit vectors,
-/// 256-bit vectors, or a single scalar lane and gives bit-identical results on each: every operation here is exact or
+/// The lane operations the PRNG kernels are written against, so that one generic algorithm runs on 512-, 256- or 128-bit
+/// vectors or on a single scalar lane and gives bit-identical results on each: every operation here is exact or
 /// correctly rounded per lane (no estimates), and fused multiply-add is always fused.
 /// </summary>
 /// <typeparam name="TU">A vector of uint32 lanes.</typeparam>
@@ -41,7 +43,7 @@ internal interface ILanes<TU, TF, TD>
     static abstract TU ShiftRight(TU a, int count);
 
     /// <summary>Left rotation by a constant in [1, 31].</summary>
-    static abstract TU RotateLeft(TU a, int count);
+    static abstract TU RotateLeft(TU a, [ConstantExpected(Min = 1, Max = 31)] byte count);
 
     /// <summary>All ones where <c>a &gt; b</c> (unsigned), else zero.</summary>
     static abstract TU GreaterThan(TU a, TU b);

@@ -33,4 +33,8 @@ public sealed class CheckpointFuzzTests
     [TestMethod]
     public void MutatedFlaxCheckpointsThrowOnlyFlaxCheckpointException() => AssertOnlyCheckpointErrors(
         ["variables.msgpack", "chunked.msgpack", "scalars.msgpack", "list.msgpack"], bytes => FlaxCheckpoint.Read(bytes), 4000, seed: 7);
+
+    [TestMethod]
+    public void MutatedSafeTensorsThrowOnlyFlaxCheckpointException() => AssertOnlyCheckpointErrors(
+        ["variables.safetensors"], bytes => SafeTensors.Read(bytes), 3000, seed: 11);
 }

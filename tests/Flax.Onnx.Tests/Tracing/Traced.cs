@@ -23,13 +23,14 @@ internal static class Traced
     public static float[] Uniform(System.Random random, int count) =>
         [.. Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1))];
 
-    /// <summary>Asserts element-wise <c>|actual - expected| &lt;= atol + rtol * |expected|</c>.</summary>
+    /// <summary>Asserts element-wise <c>|actual - expected| &lt;= atol + rtol * |expected|</c>; NaN matches only NaN and
+    /// an infinity only itself.</summary>
     public static void AssertClose(double[] expected, NDArray actual, double atol = 1e-5, double rtol = 1e-5)
     {
         var values = actual.DType == DType.Float64 ? actual.ToArray<double>() : [.. actual.ToArray<float>().Select(v => (double)v)];
         Assert.HasCount(expected.Length, values);
         for (int i = 0; i < expected.Length; i++)
-            Assert.IsTrue(Math.Abs(values[i] - expected[i]) <= atol + rtol * Math.Abs(expected[i]),
+            Assert.IsTrue(values[i].Equals(expected[i]) || Math.Abs(values[i] - expected[i]) <= atol + rtol * Math.Abs(expected[i]),
                 $"element {i}: expected {expected[i]}, got {values[i]}");
     }
 }

@@ -1,0 +1,142 @@
+using System.Buffers;
+
+namespace Flax;
+
+/// <summary>
+/// safetensors files for <see cref="VariableDict"/>: each array leaf is one tensor named by its flattened path
+/// (<c>params/Dense_0/kernel</c>, <see cref="VariableDict.Flatten"/>), with optional string metadata in the header.
+/// The format of Hugging Face's <c>safetensors</c> library (<c>safetensors.flax.save_file</c> / <c>load_file</c> with
+/// flattened keys).
+/// </summary>
+/// <remarks>
+/// Written files put the tensors with the largest element size first, so with the 8-byte-aligned data section every
+/// tensor is aligned to its element size; the header keeps the variables' order, and reading restores it. Only arrays
+/// can be stored: empty dicts vanish and scalar leaves are refused. Files are untrusted input: any damage is a
+/// <see cref="FlaxCheckpointException"/> naming the tensor or header part at fault.
+/// </remarks>
+public static class SafeTensors
+{
+    /// <summary>Reads the variables of a safetensors file.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <returns>The variables, nested by splitting tensor names at <c>/</c>, in header order.</returns>
+    /// <exception cref="FlaxCheckpointException">The bytes are not a valid safetensors file, a dtype is not supported, or
+    /// the names do not form a tree (one name is a path prefix of another, or has an empty part).</exception>
+    public static VariableDict Read(ReadOnlyMemory<byte> bytes) => Decode(new ReadOnlySequence<byte>(bytes));
+
+    /// <summary>Reads the variables of a safetensors file from <paramref name="stream"/>'s position to its end.</summary>
+    /// <param name="stream">The source; it may be larger than 2 GiB.</param>
+    /// <returns>The variables, nested by splitting tensor names at <c>/</c>, in header order.</returns>
+    /// <exception cref="FlaxCheckpointException">The content is not a valid safetensors file of variables.</exception>
+    public static VariableDict Read(Stream stream) => Decode(StreamContent.ReadAll(stream));
+
+    /// <summary>Reads the variables of a safetensors file.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The variables, nested by splitting tensor names at <c>/</c>, in header order.</returns>
+    /// <exception cref="FlaxCheckpointException">The file is not a valid safetensors file of variables.</exception>
+    /// <exception cref="IOException">The file cannot be opened.</exception>
+    public static VariableDict Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Read(stream);
+    }
+
+    /// <summary>The <c>__metadata__</c> strings of a safetensors file's header.</summary>
+    /// <param name="bytes">The whole file (the header is validated against it).</param>
+    /// <returns>The metadata, in header order; empty when the header has none.</returns>
+    /// <exception cref="FlaxCheckpointException">The bytes are not a valid safetensors file.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(ReadOnlyMemory<byte> bytes) =>
+        SafeTensorsHeader.Parse(new ReadOnlySequence<byte>(bytes)).Metadata;
+
+    /// <summary>Writes the array leaves of <paramref name="variables"/> as a safetensors file.</summary>
+    /// <param name="variables">The variables; every leaf must be an <see cref="NDArray"/>.</param>
+    /// <param name="stream">The destination.</param>
+    /// <param name="metadata">Strings for the header's <c>__metadata__</c>, if any.</param>
+    /// <exception cref="ArgumentException">A leaf is not an <see cref="NDArray"/>, a key is empty or contains <c>/</c>, or a
+    /// metadata value is null; nothing has been written then.</exception>
+    public static void Write(VariableDict variables, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(stream);
+        var arrays = Arrays(variables);
+        if (metadata?.FirstOrDefault(kv => kv.Value is null) is { Key: { } nullKey })
+            throw new ArgumentException($"The metadata value of \"{nullKey}\" is null.", nameof(metadata));
+        var dataOrder = arrays.OrderByDescending(a => a.Array.DType.ItemSize()).ToList();
+        var ranges = new Dictionary<string, (long Begin, long End)>();
+        long offset = 0;
+        foreach (var (name, array) in dataOrder)
+        {
+            ranges[name] = (offset, offset + array.Bytes.Length);
+            offset += array.Bytes.Length;
+        }
+        var entries = arrays.Select(a => new SafeTensorsEntry(a.Name, a.Array.DType, a.Array.Shape, ranges[a.Name].Begin, ranges[a.Name].End));
+        stream.Write(SafeTensorsHeader.Encode(entries, metadata));
+        foreach (var (_, array) in dataOrder) stream.Write(array.Bytes);
+    }
+
+    /// <summary>
+    /// Writes the array leaves of <paramref name="variables"/> as a safetensors file. The file is replaced only once
+    /// fully written, so a failure or a crash never leaves it half-written.
+    /// </summary>
+    /// <param name="variables">The variables; every leaf must be an <see cref="NDArray"/>.</param>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="metadata">Strings for the header's <c>__metadata__</c>, if any.</param>
+    /// <exception cref="ArgumentException">A leaf is not an <see cref="NDArray"/>, a key is empty or contains <c>/</c>, or a
+    /// metadata value is null; the file is unchanged then.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Write(VariableDict variables, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        AtomicFile.Write(path, stream => Write(variables, stream, metadata));
+    }
+
+    private static List<(string Name, NDArray Array)> Arrays(VariableDict variables)
+    {
+        IReadOnlyDictionary<string, object> flat;
+        try
+        {
+            flat = variables.Flatten();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException(e.Message, nameof(variables), e);
+        }
+        return [.. flat.Select(kv => kv.Value is NDArray array
+            ? (kv.Key, array)
+            : throw new ArgumentException($"Cannot write the leaf at \"{kv.Key}\" to safetensors: it holds arrays only, not {kv.Value.GetType().Name}.", nameof(variables)))];
+    }
+
+    private static VariableDict Decode(ReadOnlySequence<byte> file)
+    {
+        var header = SafeTensorsHeader.Parse(file);
+        CheckNamesFormATree(header.Entries);
+        var leaves = new List<KeyValuePair<string, object>>(header.Entries.Count);
+        foreach (var entry in header.Entries)
+        {
+            try
+            {
+                var data = file.Slice(header.DataStart + entry.Begin, entry.End - entry.Begin);
+                leaves.Add(new(entry.Name, CheckpointValues.ToArray(entry.DType, entry.Shape, data)));
+            }
+            catch (InvalidDataException e)
+            {
+                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(entry.Name), e.Message, e);
+            }
+        }
+        return VariableDict.Unflatten(leaves);
+    }
+
+    /// <summary>Refuses names that <see cref="VariableDict.Unflatten"/> cannot nest: empty parts, or one name that is a
+    /// path prefix of another.</summary>
+    private static void CheckNamesFormATree(List<SafeTensorsEntry> entries)
+    {
+        var names = entries.Select(e => e.Name).ToHashSet();
+        foreach (var name in names)
+        {
+            if (name.Split(VariableDict.Separator).Any(part => part.Length == 0))
+                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), "the name has an empty path part");
+            for (int at = name.IndexOf(VariableDict.Separator); at >= 0; at = name.IndexOf(VariableDict.Separator, at + 1))
+                if (names.Contains(name[..at]))
+                    throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), $"the name is nested under the tensor {CheckpointText.Quote(name[..at])}");
+        }
+    }
+}
