@@ -56,10 +56,6 @@ internal static class ArrayPayload
         {
             throw new InvalidDataException("the array payload ends early: its extension length is too short", e);
         }
-        catch (MessagePackSerializationException e)
-        {
-            throw new InvalidDataException($"the array payload is not valid msgpack: {e.Message}", e);
-        }
     }
 
     /// <summary>The number of elements of <paramref name="shape"/>, refusing products that overflow.</summary>
