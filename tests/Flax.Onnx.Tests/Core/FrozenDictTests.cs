@@ -214,6 +214,8 @@ public sealed class FrozenDictTests
         Assert.StartsWith("Duplicate key \"a\".", duplicate.Message);
         var nullLeaf = Assert.ThrowsExactly<ArgumentException>(() => new VariableDict(("a", null!)));
         Assert.StartsWith("The value of \"a\" is null; variable dictionaries hold no null leaves.", nullLeaf.Message);
+        var nullCopy = Assert.ThrowsExactly<ArgumentException>(() => Abc().Copy([KeyValuePair.Create("a", (object)null!)]));
+        Assert.StartsWith("The value of \"a\" is null.", nullCopy.Message);
         var missing = Assert.ThrowsExactly<KeyNotFoundException>(() => Abc()["z"]);
         Assert.AreEqual("Key \"z\" not found; keys are: a, b.", missing.Message);
     }

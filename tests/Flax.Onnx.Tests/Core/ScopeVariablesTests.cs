@@ -143,6 +143,37 @@ public sealed class ScopeVariablesTests
     }
 
     [TestMethod]
+    public void EveryArityBindsItsInputs()
+    {
+        static int Model(Scope scope, int a, int b)
+        {
+            var total = scope.Variable("state", "total", () => 0);
+            total.Value += a * b;
+            return a + b;
+        }
+        var (sum, variables) = Core.Init<int, int, int>(Model)(Key0, 2, 3);
+        Assert.AreEqual(5, sum);
+        TreeAssert.AreEqual(new VariableDict(("state", new VariableDict(("total", 6)))), variables);
+        TreeAssert.AreEqual(variables, Core.LazyInit<int, int, int>(Model)(Key0, 2, 3));
+        var (sum2, mutated) = Core.Apply<int, int, int>(Model, mutable: "state")(variables, 1, 1);
+        Assert.AreEqual(2, sum2);
+        TreeAssert.AreEqual(new VariableDict(("state", new VariableDict(("total", 7)))), mutated);
+        Assert.AreEqual(6, Core.Apply((Scope scope, int a, int b) => (int)scope.GetVariable("state", "total")! * a * b)(variables, 1, 1));
+        TreeAssert.AreEqual(new VariableDict(("params", new VariableDict(("p", 1)))), Core.LazyInit((Scope scope) => scope.Param("p", _ => 1))(Key0));
+        TreeAssert.AreEqual(new VariableDict(("params", new VariableDict(("p", 2)))), Core.LazyInit((Scope scope, int x) => scope.Param("p", _ => x))(Key0, 2));
+        Assert.AreEqual(3, Core.Init((Scope scope, int x) => x + 1)(Key0, 2).Output);
+    }
+
+    [TestMethod]
+    public void NullMutableIsAnInvalidFilter()
+    {
+        var apply = Assert.ThrowsExactly<InvalidFilterException>(() => Core.Apply((Scope scope) => 0, mutable: (Filter)null!));
+        Assert.AreEqual("Invalid Filter: \"None\"", apply.Message);
+        Assert.ThrowsExactly<InvalidFilterException>(() => Core.Apply((Scope scope, int x) => x, mutable: (Filter)null!));
+        Assert.ThrowsExactly<InvalidFilterException>(() => Core.Apply((Scope scope, int x, int y) => x, mutable: (Filter)null!));
+    }
+
+    [TestMethod]
     public void BindRejectsCollectionsThatAreLeaves()
     {
         var error = Assert.ThrowsExactly<ApplyScopeInvalidVariablesTypeException>(() => Core.Bind(new VariableDict(("kernel", 1))));
