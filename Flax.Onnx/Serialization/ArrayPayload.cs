@@ -27,7 +27,7 @@ internal static class ArrayPayload
         writer.WriteArrayHeader(shape.Length);
         foreach (int dim in shape) writer.Write(dim);
         writer.Write(dtype.Name());
-        writer.WriteBinHeader(dataLength);
+        StreamedHeaders.WriteBinHeader(ref writer, dataLength);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }
