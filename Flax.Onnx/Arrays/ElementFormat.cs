@@ -43,7 +43,7 @@ internal sealed class ElementFormat
             }
             else
             {
-                var (integer, fraction) = digits.Positional(v, Precision);
+                var (integer, fraction) = digits.Positional(v, Precision, exactIntegers: true);
                 _padLeft = Math.Max(_padLeft, integer.Length);
                 _padRight = Math.Max(_padRight, fraction.Length);
             }
@@ -63,17 +63,16 @@ internal sealed class ElementFormat
         if (_dtype.IsInteger()) return integer.ToString(CultureInfo.InvariantCulture).PadLeft(_integerWidth);
         if (!double.IsFinite(value))
             return NonFinite(value).PadLeft(_padLeft + _padRight + 1);
-        var digits = FloatDigits.Shortest(value, _dtype);
         if (_scientific)
         {
-            var d = digits.Scientific(value, Precision);
-            string mantissa = d.Digits.TrimEnd('0');
-            if (mantissa.Length == 0) mantissa = "0";
-            string text = (d.Negative ? "-" : "") + mantissa[0] + "." + mantissa[1..].PadRight(_fraction, '0')
+            // numpy prints the shortest unique digits, continued with the exact digits up to the common count.
+            var shortest = FloatDigits.Shortest(value, _dtype).Scientific(value, Precision);
+            var d = shortest.Digits.Length == _fraction + 1 ? shortest : FloatDigits.Rounded(value, _fraction + 1);
+            string text = (d.Negative ? "-" : "") + d.Digits[0] + "." + d.Digits[1..]
                 + (d.Exponent < 0 ? "e-" : "e+") + Math.Abs(d.Exponent).ToString(CultureInfo.InvariantCulture).PadLeft(_exponentDigits, '0');
             return text.PadLeft(_padLeft + _padRight + 1);
         }
-        var (integerPart, fraction) = digits.Positional(value, Precision);
+        var (integerPart, fraction) = FloatDigits.Shortest(value, _dtype).Positional(value, Precision, exactIntegers: true);
         return integerPart.PadLeft(_padLeft) + "." + fraction.PadRight(_padRight);
     }
 
@@ -87,7 +86,7 @@ internal sealed class ElementFormat
         string sign = d.Negative ? "-" : "";
         if (d.Exponent is >= -4 and < 16)
         {
-            var (integerPart, fraction) = d.Positional(value, int.MaxValue);
+            var (integerPart, fraction) = d.Positional(value, int.MaxValue, exactIntegers: false);
             return integerPart + "." + (fraction.Length == 0 ? "0" : fraction);
         }
         string mantissa = d.Digits.Length == 1 ? d.Digits : d.Digits[0] + "." + d.Digits[1..];

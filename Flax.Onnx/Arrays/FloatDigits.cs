@@ -20,12 +20,26 @@ internal readonly record struct FloatDigits(bool Negative, string Digits, int Ex
     {
         bool negative = double.IsNegative(value);
         if (value == 0) return new FloatDigits(negative, "0", 0);
-        for (int precision = 1; ; precision++)
+        double magnitude = Math.Abs(value);
+        for (int precision = 1; precision < 17; precision++)
         {
-            string text = Math.Abs(value).ToString("E" + (precision - 1), Invariant);
-            if (precision < 17 && !RoundTrips(double.Parse(text, Invariant), value, dtype)) continue;
-            return Parse(negative, text);
+            var nearest = Parse(negative, magnitude.ToString("E" + (precision - 1), Invariant));
+            if (RoundTrips(nearest.Value, magnitude, dtype)) return nearest;
+            var other = nearest.Step(nearest.Value > magnitude ? -1 : 1);      // the p-digit decimal on the other side
+            if (RoundTrips(other.Value, magnitude, dtype)) return other;
         }
+        return Parse(negative, magnitude.ToString("E16", Invariant));
+    }
+
+    /// <summary>The magnitude these digits denote.</summary>
+    private double Value => double.Parse(Digits + "E" + (Exponent - Digits.Length + 1), Invariant);
+
+    /// <summary>The decimal with as many digits that is <paramref name="delta"/> units of the last digit away.</summary>
+    private FloatDigits Step(int delta)
+    {
+        string digits = (System.Numerics.BigInteger.Parse(Digits, Invariant) + delta).ToString(Invariant);
+        int exponent = Exponent + digits.Length - Digits.Length;
+        return new FloatDigits(Negative, digits.PadRight(Digits.Length, '9')[..Digits.Length], exponent);
     }
 
     /// <summary>The digits of <paramref name="value"/> rounded to <paramref name="significant"/> significant digits.</summary>
@@ -33,11 +47,15 @@ internal readonly record struct FloatDigits(bool Negative, string Digits, int Ex
         Parse(double.IsNegative(value), Math.Abs(value).ToString("E" + (significant - 1), Invariant));
 
     /// <summary>The integer and fraction parts of the positional text, at most <paramref name="maxFraction"/>
-    /// fraction digits (numpy's <c>precision</c>), trailing zeros of the fraction removed.</summary>
-    public (string Integer, string Fraction) Positional(double value, int maxFraction)
+    /// fraction digits (numpy's <c>precision</c>), trailing zeros of the fraction removed. With
+    /// <paramref name="exactIntegers"/> an integer-valued float whose shortest digits end above the units digit prints all
+    /// its digits (numpy arrays: <c>23936.</c>), otherwise it is padded with zeros (numpy scalars: <c>123456790.0</c>).</summary>
+    public (string Integer, string Fraction) Positional(double value, int maxFraction, bool exactIntegers)
     {
         string digits = Digits.TrimEnd('0');
         if (digits.Length == 0) digits = "0";
+        if (exactIntegers && Exponent + 1 > digits.Length)
+            return (Sign + Math.Abs(value).ToString("F0", Invariant), "");
         if (digits.Length - 1 - Exponent > maxFraction)
         {
             string fixedText = Math.Abs(value).ToString("F" + maxFraction, Invariant);

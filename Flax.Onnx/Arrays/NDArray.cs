@@ -48,7 +48,8 @@ public sealed partial class NDArray : IShaped
 
     /// <summary>Creates an array from elements in C order (copied).</summary>
     /// <param name="data">The elements; their count must equal the product of <paramref name="shape"/>.</param>
-    /// <param name="shape">The dimension sizes; none given means a 1-D array of <paramref name="data"/>'s length.</param>
+    /// <param name="shape">The dimension sizes; none given means a 1-D array of <paramref name="data"/>'s length, except
+    /// that one element with no shape (or an explicit empty shape) gives a 0-d array.</param>
     /// <exception cref="ArgumentException">The element count does not match the shape, or a dimension is negative.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not an element type.</exception>
     public static NDArray From<T>(T[] data, params int[] shape) where T : unmanaged
@@ -56,12 +57,12 @@ public sealed partial class NDArray : IShaped
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(shape);
         if (shape.Length == 0 && data.Length != 1) shape = [data.Length];
-        var bytes = MemoryMarshal.AsBytes(data.AsSpan()).ToArray();
-        return FromBytes(DTypes.Of<T>(), shape, bytes);
+        return FromBytes(DTypes.Of<T>(), shape, MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
     }
 
     /// <summary>A 0-d array holding one value (<c>np.asarray(value)</c>).</summary>
-    public static NDArray Scalar<T>(T value) where T : unmanaged => From([value], []);
+    public static NDArray Scalar<T>(T value) where T : unmanaged =>
+        FromBytes(DTypes.Of<T>(), [], MemoryMarshal.AsBytes(new[] { value }.AsSpan()).ToArray());
 
     /// <summary>
     /// Wraps raw little-endian C-order bytes as an array. The array takes ownership of <paramref name="data"/>:

@@ -35,6 +35,15 @@ public abstract record EqnParams
         return items.Length == 1 ? $"({items[0]},)" : "(" + string.Join(", ", items) + ")";
     }
 
+    /// <summary>A float the way Python prints it: <c>0.5</c>, <c>1.0</c>, <c>-inf</c>, <c>nan</c>.</summary>
+    internal static string Number(double value, string? roundTrip = null)
+    {
+        if (double.IsNaN(value)) return "nan";
+        if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
+        var text = roundTrip ?? value.ToString("R", CultureInfo.InvariantCulture);
+        return text.Contains('.') || text.Contains('E') ? text : text + ".0";
+    }
+
     /// <summary>An integer in invariant culture.</summary>
     internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -123,7 +132,7 @@ public sealed record SliceParams(ImmutableArray<int> Start, ImmutableArray<int> 
 public sealed record PadParams(ImmutableArray<int> Low, ImmutableArray<int> High, double PaddingValue) : EqnParams
 {
     internal override IEnumerable<(string Name, string Value)> Entries() =>
-        [("low", Tuple(Low)), ("high", Tuple(High)), ("padding_value", PaddingValue.ToString("R", CultureInfo.InvariantCulture))];
+        [("low", Tuple(Low)), ("high", Tuple(High)), ("padding_value", Number(PaddingValue))];
 }
 
 /// <summary>Params of <see cref="Primitive.Iota"/>.</summary>

@@ -6,7 +6,7 @@ namespace Flax;
 /// Verifies a <see cref="Program"/>'s invariants before it is lowered (JAX's <c>check_jaxpr</c>): every variable is
 /// bound once and before it is read; every equation's inputs fit its primitive and its output is typed as
 /// <see cref="ShapeInference"/> says; parameter paths and output names are unique; parameters and constants are
-/// static and constants match their values.
+/// static and constants match their values; a dynamic size (-1) appears only in programs with a dynamic input.
 /// </summary>
 internal static class ProgramChecker
 {
@@ -24,6 +24,7 @@ internal static class ProgramChecker
             if (!new TensorType(c.Value.DType, c.Value.Shape).Equals(c.Var.Type))
                 throw new ProgramCheckException($"Constant '{names[c.Var]}' is typed {c.Var.Type} but holds a {c.Value.DType.Name()} array of shape {Shapes.Format(c.Value.Shape)}.", program, -1);
 
+        bool dynamicInput = program.Inputs.Any(v => v.Type.IsDynamic);
         ProgramInterpreter.Run(program, v => v.Type, (eqn, inputs) =>
         {
             var inferred = ShapeInference.Infer(eqn.Primitive, eqn.Params, inputs.AsSpan());
@@ -31,6 +32,8 @@ internal static class ProgramChecker
                 throw new ArgumentException($"{eqn.Primitive.Name()} binds one variable, got {eqn.Outputs.Length}.");
             if (!eqn.Outputs[0].Type.Equals(inferred))
                 throw new ArgumentException($"Variable '{names[eqn.Outputs[0]]}' is typed {eqn.Outputs[0].Type} but {eqn.Primitive.Name()} gives {inferred}.");
+            if (inferred.IsDynamic && !dynamicInput)
+                throw new ArgumentException($"Variable '{names[eqn.Outputs[0]]}' has the dynamic batch size but no program input has a dynamic axis to take it from.");
             return [inferred];
         });
         return program;

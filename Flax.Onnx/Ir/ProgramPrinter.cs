@@ -100,18 +100,10 @@ internal static class ProgramPrinter
     /// <c>3</c>, <c>True</c>).</summary>
     private static string Literal(NDArray value) => value.DType switch
     {
-        DType.Float32 => Float(value.Item<float>(), value.Item<float>().ToString("R", CultureInfo.InvariantCulture)),
-        DType.Float64 => Float(value.Item<double>(), value.Item<double>().ToString("R", CultureInfo.InvariantCulture)),
+        DType.Float32 => EqnParams.Number(value.Item<float>(), value.Item<float>().ToString("R", CultureInfo.InvariantCulture)),
+        DType.Float64 => EqnParams.Number(value.Item<double>()),
         DType.Int32 => value.Item<int>().ToString(CultureInfo.InvariantCulture),
         DType.Int64 => value.Item<long>().ToString(CultureInfo.InvariantCulture),
         _ => value.Item<bool>() ? "True" : "False",
     };
-
-    /// <summary>Python's float text given the shortest round-trip text <paramref name="text"/> of <paramref name="x"/>.</summary>
-    private static string Float(double x, string text)
-    {
-        if (double.IsNaN(x)) return "nan";
-        if (double.IsInfinity(x)) return x > 0 ? "inf" : "-inf";
-        return text.Contains('.') || text.Contains('E') ? text : text + ".0";
-    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -83,7 +84,9 @@ internal static class Threefry
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rounds<L, TU, TF, TD>(ref TU x0, ref TU x1, int r0, int r1, int r2, int r3) where L : struct, ILanes<TU, TF, TD>
+    private static void Rounds<L, TU, TF, TD>(ref TU x0, ref TU x1,
+        [ConstantExpected(Min = 1, Max = 31)] byte r0, [ConstantExpected(Min = 1, Max = 31)] byte r1,
+        [ConstantExpected(Min = 1, Max = 31)] byte r2, [ConstantExpected(Min = 1, Max = 31)] byte r3) where L : struct, ILanes<TU, TF, TD>
     {
         x0 = L.Add(x0, x1); x1 = L.Xor(L.RotateLeft(x1, r0), x0);
         x0 = L.Add(x0, x1); x1 = L.Xor(L.RotateLeft(x1, r1), x0);

@@ -77,6 +77,8 @@ public sealed partial class Tensor
         int offset = shape.Length - Rank;
         if (offset < 0 || Enumerable.Range(0, Rank).Any(a => Type.Dims[a] != 1 && Type.Dims[a] != shape[a + offset]))
             throw new ArgumentException($"Incompatible shapes for broadcasting: {Shapes.Format(Shape)} and requested shape {Shapes.Format(shape)}", nameof(shape));
+        if (shape.Contains(-1) && !Trace.HasDynamicInput)
+            throw new ArgumentException($"Cannot broadcast to {Shapes.Format(shape)}: the traced function has no input with a dynamic batch axis.", nameof(shape));
         if (shape.AsSpan().SequenceEqual(Type.Dims.AsSpan())) return this;
         return Bind(Primitive.BroadcastInDim, new BroadcastInDimParams([.. shape], [.. Enumerable.Range(offset, Rank)]), this);
     }

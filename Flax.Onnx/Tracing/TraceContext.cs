@@ -47,6 +47,9 @@ internal sealed class TraceContext : IDisposable
     /// <summary>Whether this trace is current and still recording, i.e. its tensors may be used.</summary>
     internal bool IsActive => ReferenceEquals(s_current, this) && !_finished;
 
+    /// <summary>Whether some input has a dynamic (-1) axis, which gives the program's batch size.</summary>
+    internal bool HasDynamicInput => _inputs.Any(v => v.Type.IsDynamic);
+
     /// <summary>A new program input of the spec's shape and dtype (-1 = the dynamic batch size).</summary>
     internal Tensor AddInput(TensorSpec spec)
     {

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Flax;
 
 /// <summary>
@@ -41,7 +43,7 @@ internal interface ILanes<TU, TF, TD>
     static abstract TU ShiftRight(TU a, int count);
 
     /// <summary>Left rotation by a constant in [1, 31].</summary>
-    static abstract TU RotateLeft(TU a, int count);
+    static abstract TU RotateLeft(TU a, [ConstantExpected(Min = 1, Max = 31)] byte count);
 
     /// <summary>All ones where <c>a &gt; b</c> (unsigned), else zero.</summary>
     static abstract TU GreaterThan(TU a, TU b);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Flax;
@@ -18,7 +19,7 @@ internal readonly struct Lane1 : ILanes<uint, float, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint Or(uint a, uint b) => a | b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint And(uint a, uint b) => a & b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint ShiftRight(uint a, int count) => a >> count;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint RotateLeft(uint a, int count) => System.Numerics.BitOperations.RotateLeft(a, count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint RotateLeft(uint a, [ConstantExpected(Min = 1, Max = 31)] byte count) => System.Numerics.BitOperations.RotateLeft(a, count);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint GreaterThan(uint a, uint b) => a > b ? uint.MaxValue : 0;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint Select(uint mask, uint a, uint b) => mask != 0 ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Broadcast(float value) => value;

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using U = System.Runtime.Intrinsics.Vector512<uint>;
 using F = System.Runtime.Intrinsics.Vector512<float>;
 using D = System.Runtime.Intrinsics.Vector512<double>;
@@ -21,7 +23,8 @@ internal readonly struct Lanes512 : ILanes<U, F, D>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Or(U a, U b) => a | b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U And(U a, U b) => a & b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U ShiftRight(U a, int count) => Vector512.ShiftRightLogical(a, count);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U RotateLeft(U a, int count) => Vector512.ShiftLeft(a, count) | Vector512.ShiftRightLogical(a, 32 - count);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U RotateLeft(U a, [ConstantExpected(Min = 1, Max = 31)] byte count) =>
+        Avx512F.IsSupported ? Avx512F.RotateLeft(a, count) : Vector512.ShiftLeft(a, count) | Vector512.ShiftRightLogical(a, 32 - count);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U GreaterThan(U a, U b) => Vector512.GreaterThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static U Select(U mask, U a, U b) => Vector512.ConditionalSelect(mask, a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F Broadcast(float value) => Vector512.Create(value);

@@ -47,6 +47,24 @@ public sealed class NDArrayFormatTests
         Assert.AreEqual("[ 0.1  2.5 -1. ]", NDArray.From([(Half)0.1, (Half)2.5, (Half)(-1)]).ToString());
 
     [TestMethod]
+    public void ShortestDigitsMayRoundUpAnExactTie() =>
+        Assert.AreEqual("[-1.563e-02  9.219e+00 -5.545e+02]", NDArray.From([(Half)(-0.015625), (Half)9.219, (Half)(-554.5)]).ToString());
+
+    [TestMethod]
+    public void ScientificDigitsContinueWithExactDigits() => Assert.AreEqual(
+        "[-1.6558234e-03  7.3089943e+01  8.4671074e-01]", NDArray.From([-1.6558234e-03f, 73.089943f, 8.4671074e-01f]).ToString());
+
+    [TestMethod]
+    public void NegativeValuesUseShortestDigits() => Assert.AreEqual("[-0.1425649]", NDArray.From([-0.1425649f], 1).ToString());
+
+    [TestMethod]
+    public void LargeIntegralHalvesPrintAllDigits()
+    {
+        Assert.AreEqual("[-23936.     100.5]", NDArray.From([(Half)(-23936), (Half)100.5]).ToString());
+        Assert.AreEqual("[-2.394e+04  1.500e+00        inf]", NDArray.From([(Half)(-23936), (Half)1.5, Half.PositiveInfinity]).ToString());
+    }
+
+    [TestMethod]
     public void BigArraysAreSummarized() => Assert.AreEqual(
         "[[   0    1    2 ...  997  998  999]\n [1000 1001 1002 ... 1997 1998 1999]]",
         NDArray.From(Enumerable.Range(0, 2000).ToArray(), 2, 1000).ToString());
@@ -77,6 +95,9 @@ public sealed class NDArrayFormatTests
         Assert.AreEqual("True", NDArray.Scalar(true).ToString());
         Assert.AreEqual("5", NDArray.Scalar((sbyte)5).ToString());
     }
+
+    [TestMethod]
+    public void OneElementArraysWithAnAxis() => Assert.AreEqual("[5]", NDArray.From([5], 1).ToString());
 
     [TestMethod]
     public void EmptyArraysPrintAsEmptyBrackets()

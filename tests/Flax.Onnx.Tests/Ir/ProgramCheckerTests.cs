@@ -106,6 +106,20 @@ public sealed class ProgramCheckerTests
     }
 
     [TestMethod]
+    public void DynamicSizeNeedsADynamicInput()
+    {
+        var (a, b) = (new Var(F32(2)), new Var(F32(-1, 2)));
+        var broadcast = new Eqn(Primitive.BroadcastInDim, [a], new BroadcastInDimParams([-1, 2], [1]), [b], "");
+        var program = new Program([a], [], [], [broadcast], [new ProgramOutput("output_0", b)]);
+        var e = Assert.ThrowsExactly<ProgramCheckException>(() => ProgramChecker.Check(program));
+        Assert.AreEqual("""
+            Variable 'b' has the dynamic batch size but no program input has a dynamic axis to take it from.
+            while checking program:
+            >>  b:f32[?,2] = broadcast_in_dim[broadcast_dimensions=(1,) shape=(None, 2)] a
+            """, e.Message);
+    }
+
+    [TestMethod]
     public void MessageOfALongProgramIsBounded()
     {
         var vars = Enumerable.Range(0, 201).Select(_ => new Var(F32(2))).ToArray();

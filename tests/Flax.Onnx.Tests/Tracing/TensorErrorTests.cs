@@ -81,6 +81,13 @@ public sealed class TensorErrorTests
     }
 
     [TestMethod]
+    public void BroadcastToTheBatchSizeNeedsADynamicInput()
+    {
+        var e = ThrowsWhileTracing(t => t[0].BroadcastTo(-1, 2), F32(2));
+        Assert.AreEqual("Cannot broadcast to (None, 2): the traced function has no input with a dynamic batch axis. (Parameter 'shape')", e.Message);
+    }
+
+    [TestMethod]
     public void TensorUsedAfterItsTraceEnded()
     {
         Tensor leaked = null!;

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+
+namespace Flax;
+
+/// <summary>
+/// Reverse-mode automatic differentiation as a <see cref="Program"/> to <see cref="Program"/> pass (JAX's
+/// <c>vjp</c>: linearize, then transpose, here fused into one backward sweep). The result keeps the whole forward
+/// program, so its outputs (including values written to mutable collections) are still computed, and appends the
+/// equations of the backward pass, built from the rules in <see cref="VjpRules"/>, with one output per gradient.
+/// It lowers like any other program, so a forward and backward pass are one ONNX Runtime run.
+/// </summary>
+/// <remarks>
+/// Only equations on a path from a differentiated variable to a differentiated output get backward equations
+/// (JAX's activity analysis): the cotangent of an input image, for example, is never computed when only the parameters
+/// are wanted. A variable the outputs do not depend on gets a zero gradient.
+/// </remarks>
+internal static class Autodiff
+{
+    /// <summary>The prefix of gradient outputs: <c>grad/params/Dense_0/kernel</c>, <c>grad/input_0</c>.</summary>
+    internal const string GradPrefix = "grad/";
+
+    /// <summary>The output name of the gradient of a parameter.</summary>
+    internal static string GradName(string parameterPath) => GradPrefix + parameterPath;
+
+    /// <summary>The output name of the gradient of the program input at <paramref name="index"/>.</summary>
+    internal static string InputGradName(int index) => $"{GradPrefix}input_{index}";
+
+    /// <summary>
+    /// The program computing <paramref name="program"/>'s outputs and the gradients of its scalar output
+    /// <paramref name="output"/> (<c>jax.value_and_grad</c>) with respect to the named parameters and the inputs at
+    /// <paramref name="inputs"/>: outputs <see cref="GradName"/> and <see cref="InputGradName"/>, in that order,
+    /// after the original ones.
+    /// </summary>
+    /// <exception cref="ArgumentException">An output, parameter or input is unknown, the output is not a
+    /// floating-point scalar, or a differentiated variable is not floating-point.</exception>
+    internal static Program ValueAndGrad(Program program, string output, IReadOnlyList<string> parameters, IReadOnlyList<int> inputs)
+    {
+        var loss = FindOutput(program, output);
+        if (!loss.Type.DType.IsFloat())
+            throw new ArgumentException($"grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got {loss.Type.DType.Name()}.", nameof(output));
+        if (loss.Type.Rank != 0)
+            throw new ArgumentException($"Gradient only defined for scalar-output functions. Output had shape: {Shapes.Format(loss.Type.Shape)}.", nameof(output));
+        var builder = new GradBuilder();
+        var seed = builder.Constant(NDArray.Ones(loss.Type.DType));
+        return Differentiate(program, builder, [(loss, seed)], [], parameters, inputs);
+    }
+
+    /// <summary>
+    /// The program computing <paramref name="program"/>'s outputs and the vector-Jacobian product of the outputs named
+    /// <paramref name="outputs"/> (<c>jax.vjp</c>): their cotangents are new inputs appended after the original ones,
+    /// in that order and typed like the outputs, and the gradients are outputs as in <see cref="ValueAndGrad"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An output, parameter or input is unknown or named twice, an output is not
+    /// floating-point, or a differentiated variable is not floating-point.</exception>
+    internal static Program Vjp(Program program, IReadOnlyList<string> outputs, IReadOnlyList<string> parameters, IReadOnlyList<int> inputs)
+    {
+        if (outputs.Distinct().Count() != outputs.Count)
+            throw new ArgumentException($"Outputs are named more than once in [{string.Join(", ", outputs)}].", nameof(outputs));
+        var seeds = new List<(Var, Var)>();
+        foreach (var name in outputs)
+        {
+            var v = FindOutput(program, name);
+            if (!v.Type.DType.IsFloat())
+                throw new ArgumentException($"vjp requires real-valued outputs, but output '{name}' has dtype {v.Type.DType.Name()}.", nameof(outputs));
+            seeds.Add((v, new Var(v.Type)));
+        }
+        return Differentiate(program, new GradBuilder(), seeds, [.. seeds.Select(s => s.Item2)], parameters, inputs);
+    }
+
+    private static Var FindOutput(Program program, string name) =>
+        program.Outputs.FirstOrDefault(o => o.Name == name)?.Var
+        ?? throw new ArgumentException($"The program has no output named '{name}'; its outputs are [{string.Join(", ", program.Outputs.Select(o => o.Name))}].");
+
+    /// <summary>The backward sweep shared by <see cref="ValueAndGrad"/> and <see cref="Vjp"/>.</summary>
+    private static Program Differentiate(Program program, GradBuilder builder, IReadOnlyList<(Var Output, Var Cotangent)> seeds,
+        ImmutableArray<Var> cotangentInputs, IReadOnlyList<string> parameters, IReadOnlyList<int> inputs)
+    {
+        var targets = Targets(program, parameters, inputs);
+        var cts = new Dictionary<Var, Var>();
+        foreach (var (output, ct) in seeds) Accumulate(builder, cts, output, ct);
+
+        var varied = Varied(program, targets.Select(t => t.Var));
+        for (int i = program.Eqns.Length - 1; i >= 0; i--)
+        {
+            var eqn = program.Eqns[i];
+            if (!cts.TryGetValue(eqn.Outputs[0], out var ct) || !varied.Contains(eqn.Outputs[0])) continue;
+            var rule = VjpRules.For(eqn.Primitive)!;
+            var needed = eqn.Inputs.Select(varied.Contains).ToArray();
+            builder.ScopePath = eqn.ScopePath;
+            var inputCts = rule(builder, eqn, ct, needed);
+            for (int k = 0; k < needed.Length; k++)
+                if (needed[k]) Accumulate(builder, cts, eqn.Inputs[k], inputCts[k]!);
+        }
+
+        builder.ScopePath = "";
+        var gradOutputs = targets.Select(t => new ProgramOutput(t.Name, cts.TryGetValue(t.Var, out var g) ? g : Zeros(builder, t.Var))).ToList();
+        return ProgramChecker.Check(program with
+        {
+            Inputs = program.Inputs.AddRange(cotangentInputs),
+            Constants = program.Constants.AddRange(builder.Constants),
+            Eqns = program.Eqns.AddRange(builder.Eqns),
+            Outputs = program.Outputs.AddRange(gradOutputs),
+        });
+    }
+
+    /// <summary>The differentiated variables with their gradient output names, checked.</summary>
+    private static List<(string Name, Var Var)> Targets(Program program, IReadOnlyList<string> parameters, IReadOnlyList<int> inputs)
+    {
+        var targets = new List<(string Name, Var Var)>();
+        foreach (var path in parameters)
+        {
+            var p = program.Parameters.FirstOrDefault(q => q.Path == path)
+                ?? throw new ArgumentException($"The program has no parameter named '{path}'.", nameof(parameters));
+            targets.Add((GradName(path), p.Var));
+        }
+        foreach (var index in inputs)
+        {
+            if (index < 0 || index >= program.Inputs.Length)
+                throw new ArgumentException($"Input index {index} is out of range for a program with {program.Inputs.Length} input(s).", nameof(inputs));
+            targets.Add((InputGradName(index), program.Inputs[index]));
+        }
+        foreach (var (name, v) in targets)
+            if (!v.Type.DType.IsFloat())
+                throw new ArgumentException($"grad requires real-valued inputs (input dtype that is a sub-dtype of np.inexact), but got {v.Type.DType.Name()} for '{name[GradPrefix.Length..]}'.");
+        var duplicate = targets.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"'{duplicate.Key[GradPrefix.Length..]}' is differentiated more than once.");
+        return targets;
+    }
+
+    /// <summary>
+    /// The variables that depend differentiably on <paramref name="targets"/>: floating-point outputs of equations
+    /// with a varied input and a rule through which cotangents flow.
+    /// </summary>
+    private static HashSet<Var> Varied(Program program, IEnumerable<Var> targets)
+    {
+        var varied = new HashSet<Var>(targets);
+        foreach (var eqn in program.Eqns)
+            if (eqn.Outputs[0].Type.DType.IsFloat() && eqn.Inputs.Any(varied.Contains) && VjpRules.For(eqn.Primitive) is not null)
+                varied.Add(eqn.Outputs[0]);
+        return varied;
+    }
+
+    /// <summary>Adds <paramref name="ct"/> to the cotangent of <paramref name="v"/>.</summary>
+    private static void Accumulate(GradBuilder builder, Dictionary<Var, Var> cts, Var v, Var ct)
+    {
+        if (!ct.Type.Equals(v.Type))
+            throw new InvalidOperationException($"A cotangent of type {ct.Type} was computed for a variable of type {v.Type}.");
+        cts[v] = cts.TryGetValue(v, out var sum) ? builder.Add(sum, ct) : ct;
+    }
+
+    /// <summary>Zeros of <paramref name="v"/>'s type (broadcast from a scalar, so a dynamic batch size works).</summary>
+    private static Var Zeros(GradBuilder builder, Var v) =>
+        builder.BroadcastInDim(builder.Constant(NDArray.Zeros(v.Type.DType)), v.Type.Dims, []);
+}

@@ -1,0 +1,117 @@
+namespace Flax;
+
+public static partial class Core
+{
+    /// <summary>
+    /// The signatures a call's inputs are traced with: each array's dtype and shape, with the leading axis dynamic
+    /// (the <c>batch</c> axis) when every input has at least one axis and they all agree on its size; otherwise exact.
+    /// </summary>
+    internal static TensorSpec[] TraceSpecs(IReadOnlyList<NDArray> inputs)
+    {
+        for (int i = 0; i < inputs.Count; i++)
+            ArgumentNullException.ThrowIfNull(inputs[i], $"x{i + 1}");
+        bool batched = inputs.All(x => x.Rank > 0 && x.ShapeSpan[0] == inputs[0].ShapeSpan[0]);
+        return [.. inputs.Select(x =>
+        {
+            var shape = x.Shape;
+            if (batched) shape[0] = -1;
+            return new TensorSpec(x.DType, shape);
+        })];
+    }
+
+    /// <summary>
+    /// Flax's <c>apply</c> on tensors: traces <paramref name="fn"/> once per <see cref="ApplyKey"/> into a cached
+    /// ONNX Runtime session and runs it with this call's inputs and parameter values.
+    /// </summary>
+    internal static (NDArray Output, VariableDict? Mutated) ApplyTraced(ScopeFunction fn, VariableDict variables, NDArray[] inputs,
+        Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        var specs = TraceSpecs(inputs);
+        var flat = variables.Flatten();
+        if (rngs is { Count: > 0 })
+        {
+            // Keys from MakeRng may shape host values baked into the trace: trace this call alone.
+            using var once = new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
+            return Run(once, flat, inputs, mutable);
+        }
+        var key = new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device);
+        bool fresh = false;
+        var model = ModelCache.GetOrCreate(key, () =>
+        {
+            fresh = true;
+            return new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
+        });
+        if (model.Traced.Created.Count > 0 && !fresh)
+        {
+            // The trace created variables with init functions: their values belong to that call only.
+            using var once = new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
+            return Run(once, flat, inputs, mutable);
+        }
+        return Run(model, flat, inputs, mutable);
+    }
+
+    private static (NDArray Output, VariableDict? Mutated) Run(TracedModel model, IReadOnlyDictionary<string, object> flat, NDArray[] inputs, Filter? mutable)
+    {
+        NDArray Parameter(string path) => flat.TryGetValue(path, out var value) && value is NDArray array ? array : model.Traced.Created[path];
+        var outputs = model.Run(inputs, Parameter);
+        return (outputs[0], mutable is null ? null : model.Variables(outputs, Parameter));
+    }
+
+    /// <summary>
+    /// Flax's <c>init</c> on tensors: traces <paramref name="fn"/> with the init functions running on the host (the
+    /// parameters get Flax's values), then runs the program once to compute the output and any computed variables.
+    /// </summary>
+    internal static (NDArray Output, VariableDict Variables) InitTraced(ScopeFunction fn, Rngs rngs, NDArray[] inputs,
+        Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(rngs);
+        using var model = new TracedModel(ScopeTracer.Trace(fn, TraceSpecs(inputs), null, rngs, mutable, flags), device);
+        NDArray Parameter(string path) => model.Traced.Created[path];
+        var outputs = model.Run(inputs, Parameter);
+        return (outputs[0], model.Variables(outputs, Parameter));
+    }
+
+    /// <summary>
+    /// Flax's <c>lazy_init</c> on tensors: traces <paramref name="fn"/> on shape-only inputs and returns the created
+    /// variables without running anything.
+    /// </summary>
+    /// <exception cref="LazyInitException">A variable's value is computed from the inputs.</exception>
+    internal static VariableDict LazyInitTraced(ScopeFunction fn, Rngs rngs, TensorSpec[] inputs, Filter? mutable, IReadOnlyDictionary<string, object>? flags)
+    {
+        ArgumentNullException.ThrowIfNull(rngs);
+        CheckArity(fn, inputs);
+        var traced = ScopeTracer.Trace(fn, inputs, null, rngs, mutable, flags);
+        return VariableDict.Unflatten(traced.Variables!.Value.Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
+        {
+            LeafSource.Parameter p => traced.Created[p.Path],
+            LeafSource.Static s => s.Value,
+            _ => throw new LazyInitException(Spec(traced.Program.Outputs.First(o => o.Name == leaf.Key).Var.Type)),
+        })));
+    }
+
+    private static TensorSpec Spec(TensorType type) => new(type.DType, type.Shape);
+
+    private static void CheckArity(ScopeFunction fn, IReadOnlyList<TensorSpec> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count != fn.Arity)
+            throw new ArgumentException($"The model takes {fn.Arity} input(s) ({string.Join(", ", fn.InputNames)}), got {inputs.Count} input spec(s).", nameof(inputs));
+        foreach (var spec in inputs) ArgumentNullException.ThrowIfNull(spec, nameof(inputs));
+    }
+
+    /// <summary>
+    /// Traces <paramref name="fn"/> on <paramref name="inputs"/> with <paramref name="variables"/> and lowers it with
+    /// every parameter's value as an overridable initializer: a standalone model.
+    /// </summary>
+    internal static OnnxModel ExportTraced(ScopeFunction fn, VariableDict variables, TensorSpec[] inputs, IReadOnlyDictionary<string, object>? flags)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        CheckArity(fn, inputs);
+        var traced = ScopeTracer.Trace(fn, inputs, variables, null, null, flags);
+        var flat = variables.Flatten();
+        var values = traced.Program.Parameters.ToDictionary(p => p.Path,
+            p => flat.TryGetValue(p.Path, out var v) && v is NDArray a ? a : traced.Created[p.Path]);
+        return Lowerer.Lower(traced.Program, traced.InputNames, values);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+
+namespace Flax;
+
+/// <summary>
+/// Traces a scope function through Flax's <c>init</c>/<c>apply</c> semantics (<see cref="Core.InitCore{T}"/>,
+/// <see cref="Core.ApplyCore{T}"/>): inputs become program inputs, every array in the given variables a parameter
+/// named by its path, every array an init function creates a parameter whose host value is kept (see
+/// <see cref="TracingHook"/>), the result output 0, and each computed value left in a returned collection an output
+/// named by its path.
+/// </summary>
+internal static class ScopeTracer
+{
+    /// <summary>Traces <paramref name="fn"/>.</summary>
+    /// <param name="fn">The function.</param>
+    /// <param name="inputs">The input signatures (-1 = the dynamic batch size).</param>
+    /// <param name="variables">The variables for <c>apply</c>, or null to trace <c>init</c>.</param>
+    /// <param name="rngs">PRNG keys (required by <c>init</c>).</param>
+    /// <param name="mutable">The mutable collections (<c>apply</c>: null for none and no returned variables;
+    /// <c>init</c>: null for all).</param>
+    /// <param name="flags">Read-only flags.</param>
+    /// <exception cref="UntracedOutputException">The function returned null.</exception>
+    internal static TracedProgram Trace(ScopeFunction fn, IReadOnlyList<TensorSpec> inputs, VariableDict? variables,
+        Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags)
+    {
+        using var trace = new TraceContext();
+        var xs = inputs.Select(trace.AddInput).ToArray();
+        var hook = new TracingHook(trace);
+        var parameters = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
+        Tensor? y;
+        VariableDict? result;
+        if (variables is null)
+        {
+            ArgumentNullException.ThrowIfNull(rngs);
+            (y, result) = Core.InitCore(root => fn.Body(root, xs), rngs, mutable, flags, hook);
+        }
+        else
+            (y, result) = Core.ApplyCore(root => fn.Body(root, xs), Parameterize(trace, variables, parameters), rngs, mutable, flags, hook);
+
+        trace.AddOutput(TracedProgram.OutputName, y ?? throw new UntracedOutputException());
+        foreach (var (path, tensor) in hook.Tensors) parameters[tensor] = path;
+        ImmutableArray<KeyValuePair<string, LeafSource>>? leaves = null;
+        if (result is not null)
+        {
+            int outputs = 1;
+            leaves = [.. result.Flatten().Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
+            {
+                Tensor t when parameters.TryGetValue(t, out var path) => (LeafSource)new LeafSource.Parameter(path),
+                Tensor t => Output(trace, leaf.Key, t, outputs++),
+                var other => new LeafSource.Static(other),
+            }))];
+        }
+        return new TracedProgram(trace.Finish(), fn.InputNames, hook.Created, leaves);
+    }
+
+    /// <summary>The variables with every array replaced by the program parameter of its path.</summary>
+    private static VariableDict Parameterize(TraceContext trace, VariableDict variables, Dictionary<Tensor, string> parameters) =>
+        VariableDict.Unflatten(variables.Flatten().Select(leaf =>
+        {
+            if (leaf.Value is not NDArray array) return leaf;
+            var tensor = trace.AddParameter(leaf.Key, array.Shape, array.DType);
+            parameters[tensor] = leaf.Key;
+            return KeyValuePair.Create(leaf.Key, (object)tensor);
+        }));
+
+    private static LeafSource.Output Output(TraceContext trace, string path, Tensor value, int index)
+    {
+        trace.AddOutput(path, value);
+        return new LeafSource.Output(index);
+    }
+}

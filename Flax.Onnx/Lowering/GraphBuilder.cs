@@ -1,0 +1,130 @@
+using Flax.Lowering.Proto;
+
+namespace Flax;
+
+/// <summary>
+/// The graph under construction during lowering: unique value and node names, nodes tagged with the scope path of
+/// the equation being lowered, shared constants, and the runtime <c>batch</c> size when a shape needs it.
+/// </summary>
+internal sealed class GraphBuilder
+{
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _int64Constants = new(StringComparer.Ordinal);
+    private readonly (string Name, int Axis)? _batchSource;
+    private string? _batchSize;
+    private int _nodeCount, _valueCount;
+
+    /// <summary>Creates an empty graph.</summary>
+    /// <param name="name">The graph name.</param>
+    /// <param name="batchSource">A graph input with a dynamic axis, and that axis: the source of the batch size.</param>
+    internal GraphBuilder(string name, (string Name, int Axis)? batchSource)
+    {
+        Graph = new GraphProto { Name = name };
+        _batchSource = batchSource;
+    }
+
+    /// <summary>The graph.</summary>
+    internal GraphProto Graph { get; }
+
+    /// <summary>The scope path (without the leading <c>/</c>) that prefixes the names of nodes added now.</summary>
+    internal string ScopePath { get; set; } = "";
+
+    /// <summary>Claims <paramref name="name"/> for a graph input, output or initializer.</summary>
+    /// <exception cref="ArgumentException">The name is already used.</exception>
+    internal string Claim(string name)
+    {
+        if (!_names.Add(name)) throw new ArgumentException($"The ONNX value name \"{name}\" is used twice.", nameof(name));
+        return name;
+    }
+
+    /// <summary>A fresh intermediate value name, <c>val_N</c>.</summary>
+    internal string Fresh()
+    {
+        string name;
+        do name = $"val_{_valueCount++}"; while (!_names.Add(name));
+        return name;
+    }
+
+    /// <summary>Adds a node named <c>scope/OpType_N</c> and returns its (single) output.</summary>
+    /// <param name="opType">The ONNX operator.</param>
+    /// <param name="inputs">Its input value names (empty string for an omitted optional input).</param>
+    /// <param name="output">The output name, or null for a fresh one.</param>
+    /// <param name="attributes">Its attributes.</param>
+    internal string Node(string opType, IEnumerable<string> inputs, string? output = null, params AttributeProto[] attributes)
+    {
+        output ??= Fresh();
+        var node = new NodeProto { OpType = opType, Name = NodeName(opType) };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return output;
+    }
+
+    /// <summary>A one-input node.</summary>
+    internal string Node(string opType, string input, string? output = null, params AttributeProto[] attributes) =>
+        Node(opType, [input], output, attributes);
+
+    /// <summary>Adds a constant initializer (not a graph input) holding <paramref name="value"/>.</summary>
+    internal string Constant(NDArray value)
+    {
+        var name = Fresh();
+        Graph.Initializer.Add(OnnxTypes.Tensor(name, value));
+        return name;
+    }
+
+    /// <summary>A shared 1-D int64 constant (axes, shapes, pads, ...).</summary>
+    internal string Int64s(params long[] values)
+    {
+        var key = string.Join(",", values);
+        if (!_int64Constants.TryGetValue(key, out var name))
+            _int64Constants[key] = name = Constant(NDArray.From(values, values.Length));
+        return name;
+    }
+
+    /// <summary>A 1-D int64 constant from ints.</summary>
+    internal string Int64s(IEnumerable<int> values) => Int64s(values.Select(v => (long)v).ToArray());
+
+    /// <summary>
+    /// An int64 shape tensor for <paramref name="dims"/>, where a negative entry <c>-k</c> stands for <c>k</c> times
+    /// the batch size (-1 is the batch size). Static dims give a constant; the one dynamic entry becomes -1 when
+    /// <paramref name="minusOneInfers"/> (Reshape infers it); otherwise dynamic entries are computed from the
+    /// runtime batch size.
+    /// </summary>
+    internal string Shape(IReadOnlyList<int> dims, bool minusOneInfers)
+    {
+        int dynamic = dims.Count(d => d < 0);
+        if (dynamic == 0) return Int64s(dims);
+        if (dynamic == 1 && minusOneInfers) return Int64s(dims.Select(d => d < 0 ? -1 : d));
+        var parts = new List<string>();
+        var run = new List<long>();
+        foreach (var d in dims)
+        {
+            if (d >= 0) { run.Add(d); continue; }
+            if (run.Count > 0) { parts.Add(Int64s([.. run])); run.Clear(); }
+            parts.Add(d == -1 ? BatchSize() : Node("Mul", [BatchSize(), Int64s(-(long)d)]));
+        }
+        if (run.Count > 0) parts.Add(Int64s([.. run]));
+        return Node("Concat", parts, null, OnnxAttributes.Int("axis", 0));
+    }
+
+    /// <summary>The runtime batch size as int64[1], computed once from the batch source input.</summary>
+    /// <exception cref="InvalidOperationException">No graph input has a dynamic axis.</exception>
+    internal string BatchSize()
+    {
+        if (_batchSize is not null) return _batchSize;
+        var (name, axis) = _batchSource ?? throw new InvalidOperationException(
+            "A shape needs the dynamic batch size, but no program input has a dynamic (-1) axis.");
+        var saved = ScopePath;
+        ScopePath = "";
+        _batchSize = Node("Shape", name, null, OnnxAttributes.Int("start", axis), OnnxAttributes.Int("end", axis + 1));
+        ScopePath = saved;
+        return _batchSize;
+    }
+
+    private string NodeName(string opType)
+    {
+        var local = $"{opType}_{_nodeCount++}";
+        return ScopePath.Length == 0 ? local : $"{ScopePath}/{local}";
+    }
+}

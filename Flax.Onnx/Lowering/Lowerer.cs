@@ -1,0 +1,90 @@
+using System.Collections.Immutable;
+using Flax.Lowering.Proto;
+
+namespace Flax;
+
+/// <summary>
+/// The ONNX lowering: one pass over a checked <see cref="Program"/> that maps each variable to an ONNX value name and
+/// each equation to nodes through the rule table (<see cref="LoweringRules"/>).
+/// </summary>
+/// <remarks>
+/// Names: program inputs get the given names; parameters are graph inputs named by their path
+/// (<c>params/Dense_0/kernel</c>) and, when a value is given, also initializers of that name (overridable
+/// initializers: the value is the default, a run may feed another); constants are plain initializers; outputs keep
+/// their program names, except that an output whose name an input already has (a variable read and written back)
+/// gets the suffix <see cref="UpdatedSuffix"/>. Nodes are named <c>scope/path/OpType_N</c>; intermediate values
+/// <c>val_N</c>. A dynamic axis is the symbolic dimension <c>batch</c>.
+/// </remarks>
+internal static class Lowerer
+{
+    /// <summary>The suffix of an output that writes back a variable the program also reads.</summary>
+    internal const string UpdatedSuffix = ":updated";
+
+    /// <summary>Lowers <paramref name="program"/> to an ONNX model (IR 8, opset 17).</summary>
+    /// <param name="program">The program; checked first.</param>
+    /// <param name="inputNames">The graph names of the program inputs, in order.</param>
+    /// <param name="values">Parameter values to embed as initializers, by path; null or missing paths make plain
+    /// graph inputs that every run must feed.</param>
+    /// <exception cref="ProgramCheckException">The program is ill-formed.</exception>
+    /// <exception cref="NotSupportedException">An equation has no lowering rule, or its rule cannot express it.</exception>
+    internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, IReadOnlyDictionary<string, NDArray>? values = null)
+    {
+        ProgramChecker.Check(program);
+        if (inputNames.Count != program.Inputs.Length)
+            throw new ArgumentException($"The program has {program.Inputs.Length} inputs, got {inputNames.Count} names.", nameof(inputNames));
+        var batchInput = program.Inputs.Select((v, i) => (Var: v, i)).FirstOrDefault(e => e.Var.Type.IsDynamic);
+        var g = new GraphBuilder("main", batchInput.Var is null ? null : (inputNames[batchInput.i], batchInput.Var.Type.Dims.IndexOf(-1)));
+        var names = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
+
+        for (int i = 0; i < program.Inputs.Length; i++)
+            Bind(g, names, program.Inputs[i], inputNames[i]);
+        foreach (var parameter in program.Parameters)
+        {
+            Bind(g, names, parameter.Var, parameter.Path);
+            if (values is not null && values.TryGetValue(parameter.Path, out var value))
+                g.Graph.Initializer.Add(OnnxTypes.Tensor(parameter.Path, value));
+        }
+        foreach (var constant in program.Constants)
+            names[constant.Var] = g.Constant(constant.Value);
+
+        var outputNames = program.Outputs.Select(o => names.Values.Contains(o.Name) ? o.Name + UpdatedSuffix : o.Name).ToArray();
+        var direct = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < outputNames.Length; i++)
+            if (!names.ContainsKey(program.Outputs[i].Var)) direct.TryAdd(program.Outputs[i].Var, outputNames[i]);
+
+        foreach (var eqn in program.Eqns)
+            LowerEqn(g, names, direct, eqn);
+
+        g.ScopePath = "";
+        for (int i = 0; i < outputNames.Length; i++)
+        {
+            var (source, name) = (names[program.Outputs[i].Var], outputNames[i]);
+            if (source != name) g.Node("Identity", source, g.Claim(name));
+            g.Graph.Output.Add(OnnxTypes.ValueInfo(name, program.Outputs[i].Var.Type.DType, program.Outputs[i].Var.Type.Dims.AsSpan()));
+        }
+        return new OnnxModel(g.Graph, [.. inputNames], [.. program.Parameters.Select(p => p.Path)], [.. outputNames]);
+    }
+
+    private static void Bind(GraphBuilder g, Dictionary<Var, string> names, Var var, string name)
+    {
+        names[var] = g.Claim(name);
+        g.Graph.Input.Add(OnnxTypes.ValueInfo(name, var.Type.DType, var.Type.Dims.AsSpan()));
+    }
+
+    private static void LowerEqn(GraphBuilder g, Dictionary<Var, string> names, Dictionary<Var, string> direct, Eqn eqn)
+    {
+        var at = eqn.ScopePath.Length == 0 ? "/" : eqn.ScopePath;
+        var rule = LoweringRules.For(eqn.Primitive)
+            ?? throw new NotSupportedException($"No ONNX lowering rule for primitive '{eqn.Primitive}' (at {at}).");
+        g.ScopePath = eqn.ScopePath.TrimStart('/');
+        var output = direct.TryGetValue(eqn.Outputs[0], out var wanted) ? g.Claim(wanted) : null;
+        try
+        {
+            names[eqn.Outputs[0]] = rule(g, eqn, eqn.Inputs.Select(v => names[v]).ToArray(), output);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
+        {
+            throw new NotSupportedException($"Cannot lower primitive '{eqn.Primitive}' (at {at}): {e.Message}", e);
+        }
+    }
+}

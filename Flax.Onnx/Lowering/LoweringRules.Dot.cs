@@ -1,0 +1,60 @@
+namespace Flax;
+
+internal static partial class LoweringRules
+{
+    private static void AddDot(Dictionary<Primitive, LoweringRule> table) => table[Primitive.DotGeneral] = DotGeneral;
+
+    /// <summary>
+    /// <c>lax.dot_general</c>. When the batch axes lead on both sides in order, lhs contracts its last axis and rhs is
+    /// <c>(batch..., k, n)</c> contracting <c>k</c> (every Dense layer), one MatMul. Otherwise Transpose both operands to
+    /// <c>(batch, free, contracting)</c> and <c>(batch, contracting, free)</c>, Reshape each to rank
+    /// <c>batch + 2</c>, MatMul, and Reshape the result to <c>(batch..., lhs free..., rhs free...)</c>.
+    /// </summary>
+    private static string DotGeneral(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
+    {
+        var p = (DotGeneralParams)eqn.Params;
+        var lhs = In(eqn, 0).Dims;
+        var rhs = In(eqn, 1).Dims;
+        int nb = p.LhsBatch.Length;
+        bool leadingBatch = Enumerable.Range(0, nb).All(i => p.LhsBatch[i] == i && p.RhsBatch[i] == i);
+        if (leadingBatch && p.LhsContracting.Length == 1 && p.LhsContracting[0] == lhs.Length - 1
+            && rhs.Length == nb + 2 && p.RhsContracting.Length == 1 && p.RhsContracting[0] == nb
+            && (nb == 0 || lhs.Length == nb + 2))
+            return g.Node("MatMul", inputs, output);
+
+        var lhsFree = Enumerable.Range(0, lhs.Length).Where(a => !p.LhsBatch.Contains(a) && !p.LhsContracting.Contains(a)).ToArray();
+        var rhsFree = Enumerable.Range(0, rhs.Length).Where(a => !p.RhsBatch.Contains(a) && !p.RhsContracting.Contains(a)).ToArray();
+        var batchDims = p.LhsBatch.Select(a => lhs[a]).ToArray();
+        var a = Canonical(g, inputs[0], lhs, [.. p.LhsBatch, .. lhsFree, .. p.LhsContracting],
+            [.. batchDims, Product(lhs, lhsFree), Product(lhs, p.LhsContracting)]);
+        var b = Canonical(g, inputs[1], rhs, [.. p.RhsBatch, .. p.RhsContracting, .. rhsFree],
+            [.. batchDims, Product(rhs, p.RhsContracting), Product(rhs, rhsFree)]);
+        var product = g.Node("MatMul", [a, b]);
+        return g.Node("Reshape", [product, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
+    }
+
+    /// <summary>Transposes <paramref name="x"/> by <paramref name="perm"/> (when not the identity) and reshapes it to
+    /// <paramref name="dims"/> (when that changes the rank or sizes).</summary>
+    private static string Canonical(GraphBuilder g, string x, IReadOnlyList<int> shape, int[] perm, int[] dims)
+    {
+        if (!perm.SequenceEqual(Enumerable.Range(0, perm.Length)))
+            x = g.Node("Transpose", x, null, OnnxAttributes.Ints("perm", perm));
+        var permuted = perm.Select(a => shape[a]);
+        return permuted.SequenceEqual(dims) ? x : g.Node("Reshape", [x, g.Shape(dims, minusOneInfers: true)]);
+    }
+
+    /// <summary>The product of the sizes of <paramref name="axes"/>; <c>-k</c> (k times the batch size, see
+    /// <see cref="GraphBuilder.Shape"/>) when one of them is dynamic.</summary>
+    /// <exception cref="NotSupportedException">Two of the axes are dynamic.</exception>
+    private static int Product(IReadOnlyList<int> shape, IEnumerable<int> axes)
+    {
+        int product = 1, dynamic = 0;
+        foreach (var a in axes)
+        {
+            if (shape[a] < 0) dynamic++;
+            else product *= shape[a];
+        }
+        if (dynamic > 1) throw new NotSupportedException("dot_general cannot merge two dynamic (batch) axes into one.");
+        return dynamic == 1 ? -product : product;
+    }
+}

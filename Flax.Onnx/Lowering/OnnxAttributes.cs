@@ -1,0 +1,31 @@
+using Flax.Lowering.Proto;
+using Google.Protobuf;
+
+namespace Flax;
+
+/// <summary>Builders for ONNX node attributes.</summary>
+internal static class OnnxAttributes
+{
+    /// <summary>An <c>INT</c> attribute.</summary>
+    internal static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    /// <summary>An <c>INTS</c> attribute.</summary>
+    internal static AttributeProto Ints(string name, IEnumerable<long> values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
+    /// <summary>An <c>INTS</c> attribute from ints.</summary>
+    internal static AttributeProto Ints(string name, IEnumerable<int> values) => Ints(name, values.Select(v => (long)v));
+
+    /// <summary>A <c>FLOAT</c> attribute.</summary>
+    internal static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    /// <summary>A <c>STRING</c> attribute.</summary>
+    internal static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+}

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Flax.Lowering.Proto;
+using Google.Protobuf;
+
+namespace Flax;
+
+/// <summary>
+/// A lowered ONNX model and the names that connect it to its program: the graph inputs of the program inputs, of the
+/// parameters (their paths), and the graph outputs in program-output order. Serializes to bytes or saves to a
+/// file, with ONNX external data when the weights do not fit one protobuf message (2 GB).
+/// </summary>
+internal sealed class OnnxModel
+{
+    private readonly GraphProto _graph;
+
+    internal OnnxModel(GraphProto graph, ImmutableArray<string> inputNames, ImmutableArray<string> parameterNames, ImmutableArray<string> outputNames)
+    {
+        _graph = graph;
+        InputNames = inputNames;
+        ParameterNames = parameterNames;
+        OutputNames = outputNames;
+    }
+
+    /// <summary>The graph inputs fed by the program inputs, in order.</summary>
+    internal ImmutableArray<string> InputNames { get; }
+
+    /// <summary>The graph inputs fed by the parameters (their <c>collection/path/name</c>), in order.</summary>
+    internal ImmutableArray<string> ParameterNames { get; }
+
+    /// <summary>The graph outputs, in program-output order.</summary>
+    internal ImmutableArray<string> OutputNames { get; }
+
+    /// <summary>The number of nodes (for tests and diagnostics).</summary>
+    internal int NodeCount => _graph.Node.Count;
+
+    /// <summary>The operator types of the nodes, in order (for tests and diagnostics).</summary>
+    internal IEnumerable<string> OpTypes => _graph.Node.Select(n => n.OpType);
+
+    /// <summary>The serialized <c>ModelProto</c>, weights inline.</summary>
+    /// <exception cref="InvalidOperationException">The model exceeds protobuf's 2 GB limit (save it to a file instead).</exception>
+    internal byte[] ToBytes() => Model(_graph).ToByteArray();
+
+    /// <summary>Writes the serialized model to <paramref name="stream"/>, weights inline.</summary>
+    internal void WriteTo(Stream stream)
+    {
+        CheckInlineSize();
+        Model(_graph).WriteTo(stream);
+    }
+
+    /// <summary>Throws when the model with inline weights would exceed protobuf's 2 GB message limit.</summary>
+    /// <exception cref="InvalidOperationException">The weights are too large for one message.</exception>
+    internal void CheckInlineSize()
+    {
+        long bytes = _graph.Initializer.Sum(t => (long)t.RawData.Length);
+        if (bytes > ExternalData.InlineLimit)
+            throw new InvalidOperationException($"The model's weights take {bytes} bytes, more than one ONNX protobuf can hold (2 GB): save it to a file, which puts them in external data.");
+    }
+
+    /// <summary>
+    /// Saves the model to <paramref name="path"/> atomically (a temporary file moved into place, so a failure leaves no
+    /// half-written file). Weights go to the external-data file <c>&lt;file&gt;.data</c> beside it when they exceed
+    /// <paramref name="inlineLimit"/> bytes in total.
+    /// </summary>
+    internal void Save(string path, long inlineLimit = ExternalData.InlineLimit)
+    {
+        var full = Path.GetFullPath(path);
+        long bytes = _graph.Initializer.Sum(t => (long)t.RawData.Length);
+        if (bytes <= inlineLimit)
+        {
+            AtomicFile.Write(full, stream => Model(_graph).WriteTo(stream));
+            return;
+        }
+        var dataName = Path.GetFileName(full) + ".data";
+        var graph = _graph.Clone();
+        AtomicFile.Write(Path.Combine(Path.GetDirectoryName(full)!, dataName), stream => ExternalData.Move(graph, stream, dataName));
+        AtomicFile.Write(full, stream => Model(graph).WriteTo(stream));
+    }
+
+    private static ModelProto Model(GraphProto graph)
+    {
+        var model = new ModelProto { IrVersion = OnnxVersions.IrVersion, ProducerName = OnnxVersions.Producer, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxVersions.Opset });
+        return model;
+    }
+}

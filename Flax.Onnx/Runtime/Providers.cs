@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Flax;
+
+/// <summary>
+/// Execution-provider selection: session options per device, the CUDA-or-CPU decision for <see cref="Device.Auto"/>,
+/// and the fallback. Availability is found out by trying, never from <c>OrtEnv.GetAvailableProviders()</c> (which
+/// lists CUDA wherever the GPU package is installed, with or without CUDA).
+/// </summary>
+internal static class Providers
+{
+    /// <summary>ONNX Runtime's name of the CPU execution provider.</summary>
+    internal const string Cpu = "CPUExecutionProvider";
+
+    /// <summary>ONNX Runtime's name of the CUDA execution provider.</summary>
+    internal const string Cuda = "CUDAExecutionProvider";
+
+    private static readonly Lazy<Device> AutoDevice = new(ProbeCuda);
+
+    /// <summary>Why <see cref="Device.Auto"/> runs on the CPU; null while undecided or when it runs on CUDA.</summary>
+    internal static string? AutoFallbackReason { get; private set; }
+
+    /// <summary>The device <see cref="Device.Auto"/> runs on, decided on first use by creating a CUDA session.</summary>
+    internal static Device ResolveAuto() => AutoDevice.Value;
+
+    /// <summary>
+    /// Creates a session for <paramref name="model"/> on <paramref name="device"/>. <see cref="Device.Auto"/> falls back
+    /// to the CPU (with a log line) when the CUDA session cannot be created; an explicit CUDA device does not.
+    /// </summary>
+    /// <param name="model">The serialized model.</param>
+    /// <param name="device">The requested device.</param>
+    /// <param name="used">The concrete device of the returned session.</param>
+    /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot be used.</exception>
+    internal static InferenceSession Open(byte[] model, Device device, out Device used)
+    {
+        used = device.Resolve();
+        if (used.IsCuda)
+        {
+            try
+            {
+                return Create(model, used);
+            }
+            catch (Exception e) when (IsProviderFailure(e))
+            {
+                if (!device.IsAuto) throw new DeviceUnavailableException(used, e);
+                Trace.TraceWarning($"Flax: {Cuda} failed for this model, running it on the CPU: {e.Message}");
+                used = Device.Cpu;
+            }
+        }
+        return Create(model, used);
+    }
+
+    private static InferenceSession Create(byte[] model, Device device)
+    {
+        using var options = new SessionOptions();
+        if (device.IsCuda) options.AppendExecutionProvider_CUDA(device.CudaId);
+        return new InferenceSession(model, options);
+    }
+
+    private static Device ProbeCuda()
+    {
+        try
+        {
+            using var session = Create(ProbeModel.Bytes, Device.Cuda(0));
+            Trace.TraceInformation($"Flax: Device.Auto runs on Cuda(0) ({Cuda}).");
+            return Device.Cuda(0);
+        }
+        catch (Exception e) when (IsProviderFailure(e))
+        {
+            AutoFallbackReason = $"{e.GetType().Name}: {e.Message}";
+            Trace.TraceInformation($"Flax: Device.Auto runs on the CPU ({Cpu}); CUDA is unavailable: {AutoFallbackReason}");
+            return Device.Cpu;
+        }
+    }
+
+    /// <summary>The failures that mean "this provider cannot run here" (missing entry point, library or device).</summary>
+    private static bool IsProviderFailure(Exception e) =>
+        e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException;
+}

@@ -1,0 +1,80 @@
+namespace Flax;
+
+/// <summary>
+/// A traced program compiled for one device: its ONNX model (parameters as graph inputs, no weights) and the session
+/// that runs it. Each run feeds the inputs and the current value of every parameter, so one instance serves every
+/// batch size and every set of parameter values of the traced structure. Safe to run from several threads.
+/// </summary>
+internal sealed class TracedModel : IDisposable
+{
+    private readonly OnnxSession _session;
+
+    /// <summary>Lowers <paramref name="traced"/> and creates its session on <paramref name="device"/>.</summary>
+    internal TracedModel(TracedProgram traced, Device device)
+    {
+        Traced = traced;
+        Onnx = Lowerer.Lower(traced.Program, traced.InputNames);
+        _session = new OnnxSession(Onnx.ToBytes(), [.. Onnx.InputNames, .. Onnx.ParameterNames], Onnx.OutputNames, device);
+    }
+
+    /// <summary>The traced program and its bookkeeping.</summary>
+    internal TracedProgram Traced { get; }
+
+    /// <summary>The lowered model (without weights).</summary>
+    internal OnnxModel Onnx { get; }
+
+    /// <summary>The device the session runs on.</summary>
+    internal Device Device => _session.Device;
+
+    /// <summary>Runs the program.</summary>
+    /// <param name="inputs">One array per program input.</param>
+    /// <param name="parameter">The value of a parameter by path.</param>
+    /// <returns>The program outputs; output 0 is the function's result.</returns>
+    /// <exception cref="InputMismatchException">An input does not fit its traced type.</exception>
+    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, Func<string, NDArray> parameter)
+    {
+        CheckInputs(inputs);
+        var names = Onnx.ParameterNames;
+        var feed = new NDArray[inputs.Count + names.Length];
+        for (int i = 0; i < inputs.Count; i++) feed[i] = inputs[i];
+        for (int i = 0; i < names.Length; i++) feed[inputs.Count + i] = parameter(names[i]);
+        return _session.Run(feed);
+    }
+
+    /// <summary>The returned variables of a run: each leaf from its output, its fed parameter or its fixed value.</summary>
+    internal VariableDict Variables(NDArray[] outputs, Func<string, NDArray> parameter) =>
+        VariableDict.Unflatten(Traced.Variables!.Value.Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
+        {
+            LeafSource.Output o => outputs[o.Index],
+            LeafSource.Parameter p => parameter(p.Path),
+            LeafSource.Static s => s.Value,
+            _ => throw new InvalidOperationException($"Unknown leaf source {leaf.Value}."),
+        })));
+
+    private void CheckInputs(IReadOnlyList<NDArray> inputs)
+    {
+        var program = Traced.Program;
+        if (inputs.Count != program.Inputs.Length)
+            throw new ArgumentException($"The model takes {program.Inputs.Length} input(s), got {inputs.Count}.", nameof(inputs));
+        int batch = -1;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(inputs[i], nameof(inputs));
+            var (type, x, name) = (program.Inputs[i].Type, inputs[i], Traced.InputNames[i]);
+            if (x.DType != type.DType || x.Rank != type.Rank)
+                throw new InputMismatchException(name, type, x);
+            for (int a = 0; a < type.Rank; a++)
+            {
+                int size = x.ShapeSpan[a];
+                if (type.Dims[a] >= 0 && size != type.Dims[a]) throw new InputMismatchException(name, type, x);
+                if (type.Dims[a] >= 0) continue;
+                if (batch >= 0 && size != batch)
+                    throw new InputMismatchException(name, type, x, $"the batch size is {batch} in another input");
+                batch = size;
+            }
+        }
+    }
+
+    /// <summary>Releases the session.</summary>
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,37 @@
+using static Flax.Tests.Autodiff.GradCheck;
+
+namespace Flax.Tests.Autodiff;
+
+/// <summary>Finite-difference checks of the pooling rules (<c>reduce_window_max</c>, <c>reduce_window_sum</c>).</summary>
+[TestClass]
+public sealed class WindowVjpTests
+{
+    /// <summary>Random 2-d pools over NHWC inputs with a dynamic batch; padding stays below the window so that no
+    /// window lies wholly in the padding (a max of only -inf would make the loss infinite).</summary>
+    [TestMethod]
+    [DataRow(Primitive.ReduceWindowMax)]
+    [DataRow(Primitive.ReduceWindowSum)]
+    public void Pooling(Primitive primitive)
+    {
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var rng = new System.Random(seed);
+            var window = Shape(rng, 2, 3);
+            var strides = Shape(rng, 2, 3);
+            var padding = window.Select(w => (rng.Next(0, w), rng.Next(0, w))).ToArray();
+            var x = Uniform(rng, [rng.Next(1, 3), window[0] + rng.Next(0, 4), window[1] + rng.Next(0, 4), rng.Next(1, 3)]);
+            var p = new ReduceWindowParams([1, .. window, 1], [1, .. strides, 1], [(0, 0), .. padding, (0, 0)]);
+            Check(rng, (b, v) => b.Emit(primitive, p, v[0]), [new(x, Batch: true)]);
+        }
+    }
+
+    /// <summary>A window of equal values (all zeros, as after a ReLU) sends its whole cotangent to its first element.</summary>
+    [TestMethod]
+    public void MaxPoolTieGoesToTheFirstElement()
+    {
+        var p = new ReduceWindowParams([1, 2, 2, 1], [1, 2, 2, 1], [(0, 0), (0, 0), (0, 0), (0, 0)]);
+        var x = NDArray.From(new double[] { 0, 0, 5, 0, 0, 0, 5, 5 }, 1, 2, 4, 1);
+        var grads = ElementwiseVjpTests.ScalarGrads((b, v) => b.Emit(Primitive.ReduceWindowMax, p, v[0]), x);
+        CollectionAssert.AreEqual(new double[] { 1, 0, 1, 0, 0, 0, 0, 0 }, grads[0].ToArray<double>());
+    }
+}

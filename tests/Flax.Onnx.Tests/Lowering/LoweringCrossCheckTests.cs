@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using static Flax.Tests.Lowering.ReferenceCheck;
+
+namespace Flax.Tests.Lowering;
+
+/// <summary>
+/// Every primitive's ONNX lowering against the managed reference evaluator on random inputs (seeded per case). Float
+/// results agree within atol 1e-6 + rtol 1e-5 (float32) unless a case states otherwise; integers and bools exactly.
+/// </summary>
+[TestClass]
+public sealed class LoweringCrossCheckTests
+{
+    /// <summary>One case: a program, how to draw its inputs, and its tolerances.</summary>
+    public sealed record Case(Program Program, Func<System.Random, NDArray[]> Inputs, double Atol = 1e-6, double Rtol = 1e-5);
+
+    private static TensorType F32(params int[] dims) => new(DType.Float32, dims);
+    private static TensorType F64(params int[] dims) => new(DType.Float64, dims);
+    private static TensorType I32(params int[] dims) => new(DType.Int32, dims);
+    private static TensorType I64(params int[] dims) => new(DType.Int64, dims);
+    private static TensorType B(params int[] dims) => new(DType.Bool, dims);
+    private static ImmutableArray<int> A(params int[] values) => [.. values];
+    private static ImmutableArray<(int, int)> P(params (int, int)[] values) => [.. values];
+
+    /// <summary>A case over one equation whose inputs are drawn uniformly from [lo, hi].</summary>
+    private static Case Op(Primitive p, EqnParams prm, TensorType[] types, double lo = -2, double hi = 2, double atol = 1e-6, double rtol = 1e-5) =>
+        new(Single(p, prm, types), r => [.. types.Select(t => Draw(r, t, lo, hi))], atol, rtol);
+
+    private static Case Op(Primitive p, params TensorType[] types) => Op(p, EqnParams.None, types);
+
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (var p in new[] { Primitive.Add, Primitive.Sub, Primitive.Mul, Primitive.Max, Primitive.Min })
+        {
+            yield return [$"{p} f32 broadcast", Op(p, F32(-1, 3), F32(1, 3))];
+            yield return [$"{p} i32", Op(p, EqnParams.None, [I32(-1, 4), I32(-1, 4)], -100, 100)];
+        }
+        yield return ["Div f32", Op(Primitive.Div, EqnParams.None, [F32(-1, 3), F32(-1, 3)], 0.5, 3)];
+        yield return ["Div i32 truncates", new Case(Single(Primitive.Div, EqnParams.None, I32(-1, 4), I32(-1, 4)),
+            r => [Draw(r, I32(-1, 4), -50, 50), NDArray.From([3, -3, 7, -2, 5, -7, 2, 9, 4, -4, 6, -5], 3, 4)])];
+        yield return ["Pow f32", Op(Primitive.Pow, EqnParams.None, [F32(-1, 3), F32(1, 3)], 0.1, 2.5)];
+        yield return ["Add f64", Op(Primitive.Add, F64(-1, 2), F64(-1, 2))];
+        yield return ["Mul i64", Op(Primitive.Mul, EqnParams.None, [I64(-1, 2), I64(1, 2)], -1000, 1000)];
+
+        foreach (var p in new[] { Primitive.Neg, Primitive.Sign, Primitive.Abs, Primitive.Exp, Primitive.Tanh, Primitive.Logistic, Primitive.Erf })
+            yield return [$"{p} f32", Op(p, F32(-1, 5))];
+        yield return ["Sign i32", Op(Primitive.Sign, EqnParams.None, [I32(-1, 5)], -2, 2)];
+        yield return ["Abs i64", Op(Primitive.Abs, EqnParams.None, [I64(-1, 5)], -9, 9)];
+        foreach (var p in new[] { Primitive.Log, Primitive.Sqrt, Primitive.Rsqrt })
+            yield return [$"{p} f32", Op(p, EqnParams.None, [F32(-1, 5)], 0.01, 4)];
+        yield return ["Exp f64", Op(Primitive.Exp, EqnParams.None, [F64(-1, 5)], atol: 1e-12, rtol: 1e-12)];
+        yield return ["Log1p f32 near zero", new Case(Single(Primitive.Log1p, EqnParams.None, F32(-1, 4)),
+            _ => [NDArray.From([1e-7f, -1e-7f, 3e-5f, 0f, 0.5f, 2f, -0.5f, 100f], 2, 4)], 1e-12, 1e-6)];
+        yield return ["Log1p f64", Op(Primitive.Log1p, EqnParams.None, [F64(-1, 5)], -0.9, 5, 1e-15, 1e-14)];
+
+        foreach (var p in new[] { Primitive.Eq, Primitive.Ne, Primitive.Lt, Primitive.Le, Primitive.Gt, Primitive.Ge })
+            yield return [$"{p} i32", Op(p, EqnParams.None, [I32(-1, 6), I32(1, 6)], -2, 2)];
+        yield return ["Lt f32", Op(Primitive.Lt, F32(-1, 3), F32(-1, 3))];
+        yield return ["Eq bool", Op(Primitive.Eq, B(-1, 4), B(-1, 4))];
+        yield return ["And", Op(Primitive.And, B(-1, 4), B(1, 4))];
+        yield return ["Or", Op(Primitive.Or, B(-1, 4), B(-1, 4))];
+        yield return ["Not", Op(Primitive.Not, B(-1, 4))];
+        yield return ["Select", Op(Primitive.Select, B(-1, 3), F32(-1, 3), F32(1, 3))];
+
+        yield return ["Convert f32 to i32", Op(Primitive.ConvertElementType, new ConvertElementTypeParams(DType.Int32), [F32(-1, 6)], -9, 9)];
+        yield return ["Convert i32 to f32", Op(Primitive.ConvertElementType, new ConvertElementTypeParams(DType.Float32), [I32(-1, 6)], -9, 9)];
+        yield return ["Convert f32 to bool", new Case(Single(Primitive.ConvertElementType, new ConvertElementTypeParams(DType.Bool), F32(-1, 4)),
+            _ => [NDArray.From([0f, -0f, 0.5f, -3f, 1e-30f, 0f, 2f, 0f], 2, 4)])];
+        yield return ["Convert bool to f64", Op(Primitive.ConvertElementType, new ConvertElementTypeParams(DType.Float64), [B(-1, 4)])];
+
+        yield return ["DotGeneral dense", Op(Primitive.DotGeneral, new DotGeneralParams(A(1), A(0), A(), A()), [F32(-1, 4), F32(4, 5)])];
+        yield return ["DotGeneral dense rank 3", Op(Primitive.DotGeneral, new DotGeneralParams(A(2), A(0), A(), A()), [F32(-1, 2, 4), F32(4, 5)])];
+        yield return ["DotGeneral leading batch", Op(Primitive.DotGeneral, new DotGeneralParams(A(2), A(1), A(0), A(0)), [F32(-1, 3, 4), F32(-1, 4, 5)])];
+        yield return ["DotGeneral general", Op(Primitive.DotGeneral, new DotGeneralParams(A(0, 2), A(2, 0), A(3), A(1)), [F32(4, -1, 3, 2), F32(3, 2, 4, 5)])];
+        yield return ["DotGeneral contract batch", Op(Primitive.DotGeneral, new DotGeneralParams(A(0), A(0), A(), A()), [F32(-1, 3), F32(-1, 2)])];
+        yield return ["DotGeneral outer i32", Op(Primitive.DotGeneral, new DotGeneralParams(A(), A(), A(), A()), [I32(-1, 2), I32(3)], -5, 5)];
+
+        yield return ["ReduceSum axis 1", Op(Primitive.ReduceSum, new ReduceParams(A(1)), [F32(-1, 4, 3)])];
+        yield return ["ReduceSum axes 0 2", Op(Primitive.ReduceSum, new ReduceParams(A(0, 2)), [F32(-1, 4, 3)])];
+        yield return ["ReduceSum no axes", Op(Primitive.ReduceSum, new ReduceParams(A()), [F32(-1, 4)])];
+        yield return ["ReduceMax", Op(Primitive.ReduceMax, new ReduceParams(A(1, 2)), [F32(-1, 4, 3)])];
+        yield return ["ReduceMin i32", Op(Primitive.ReduceMin, new ReduceParams(A(0)), [I32(-1, 4)], -50, 50)];
+
+        yield return ["Reshape split", Op(Primitive.Reshape, new ReshapeParams(A(-1, 2, 3)), [F32(-1, 6)])];
+        yield return ["Reshape static", Op(Primitive.Reshape, new ReshapeParams(A(6, 4)), [F32(2, 3, 4)])];
+        yield return ["Reshape two batch axes", Op(Primitive.Reshape, new ReshapeParams(A(-1, 2, -1)), [F32(-1, 2, -1)])];
+        yield return ["Transpose", Op(Primitive.Transpose, new TransposeParams(A(2, 0, 1)), [F32(-1, 3, 4)])];
+        yield return ["BroadcastInDim vector", Op(Primitive.BroadcastInDim, new BroadcastInDimParams(A(2, 4, 3), A(2)), [F32(3)])];
+        yield return ["BroadcastInDim keeps batch", Op(Primitive.BroadcastInDim, new BroadcastInDimParams(A(-1, 4), A(0, 1)), [F32(-1, 1)])];
+        yield return ["BroadcastInDim to batch", new Case(
+            Program2(Primitive.BroadcastInDim, new BroadcastInDimParams(A(-1, 3), A(0, 1)), F32(1, 3), F32(-1, 2)),
+            r => [Draw(r, F32(1, 3)), Draw(r, F32(-1, 2), batch: 5)])];
+        yield return ["BroadcastInDim identity", Op(Primitive.BroadcastInDim, new BroadcastInDimParams(A(-1, 3), A(0, 1)), [F32(-1, 3)])];
+        yield return ["Concatenate", Op(Primitive.Concatenate, new AxisParams(1), [F32(-1, 2), F32(-1, 3), F32(-1, 1)])];
+        yield return ["Slice strided", Op(Primitive.Slice, new SliceParams(A(0, 1, 0), A(-1, 7, 3), A(1, 2, 1)), [F32(-1, 8, 3)])];
+        yield return ["Slice whole", Op(Primitive.Slice, new SliceParams(A(0, 0), A(-1, 3), A(1, 1)), [F32(-1, 3)])];
+        yield return ["Pad", Op(Primitive.Pad, new PadParams(A(0, 1, 2), A(0, 2, 0), -1.5), [F32(-1, 2, 3)])];
+        yield return ["Pad i32", Op(Primitive.Pad, new PadParams(A(1), A(1), 7), [I32(4)], -3, 3)];
+        yield return ["Iota f32", new Case(Single(Primitive.Iota, new IotaParams(DType.Float32, A(2, 3, 4), 1)), _ => [])];
+        yield return ["Iota i64", new Case(Single(Primitive.Iota, new IotaParams(DType.Int64, A(5), 0)), _ => [])];
+        yield return ["Take", new Case(Single(Primitive.Take, new AxisParams(1), F32(4, 5), I32(-1, 2)),
+            r => [Draw(r, F32(4, 5)), Draw(r, I32(-1, 2), -5, 4)])];
+        yield return ["TakeAlongAxis", new Case(Single(Primitive.TakeAlongAxis, new AxisParams(1), F32(-1, 5), I64(-1, 3)),
+            r => [Draw(r, F32(-1, 5)), Draw(r, I64(-1, 3), -5, 4)])];
+
+        yield return ["Conv SAME", Op(Primitive.ConvGeneralDilated, Conv(A(1, 1), P((1, 1), (1, 1)), A(1, 1), A(1, 1), 1), [F32(-1, 5, 5, 3), F32(3, 3, 3, 4)], atol: 1e-5)];
+        yield return ["Conv strided dilated", Op(Primitive.ConvGeneralDilated, Conv(A(2, 1), P((0, 0), (2, 1)), A(1, 1), A(2, 1), 1), [F32(-1, 7, 6, 2), F32(2, 3, 2, 3)], atol: 1e-5)];
+        yield return ["Conv grouped", Op(Primitive.ConvGeneralDilated, Conv(A(1, 1), P((0, 0), (0, 0)), A(1, 1), A(1, 1), 2), [F32(-1, 4, 4, 4), F32(2, 2, 2, 6)], atol: 1e-5)];
+        yield return ["Conv transposed", Op(Primitive.ConvGeneralDilated, Conv(A(1, 1), P((2, 2), (1, 2)), A(2, 2), A(1, 1), 1), [F32(-1, 3, 4, 2), F32(3, 2, 2, 3)], atol: 1e-5)];
+        yield return ["Conv negative padding", Op(Primitive.ConvGeneralDilated, Conv(A(1), P((-1, 2)), A(1), A(1), 1), [F32(-1, 6, 2), F32(2, 2, 3)], atol: 1e-5)];
+        yield return ["Conv 1-D f64 (computed in f32)", Op(Primitive.ConvGeneralDilated, Conv(A(2), P((1, 0)), A(1), A(1), 1), [F64(-1, 9, 3), F64(3, 3, 2)], atol: 1e-5)];
+
+        yield return ["MaxPool NHWC", Op(Primitive.ReduceWindowMax, Window(A(1, 2, 2, 1), A(1, 2, 2, 1), P((0, 0), (0, 0), (0, 0), (0, 0))), [F32(-1, 4, 4, 3)])];
+        yield return ["MaxPool padded", Op(Primitive.ReduceWindowMax, Window(A(1, 3, 3, 1), A(1, 1, 2, 1), P((0, 0), (1, 1), (1, 0), (0, 0))), [F32(-1, 5, 4, 2)])];
+        yield return ["MaxPool i32", Op(Primitive.ReduceWindowMax, Window(A(1, 2, 1), A(1, 1, 1), P((0, 0), (0, 1), (0, 0))), [I32(-1, 4, 2)], -100, 100)];
+        yield return ["MaxPool one free axis", Op(Primitive.ReduceWindowMax, Window(A(1, 3), A(1, 2), P((0, 0), (1, 1))), [F32(-1, 7)])];
+        yield return ["SumPool NHWC", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 2, 1), A(1, 1, 1, 1), P((0, 0), (1, 0), (0, 1), (0, 0))), [F32(-1, 3, 3, 2)], atol: 1e-5)];
+        yield return ["SumPool i32", Op(Primitive.ReduceWindowSum, Window(A(1, 3, 1), A(1, 2, 1), P((0, 0), (1, 1), (0, 0))), [I32(-1, 6, 2)], -1000, 1000)];
+        yield return ["SumPool three free axes", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 1, 1), A(1, 2, 1, 1), P((0, 0), (0, 0), (0, 0), (0, 0))), [F64(-1, 4, 2, 3)], atol: 1e-12, rtol: 1e-12)];
+    }
+
+    private static ConvParams Conv(ImmutableArray<int> strides, ImmutableArray<(int, int)> padding, ImmutableArray<int> lhsDilation, ImmutableArray<int> rhsDilation, int groups) =>
+        new(strides, padding, lhsDilation, rhsDilation, groups);
+
+    private static ReduceWindowParams Window(ImmutableArray<int> window, ImmutableArray<int> strides, ImmutableArray<(int, int)> padding) =>
+        new(window, strides, padding);
+
+    /// <summary>One equation on the first input; the second input only supplies the batch size.</summary>
+    private static Program Program2(Primitive p, EqnParams prm, TensorType operand, TensorType batchSource)
+    {
+        var single = Single(p, prm, operand);
+        return single with { Inputs = [single.Inputs[0], new Var(batchSource)] };
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void LoweringMatchesEvaluator(string name, Case c)
+    {
+        var random = new System.Random(name.Aggregate(17, (h, c) => unchecked(h * 31 + c)));
+        AssertMatches(c.Program, c.Inputs(random), c.Atol, c.Rtol);
+    }
+}

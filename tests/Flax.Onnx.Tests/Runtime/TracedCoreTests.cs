@@ -1,0 +1,178 @@
+using static Flax.Tests.Runtime.TracedModels;
+
+namespace Flax.Tests.Runtime;
+
+/// <summary>Core.Init / Apply / LazyInit / Tabulate on traced models, run on ONNX Runtime (CPU).</summary>
+[TestClass]
+public sealed class TracedCoreTests
+{
+    [TestMethod]
+    public void InitCreatesFlaxParametersAndRunsTheGraph()
+    {
+        var x = Batch(2);
+        var (y, variables) = Core.Init(Mlp, device: Device.Cpu)(PrngKey.Create(0), x);
+        var (_, expected) = Core.Init<NDArray, NDArray>(HostMlpParams)(PrngKey.Create(0), x);
+        CollectionAssert.AreEqual(expected.Flatten().Keys.ToArray(), variables.Flatten().Keys.ToArray());
+        foreach (var (path, value) in expected.Flatten())
+            CollectionAssert.AreEqual(((NDArray)value).ToArray<float>(), ((NDArray)variables.Flatten()[path]).ToArray<float>(), path);
+        AssertClose(HostMlp(variables, x), y);
+    }
+
+    [TestMethod]
+    public void ApplyMatchesTheHostReference()
+    {
+        var x = Batch(5);
+        var (_, variables) = Core.Init(Mlp, device: Device.Cpu)(PrngKey.Create(1), x);
+        AssertClose(HostMlp(variables, x), Core.Apply(Mlp, device: Device.Cpu)(variables, x));
+    }
+
+    [TestMethod]
+    public void OneSessionServesBatchOneAndThirtySeven()
+    {
+        static Tensor Model(Scope scope, Tensor x) => Mlp(scope, x);
+        var (_, variables) = Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), Batch(1));
+        var apply = Core.Apply(Model, device: Device.Cpu);
+        foreach (var rows in new[] { 1, 37 })
+            AssertClose(HostMlp(variables, Batch(rows)), apply(variables, Batch(rows)));
+        Assert.AreEqual(1, ModelCache.CountFor((Func<Scope, Tensor, Tensor>)Model));
+    }
+
+    [TestMethod]
+    public void NewParameterValuesReuseTheSession()
+    {
+        static Tensor Model(Scope scope, Tensor x) => Mlp(scope, x);
+        var x = Batch(3);
+        var (_, variables) = Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), x);
+        var other = Scaled(variables, -0.5f);
+        AssertClose(HostMlp(variables, x), Core.Apply(Model, device: Device.Cpu)(variables, x));
+        AssertClose(HostMlp(other, x), Core.Apply(Model, device: Device.Cpu)(other, x));
+        Assert.AreEqual(1, ModelCache.CountFor((Func<Scope, Tensor, Tensor>)Model));
+    }
+
+    [TestMethod]
+    public void ApplyIsSafeFromSeveralThreads()
+    {
+        static Tensor Model(Scope scope, Tensor x) => Mlp(scope, x);
+        var (_, variables) = Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), Batch(1));
+        var apply = Core.Apply(Model, device: Device.Cpu);
+        Parallel.For(1, 33, rows => AssertClose(HostMlp(variables, Batch(rows, seed: rows)), apply(variables, Batch(rows, seed: rows))));
+        Assert.AreEqual(1, ModelCache.CountFor((Func<Scope, Tensor, Tensor>)Model));
+    }
+
+    /// <summary>Counts rows and sums them into collection <c>stats</c> (a variable written by the traced program).</summary>
+    private static Tensor Summing(Scope scope, Tensor x)
+    {
+        var sum = scope.Variable<Tensor>("stats", "sum", () => NDArray.Zeros(DType.Float32, x.Shape[^1]));
+        scope.Variable("stats", "count", () => 7);
+        if (!scope.IsInitializing) sum.Value += x.Sum(0);
+        return x * 2.0;
+    }
+
+    [TestMethod]
+    public void MutableCollectionsComeBackWithComputedValues()
+    {
+        var x = NDArray.From([1f, 2f, 3f, 4f], 2, 2);
+        var (y0, variables) = Core.Init(Summing, device: Device.Cpu)(PrngKey.Create(0), x);
+        CollectionAssert.AreEqual(new[] { 2f, 4f, 6f, 8f }, y0.ToArray<float>());
+        CollectionAssert.AreEqual(new[] { 0f, 0f }, ((NDArray)variables.Flatten()["stats/sum"]).ToArray<float>());
+        var (y, mutated) = Core.Apply(Summing, mutable: "stats", device: Device.Cpu)(variables, x);
+        CollectionAssert.AreEqual(new[] { 2f, 4f, 6f, 8f }, y.ToArray<float>());
+        CollectionAssert.AreEqual(new[] { 4f, 6f }, ((NDArray)mutated.Flatten()["stats/sum"]).ToArray<float>());
+        Assert.AreEqual(7, mutated.Flatten()["stats/count"]);
+        var (_, again) = Core.Apply(Summing, mutable: "stats", device: Device.Cpu)(mutated, x);
+        CollectionAssert.AreEqual(new[] { 8f, 12f }, ((NDArray)again.Flatten()["stats/sum"]).ToArray<float>());
+    }
+
+    [TestMethod]
+    public void LazyInitCreatesVariablesFromShapesOnly()
+    {
+        var variables = Core.LazyInit(Mlp)(PrngKey.Create(0), new TensorSpec(DType.Float32, -1, 4));
+        var (_, expected) = Core.Init<NDArray, NDArray>(HostMlpParams)(PrngKey.Create(0), Batch(1));
+        foreach (var (path, value) in expected.Flatten())
+            CollectionAssert.AreEqual(((NDArray)value).ToArray<float>(), ((NDArray)variables.Flatten()[path]).ToArray<float>(), path);
+    }
+
+    [TestMethod]
+    public void LazyInitOfAValueComputedFromTheInputThrows()
+    {
+        static Tensor Model(Scope scope, Tensor x)
+        {
+            scope.Variable<Tensor>("cache", "last", () => x * 1.0);
+            return x;
+        }
+        var e = Assert.ThrowsExactly<LazyInitException>(() => Core.LazyInit(Model)(PrngKey.Create(0), new TensorSpec(DType.Float32, -1, 4)));
+        Assert.AreEqual("Lazy init encountered a value that could with the given inputs (shape: ShapeDtypeStruct(shape=(None, 4), dtype=float32)).", e.Message);
+    }
+
+    [TestMethod]
+    public void TabulateListsEveryVariableWithTotals()
+    {
+        Assert.AreEqual(
+            """
+            collection  path           shape   dtype    count  bytes
+            ----------  -------------  ------  -------  -----  -----
+            params      hidden/kernel  (4, 8)  float32     32  128 B
+            params      hidden/bias    (8,)    float32      8   32 B
+            params      out/kernel     (8, 3)  float32     24   96 B
+            params      out/bias       (3,)    float32      3   12 B
+            ----------  -------------  ------  -------  -----  -----
+            params      total                              67  268 B
+            ----------  -------------  ------  -------  -----  -----
+            total                                          67  268 B
+
+            """.ReplaceLineEndings(), Core.Tabulate(Mlp, new TensorSpec(DType.Float32, -1, 4)));
+    }
+
+    [TestMethod]
+    public void ReturningNullThrows()
+    {
+        static Tensor Model(Scope scope, Tensor x)
+        {
+            Dense(scope, x, 2);
+            return null!;
+        }
+        var e = Assert.ThrowsExactly<UntracedOutputException>(() => Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), Batch(1)));
+        Assert.AreEqual("The model function returned null; it must return the Tensor it computed (e.g. `return Nn.Dense(scope, x, 4);`).", e.Message);
+    }
+
+    [TestMethod]
+    public void MissingRngThrows()
+    {
+        var e = Assert.ThrowsExactly<InvalidRngException>(() => Core.Init(Mlp, device: Device.Cpu)(new Rngs(("dropout", PrngKey.Create(0))), Batch(1)));
+        Assert.AreEqual("hidden needs PRNG for \"params\"", e.Message);
+    }
+
+    [TestMethod]
+    public void InputOfTheWrongShapeThrowsNamingTheInput()
+    {
+        var traced = ScopeTracer.Trace(ScopeFunction.Of(Mlp), [new TensorSpec(DType.Float32, -1, 4)], null, PrngKey.Create(0), null, null);
+        using var model = new TracedModel(traced, Device.Cpu);
+        NDArray Parameter(string path) => traced.Created[path];
+        var e = Assert.ThrowsExactly<InputMismatchException>(() => model.Run([Batch(2, features: 5)], Parameter));
+        Assert.AreEqual("Input \"x\" expects float32 (None, 4), got float32 (2, 5).", e.Message);
+        e = Assert.ThrowsExactly<InputMismatchException>(() => model.Run([NDArray.Zeros(DType.Float64, 2, 4)], Parameter));
+        Assert.AreEqual("Input \"x\" expects float32 (None, 4), got float64 (2, 4).", e.Message);
+        e = Assert.ThrowsExactly<InputMismatchException>(() => model.Run([NDArray.Zeros(DType.Float32, 4)], Parameter));
+        Assert.AreEqual("Input \"x\" expects float32 (None, 4), got float32 (4,).", e.Message);
+    }
+
+    [TestMethod]
+    public void BatchSizesOfTwoInputsMustAgree()
+    {
+        static Tensor Model(Scope scope, Tensor a, Tensor b) => a + b;
+        var traced = ScopeTracer.Trace(ScopeFunction.Of(Model), [new TensorSpec(DType.Float32, -1, 2), new TensorSpec(DType.Float32, -1, 2)], null, PrngKey.Create(0), null, null);
+        using var model = new TracedModel(traced, Device.Cpu);
+        var e = Assert.ThrowsExactly<InputMismatchException>(() => model.Run([NDArray.Zeros(DType.Float32, 2, 2), NDArray.Zeros(DType.Float32, 3, 2)], _ => null!));
+        Assert.AreEqual("Input \"b\" expects float32 (None, 2), got float32 (3, 2) (the batch size is 2 in another input).", e.Message);
+    }
+
+    [TestMethod]
+    public void TwoInputModelsTraceAndRun()
+    {
+        static Tensor Model(Scope scope, Tensor a, Tensor b) => Dense(scope, a, 2) * b;
+        var a = Batch(3, features: 4);
+        var b = Batch(3, features: 2, seed: 9);
+        var (y, variables) = Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), a, b);
+        CollectionAssert.AreEqual(y.ToArray<float>(), Core.Apply(Model, device: Device.Cpu)(variables, a, b).ToArray<float>());
+    }
+}
