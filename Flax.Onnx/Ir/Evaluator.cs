@@ -65,7 +65,7 @@ internal static partial class Evaluator
         {
             Primitive.Add => Map(dtype, shape, args, x => x[0] + x[1]),
             Primitive.Sub => Map(dtype, shape, args, x => x[0] - x[1]),
-            Primitive.Mul => Map(dtype, shape, args, x => x[0] * x[1]),
+            Primitive.Mul => Map(dtype, shape, args, x => dtype.IsFloat() ? x[0] * x[1] : WrappingProduct(dtype, x[0], x[1])),
             Primitive.Div => Map(dtype, shape, args, x => dtype.IsFloat() ? x[0] / x[1] : (long)x[0] / (long)x[1]),
             Primitive.Pow => Map(dtype, shape, args, x => Math.Pow(x[0], x[1])),
             Primitive.Max => Map(dtype, shape, args, x => Math.Max(x[0], x[1])),
@@ -126,6 +126,14 @@ internal static partial class Evaluator
             }
             return f(values);
         });
+    }
+
+    /// <summary>An integer product wrapped to <paramref name="dtype"/> before it becomes a double, so that int32
+    /// products stay exact (a double holds only 53 bits of the 64-bit product).</summary>
+    private static double WrappingProduct(DType dtype, double a, double b)
+    {
+        long product = unchecked((long)a * (long)b);
+        return dtype == DType.Int32 ? unchecked((int)product) : product;
     }
 
     /// <summary>The value max-padding uses: -inf for floats, the lowest value for integers.</summary>

@@ -162,6 +162,9 @@ public sealed class EvaluatorTests
         var a = NDArray.From(new[] { 7, -7, 9 }, 3);
         var b = NDArray.From(new[] { 2, 2, 3 }, 3);
         CollectionAssert.AreEqual(new[] { 9, -5, 12 }, Traced.Run(t => t[0] + t[1], a, b).ToArray<int>());
+        var big = NDArray.From(new[] { 123456789, -987654321 }, 2);
+        CollectionAssert.AreEqual(new[] { unchecked(123456789 * 123456789), unchecked(-987654321 * -987654321) },
+            Traced.Run(t => t[0] * t[0], big).ToArray<int>());
         Traced.AssertClose([3.5, -3.5, 3], Traced.Run(t => t[0] / t[1], a, b));
         Traced.AssertClose([3.5, -3.5, 4.5], Traced.Run(t => t[0] * 0.5, a));
     }
