@@ -28,6 +28,7 @@ internal static class BlockRunner
         {
             case 512: Map<M, Lanes512, Vector512<uint>, Vector512<float>, Vector512<double>>(key, buffer, map, settings.Threads); break;
             case 256: Map<M, Lanes256, Vector256<uint>, Vector256<float>, Vector256<double>>(key, buffer, map, settings.Threads); break;
+            case 128: Map<M, Lanes128, Vector128<uint>, Vector128<float>, Vector128<double>>(key, buffer, map, settings.Threads); break;
             default: Map<M, Lane1, uint, float, double>(key, buffer, map, settings.Threads); break;
         }
     }
@@ -41,6 +42,7 @@ internal static class BlockRunner
         {
             case 512: Words<Lanes512, Vector512<uint>, Vector512<float>, Vector512<double>>(key, count, body, settings.Threads); break;
             case 256: Words<Lanes256, Vector256<uint>, Vector256<float>, Vector256<double>>(key, count, body, settings.Threads); break;
+            case 128: Words<Lanes128, Vector128<uint>, Vector128<float>, Vector128<double>>(key, count, body, settings.Threads); break;
             default: Words<Lane1, uint, float, double>(key, count, body, settings.Threads); break;
         }
     }

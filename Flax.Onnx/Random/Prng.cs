@@ -143,10 +143,11 @@ public static partial class Prng
         return NDArray.FromBytes(dtype, shape, buffer);
     }
 
+    /// <summary>An output buffer; not zeroed, since the kernels write every byte.</summary>
     private static byte[] Allocate(int[] shape, DType dtype)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        return new byte[NDArray.CheckedSize(shape) * dtype.ItemSize()];
+        return GC.AllocateUninitializedArray<byte>(checked((int)(NDArray.CheckedSize(shape) * dtype.ItemSize())));
     }
 
     private static void RequireFloat(DType dtype, string sampler, string expected)

@@ -3,8 +3,8 @@ using System.Diagnostics.CodeAnalysis;
 namespace Flax;
 
 /// <summary>
-/// The lane operations the PRNG kernels are written against, so that one generic algorithm runs on 512-bit vectors,
-/// 256-bit vectors, or a single scalar lane and gives bit-identical results on each: every operation here is exact or
+/// The lane operations the PRNG kernels are written against, so that one generic algorithm runs on 512-, 256- or 128-bit
+/// vectors or on a single scalar lane and gives bit-identical results on each: every operation here is exact or
 /// correctly rounded per lane (no estimates), and fused multiply-add is always fused.
 /// </summary>
 /// <typeparam name="TU">A vector of uint32 lanes.</typeparam>

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace Flax.Tests.Random;
 
 /// <summary>
-/// The vector paths (512- and 256-bit) against the scalar path, and the result against the thread count: all must be
+/// The vector paths (512-, 256- and 128-bit) against the scalar path, and the result against the thread count: all must be
 /// bit-identical, for random keys and lengths around the vector widths and the block size.
 /// </summary>
 [TestClass]
@@ -28,6 +28,7 @@ public sealed class PrngKernelTests
 
     private static IEnumerable<int> VectorWidths()
     {
+        if (Vector128.IsHardwareAccelerated) yield return 128;
         if (Vector256.IsHardwareAccelerated) yield return 256;
         if (Vector512.IsHardwareAccelerated) yield return 512;
     }
@@ -90,7 +91,7 @@ public sealed class PrngKernelTests
     [TestMethod]
     public void SettingsRejectUnknownWidths()
     {
-        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => PrngSettings.Use(new PrngSettings(128, 1)));
-        Assert.AreEqual("The vector width must be 0, 256 or 512 bits. (Parameter 'settings')\nActual value was 128.", e.Message);
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => PrngSettings.Use(new PrngSettings(64, 1)));
+        Assert.AreEqual("The vector width must be 0, 128, 256 or 512 bits. (Parameter 'settings')\nActual value was 64.", e.Message);
     }
 }

@@ -24,6 +24,13 @@ public sealed class PrngKeyTests
         Assert.AreEqual(new PrngKey(hi, lo), PrngKey.Create(seed));
     }
 
+    /// <summary>The rows of <c>test_prng_seeds_and_keys</c> with 32-bit seed dtypes: the same key in both modes.</summary>
+    [TestMethod]
+    [DataRow(1, 1u)]
+    [DataRow(-2, 4294967294u)]
+    [DataRow(2, 2u)]
+    public void PrngSeedsAndKeysInt32(int seed, uint lo) => Assert.AreEqual(new PrngKey(0, lo), PrngKey.Create(seed));
+
     [TestMethod]
     [DataRow(0u, 0x6B200159u, 0x99BA4EFEu)]
     [DataRow(1u, 0x375F238Fu, 0xCDDB151Du)]
