@@ -25,6 +25,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     private readonly IBatchScorer _scorer;
     private int _disposed;
 
+    /// <summary>Wraps a fitted or loaded model; the transformer owns <paramref name="scorer"/>.</summary>
     internal FlaxTransformer(ModelSignature signature, byte[] onnx, VariableDict variables, IBatchScorer scorer, int batchSize)
     {
         _signature = signature;
@@ -36,6 +37,9 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
 
     /// <summary>The model's variables (<c>params</c> and any other collection), as initialized or given.</summary>
     public VariableDict Variables { get; }
+
+    /// <summary>The device the model runs on (<see cref="Device.Auto"/> resolved to <c>Cuda(0)</c> or <see cref="Device.Cpu"/>).</summary>
+    public Device Device => _scorer.Device;
 
     /// <summary>The most rows one ONNX Runtime run scores.</summary>
     public int BatchSize { get; }
@@ -72,7 +76,9 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
 
     /// <summary>
     /// Writes the model as an ONNX file for other runtimes: inputs named after the input columns, each
-    /// <c>(batch, ..row shape)</c> float32 with a dynamic batch axis; one output named after the output column.
+    /// <c>(batch, ..row shape)</c> float32 with a dynamic batch axis; one output named after the output column (with
+    /// the suffix <c>:updated</c> when an input column has that name too); the variables as initializers named by
+    /// their path (<c>params/Dense_0/kernel</c>).
     /// </summary>
     /// <param name="stream">Where to write.</param>
     public void ExportOnnx(Stream stream)
@@ -124,6 +130,27 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
         var flat = Variables.Flatten().ToDictionary(v => v.Key, v => v.Value as NDArray ?? throw new NotSupportedException(
             $"Variable '{v.Key}' is a {v.Value.GetType().Name}; a saved Flax model stores arrays (NDArray) only."));
         return new ModelPackage(_signature, BatchSize, _onnx, flat);
+    }
+
+    /// <summary>
+    /// Loads a model saved by <see cref="Save(Stream)"/> as a batched <see cref="FlaxTransformer"/>, on
+    /// <c>Cuda(mlContext.GpuDeviceId)</c> when the context names a GPU (as ML.NET's own loaders do) and on
+    /// <see cref="Device.Auto"/> otherwise.
+    /// </summary>
+    /// <param name="mlContext">The ML.NET context.</param>
+    /// <param name="stream">The saved model.</param>
+    /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
+    /// <exception cref="InvalidDataException">The stream does not hold a saved Flax model.</exception>
+    /// <exception cref="DeviceUnavailableException">The GPU the context names cannot run the model.</exception>
+    public static FlaxTransformer Load(MLContext mlContext, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(stream);
+        var package = ModelPackage.Read(stream);
+        var device = mlContext.GpuDeviceId is int id ? Device.Cuda(id) : Device.Auto;
+        var variables = VariableDict.Unflatten(package.Variables.Select(v => KeyValuePair.Create(v.Key, (object)v.Value)));
+        return new FlaxTransformer(package.Signature, package.Onnx, variables,
+            SessionScorer.Open(package.Onnx, package.Signature, device), package.BatchSize);
     }
 
     /// <summary>Saves into an ML.NET model zip as ML.NET's <c>OnnxTransformer</c> (see the remarks on the class).</summary>

@@ -15,8 +15,14 @@ internal static class MlNetModelSaver
     /// <param name="context">ML.NET's save context.</param>
     /// <param name="signature">The model's columns; they are also its ONNX input and output names.</param>
     /// <param name="onnx">The exported model.</param>
+    /// <exception cref="NotSupportedException">The output column has an input column's name, which
+    /// <see cref="OnnxTransformer"/> cannot express.</exception>
     public static void Save(ModelSaveContext context, ModelSignature signature, byte[] onnx)
     {
+        if (signature.OnnxOutputName != signature.OutputColumnName)
+            throw new NotSupportedException($"mlContext.Model.Save stores a Flax model as ML.NET's OnnxTransformer, which " +
+                $"cannot write its output to an input column ('{signature.OutputColumnName}'). Give the output column " +
+                "another name, or save the model with FlaxTransformer.Save.");
         // OnnxTransformer reads its model back from the file when it saves, so the file must live until then.
         var path = Path.Combine(Path.GetTempPath(), $"flax-{Guid.NewGuid():N}.onnx");
         try

@@ -64,11 +64,13 @@ internal sealed record ModelPackage(ModelSignature Signature, int BatchSize, byt
     {
         try
         {
-            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            _ = zip.Entries; // reads the central directory: a damaged zip fails here
+            return zip;
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException("This is not a Flax model package: it is not a zip file.", e);
+            throw new InvalidDataException("This is not a Flax model package: it is not a readable zip file.", e);
         }
     }
 

@@ -24,6 +24,14 @@ internal sealed class ModelSignature
     /// <summary>The output column (and model output) name.</summary>
     public string OutputColumnName { get; }
 
+    /// <summary>
+    /// The model output's name in the ONNX graph: the output column's name, with the lowering's suffix
+    /// <c>:updated</c> when an input has that name too (an ONNX graph cannot use one name twice).
+    /// </summary>
+    public string OnnxOutputName => Inputs.Any(i => i.ColumnName == OutputColumnName)
+        ? OutputColumnName + Lowerer.UpdatedSuffix
+        : OutputColumnName;
+
     /// <summary>The shape of one output row, without the batch axis.</summary>
     public int[] OutputRowShape { get; }
 

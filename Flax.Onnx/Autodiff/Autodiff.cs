@@ -71,18 +71,39 @@ internal static class Autodiff
         program.Outputs.FirstOrDefault(o => o.Name == name)?.Var
         ?? throw new ArgumentException($"The program has no output named '{name}'; its outputs are [{string.Join(", ", program.Outputs.Select(o => o.Name))}].");
 
-    /// <summary>The backward sweep shared by <see cref="ValueAndGrad"/> and <see cref="Vjp"/>.</summary>
+    /// <summary>The program-level pass shared by <see cref="ValueAndGrad"/> and <see cref="Vjp"/>.</summary>
     private static Program Differentiate(Program program, GradBuilder builder, IReadOnlyList<(Var Output, Var Cotangent)> seeds,
         ImmutableArray<Var> cotangentInputs, IReadOnlyList<string> parameters, IReadOnlyList<int> inputs)
     {
         var targets = Targets(program, parameters, inputs);
+        var cts = Backward(program.Eqns, seeds, targets.Select(t => t.Var), builder);
+        builder.ScopePath = "";
+        var gradOutputs = targets.Select(t => new ProgramOutput(t.Name, cts.TryGetValue(t.Var, out var g) ? g : Zeros(builder, t.Var.Type))).ToList();
+        return ProgramChecker.Check(program with
+        {
+            Inputs = program.Inputs.AddRange(cotangentInputs),
+            Constants = program.Constants.AddRange(builder.Constants),
+            Eqns = program.Eqns.AddRange(builder.Eqns),
+            Outputs = program.Outputs.AddRange(gradOutputs),
+        });
+    }
+
+    /// <summary>
+    /// The backward sweep: appends to <paramref name="builder"/> the equations that carry the cotangents of
+    /// <paramref name="seeds"/> back through <paramref name="eqns"/> (the forward equations, in order) to
+    /// <paramref name="wrt"/>. Variables bound outside <paramref name="eqns"/> are constants of the differentiation.
+    /// </summary>
+    /// <returns>The cotangent of each variable it reached, the differentiated ones among them; a differentiated
+    /// variable missing from it has a zero gradient.</returns>
+    internal static Dictionary<Var, Var> Backward(IReadOnlyList<Eqn> eqns, IEnumerable<(Var Output, Var Cotangent)> seeds,
+        IEnumerable<Var> wrt, GradBuilder builder)
+    {
         var cts = new Dictionary<Var, Var>();
         foreach (var (output, ct) in seeds) Accumulate(builder, cts, output, ct);
-
-        var varied = Varied(program, targets.Select(t => t.Var));
-        for (int i = program.Eqns.Length - 1; i >= 0; i--)
+        var varied = Varied(eqns, wrt);
+        for (int i = eqns.Count - 1; i >= 0; i--)
         {
-            var eqn = program.Eqns[i];
+            var eqn = eqns[i];
             if (!cts.TryGetValue(eqn.Outputs[0], out var ct) || !varied.Contains(eqn.Outputs[0])) continue;
             var rule = VjpRules.For(eqn.Primitive)!;
             var needed = eqn.Inputs.Select(varied.Contains).ToArray();
@@ -91,16 +112,7 @@ internal static class Autodiff
             for (int k = 0; k < needed.Length; k++)
                 if (needed[k]) Accumulate(builder, cts, eqn.Inputs[k], inputCts[k]!);
         }
-
-        builder.ScopePath = "";
-        var gradOutputs = targets.Select(t => new ProgramOutput(t.Name, cts.TryGetValue(t.Var, out var g) ? g : Zeros(builder, t.Var))).ToList();
-        return ProgramChecker.Check(program with
-        {
-            Inputs = program.Inputs.AddRange(cotangentInputs),
-            Constants = program.Constants.AddRange(builder.Constants),
-            Eqns = program.Eqns.AddRange(builder.Eqns),
-            Outputs = program.Outputs.AddRange(gradOutputs),
-        });
+        return cts;
     }
 
     /// <summary>The differentiated variables with their gradient output names, checked.</summary>
@@ -132,10 +144,10 @@ internal static class Autodiff
     /// The variables that depend differentiably on <paramref name="targets"/>: floating-point outputs of equations
     /// with a varied input and a rule through which cotangents flow.
     /// </summary>
-    private static HashSet<Var> Varied(Program program, IEnumerable<Var> targets)
+    private static HashSet<Var> Varied(IReadOnlyList<Eqn> eqns, IEnumerable<Var> targets)
     {
         var varied = new HashSet<Var>(targets);
-        foreach (var eqn in program.Eqns)
+        foreach (var eqn in eqns)
             if (eqn.Outputs[0].Type.DType.IsFloat() && eqn.Inputs.Any(varied.Contains) && VjpRules.For(eqn.Primitive) is not null)
                 varied.Add(eqn.Outputs[0]);
         return varied;
@@ -149,7 +161,7 @@ internal static class Autodiff
         cts[v] = cts.TryGetValue(v, out var sum) ? builder.Add(sum, ct) : ct;
     }
 
-    /// <summary>Zeros of <paramref name="v"/>'s type (broadcast from a scalar, so a dynamic batch size works).</summary>
-    private static Var Zeros(GradBuilder builder, Var v) =>
-        builder.BroadcastInDim(builder.Constant(NDArray.Zeros(v.Type.DType)), v.Type.Dims, []);
+    /// <summary>Zeros of <paramref name="type"/> (broadcast from a scalar, so a dynamic batch size works).</summary>
+    internal static Var Zeros(GradBuilder builder, TensorType type) =>
+        builder.BroadcastInDim(builder.Constant(NDArray.Zeros(type.DType)), type.Dims, []);
 }

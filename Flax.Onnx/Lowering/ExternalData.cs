@@ -14,14 +14,16 @@ internal static class ExternalData
 
     private const int Alignment = 4096;
 
-    /// <summary>Moves the raw data of every non-empty initializer of <paramref name="graph"/> into
-    /// <paramref name="data"/>, recording <paramref name="location"/> (relative to the model file).</summary>
+    /// <summary>Moves the raw data of every parameter (an initializer that is also a graph input) of
+    /// <paramref name="graph"/> into <paramref name="data"/>, recording <paramref name="location"/> (relative to the
+    /// model file). Constants stay inline: shape inference reads them.</summary>
     internal static void Move(GraphProto graph, Stream data, string location)
     {
+        var parameters = graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         long offset = 0;
         foreach (var tensor in graph.Initializer)
         {
-            if (tensor.RawData.IsEmpty) continue;
+            if (tensor.RawData.IsEmpty || !parameters.Contains(tensor.Name)) continue;
             long padding = (Alignment - offset % Alignment) % Alignment;
             data.Write(new byte[padding]);
             offset += padding;

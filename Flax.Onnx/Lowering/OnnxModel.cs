@@ -58,8 +58,8 @@ internal sealed class OnnxModel
 
     /// <summary>
     /// Saves the model to <paramref name="path"/> atomically (a temporary file moved into place, so a failure leaves no
-    /// half-written file). Weights go to the external-data file <c>&lt;file&gt;.data</c> beside it when they exceed
-    /// <paramref name="inlineLimit"/> bytes in total.
+    /// half-written file). The parameters' weights go to the external-data file <c>&lt;file&gt;.data</c> beside it
+    /// when all weights exceed <paramref name="inlineLimit"/> bytes in total.
     /// </summary>
     internal void Save(string path, long inlineLimit = ExternalData.InlineLimit)
     {

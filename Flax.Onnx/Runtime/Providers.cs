@@ -32,6 +32,7 @@ internal static class Providers
     /// <param name="device">The requested device.</param>
     /// <param name="used">The concrete device of the returned session.</param>
     /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot be used.</exception>
+    /// <exception cref="UnsupportedOperationException">The provider has no kernel for an operator with its dtypes.</exception>
     internal static InferenceSession Open(byte[] model, Device device, out Device used)
     {
         used = device.Resolve();
@@ -48,7 +49,14 @@ internal static class Providers
                 used = Device.Cpu;
             }
         }
-        return Create(model, used);
+        try
+        {
+            return Create(model, used);
+        }
+        catch (OnnxRuntimeException e) when (UnsupportedOperationException.From(e, Cpu) is { } unsupported)
+        {
+            throw unsupported;
+        }
     }
 
     private static InferenceSession Create(byte[] model, Device device)

@@ -105,6 +105,9 @@ internal sealed class TraceContext : IDisposable
         _outputs.Add(new ProgramOutput(name, value.Variable));
     }
 
+    /// <summary>The equations recorded so far, in order (a pass such as <c>Core.Vjp</c> reads a range of them).</summary>
+    internal IReadOnlyList<Eqn> Eqns => _eqns;
+
     /// <summary>Records the equations appended until disposal under the Flax scope path <paramref name="scopePath"/>
     /// (e.g. <c>/Dense_0</c>); scopes nest and the innermost wins.</summary>
     internal IDisposable InScope(string scopePath)

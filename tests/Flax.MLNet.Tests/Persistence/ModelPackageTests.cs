@@ -108,7 +108,20 @@ public sealed class ModelPackageTests
     {
         var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelPackage.Read(new MemoryStream([1, 2, 3])));
 
-        Assert.AreEqual("This is not a Flax model package: it is not a zip file.", e.Message);
+        Assert.AreEqual("This is not a Flax model package: it is not a readable zip file.", e.Message);
+    }
+
+    [TestMethod]
+    public void ReadingADamagedZipSaysSo()
+    {
+        using var transformer = Transformer(NDArray.From([1f, 2, 3, 4, 5, 6], 3, 2));
+        using var stream = new MemoryStream();
+        transformer.Save(stream);
+        var bytes = stream.ToArray();
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelPackage.Read(new MemoryStream(bytes[..^30])));
+
+        Assert.AreEqual("This is not a Flax model package: it is not a readable zip file.", e.Message);
     }
 
     [TestMethod]

@@ -57,6 +57,20 @@ public sealed class ScoredDataViewTests
     }
 
     [TestMethod]
+    public void OutputColumnMayReplaceItsInputColumn()
+    {
+        var rows = InputRow.Make(5);
+        var data = Ml.Data.LoadFromEnumerable(rows);
+        var signature = new ModelSignature([new ModelInput("A", [3])], "A", [AffineScorer.OutputSize]);
+        var view = new ScoredDataView(data, signature.Bind(data.Schema), new AffineScorer(3), batchSize: 2);
+
+        var scores = view.GetColumn<float[]>("A").ToArray();
+
+        Assert.AreEqual(signature.OutputType, view.Schema["A"].Type);
+        for (int i = 0; i < rows.Length; i++) CollectionAssert.AreEqual(AffineScorer.Expected(rows[i].A), scores[i]);
+    }
+
+    [TestMethod]
     public void CursorWithoutTheOutputColumnRunsNoModel()
     {
         var rows = InputRow.Make(5);

@@ -175,4 +175,13 @@ public sealed class TracedCoreTests
         var (y, variables) = Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), a, b);
         CollectionAssert.AreEqual(y.ToArray<float>(), Core.Apply(Model, device: Device.Cpu)(variables, a, b).ToArray<float>());
     }
+
+    [TestMethod]
+    public void AnOperatorWithoutAKernelForItsDTypeThrowsNamingIt()
+    {
+        static Tensor Model(Scope scope, Tensor x) => x.Erf();
+        var e = Assert.ThrowsExactly<UnsupportedOperationException>(
+            () => Core.Apply(Model, device: Device.Cpu)(VariableDict.Empty, NDArray.Zeros(DType.Float64, 2, 3)));
+        Assert.AreEqual("ONNX Runtime's CPUExecutionProvider has no kernel for the operator Erf(13) with the dtypes of node 'Erf_0'; cast its inputs to a supported dtype such as float32.", e.Message);
+    }
 }

@@ -1,0 +1,60 @@
+namespace Flax;
+
+/// <summary>
+/// A user's model function as the estimator uses it: initialized with <c>Core.Init</c>'s semantics and exported to
+/// ONNX with the graph's inputs and output named after the ML.NET columns, which is what lets ML.NET's own
+/// <c>OnnxTransformer</c> reload a saved pipeline.
+/// </summary>
+internal sealed class FlaxModel
+{
+    private readonly ScopeFunction _fn;
+
+    private FlaxModel(ScopeFunction fn) => _fn = fn;
+
+    /// <summary>A model of one input.</summary>
+    public static FlaxModel Of(Func<Scope, Tensor, Tensor> fn) => new(ScopeFunction.Of(fn));
+
+    /// <summary>A model of two inputs.</summary>
+    public static FlaxModel Of(Func<Scope, Tensor, Tensor, Tensor> fn) => new(ScopeFunction.Of(fn));
+
+    /// <summary>
+    /// Fits the model for <paramref name="inputs"/>: takes <see cref="FlaxModelOptions.Variables"/> or initializes
+    /// them from <see cref="FlaxModelOptions.Seed"/> (as <c>Core.Init</c> does on one row of zeros), exports the model
+    /// and opens its session.
+    /// </summary>
+    /// <param name="inputs">The model inputs, checked against <paramref name="schema"/> first.</param>
+    /// <param name="outputColumnName">The output column.</param>
+    /// <param name="options">The estimator's options.</param>
+    /// <param name="schema">The schema the estimator is fitted on.</param>
+    /// <exception cref="ArgumentException">An input column does not fit, or the model's output is not one float32 row per input row.</exception>
+    public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, DataViewSchema schema)
+    {
+        foreach (var input in inputs) input.FindIn(schema);
+        var variables = options.Variables ?? Core.InitTraced(_fn, PrngKey.Create(options.Seed),
+            [.. inputs.Select(i => NDArray.Zeros(DType.Float32, [1, .. i.RowShape]))], null, null, options.Device).Variables;
+        var (onnx, signature) = Export(variables, inputs, outputColumnName);
+        return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);
+    }
+
+    /// <summary>
+    /// Traces the model on float32 inputs with a dynamic batch axis and lowers it with every variable as an
+    /// overridable initializer, like <c>Core.Export</c>, but with graph inputs named after the input columns and the
+    /// output named after the output column.
+    /// </summary>
+    private (byte[] Onnx, ModelSignature Signature) Export(VariableDict variables, ModelInput[] inputs, string outputColumnName)
+    {
+        var specs = inputs.Select(i => new TensorSpec(DType.Float32, [-1, .. i.RowShape])).ToArray();
+        var traced = ScopeTracer.Trace(_fn, specs, variables, null, null, null);
+        var output = traced.Program.Outputs[0];
+        if (output.Var.Type is not { DType: DType.Float32, Rank: > 0 } type || type.Dims[0] != -1)
+            throw new ArgumentException($"The Flax model returns {output.Var.Type.DType.Name()}{Shapes.Format(output.Var.Type.Shape)} " +
+                $"for inputs {string.Join(", ", specs.Select(s => Shapes.Format(s.Shape)))}; ML.NET scoring needs float32 " +
+                "with one output row per input row, shape (None, ...).", "model");
+        var signature = new ModelSignature(inputs, outputColumnName, type.Shape[1..]);
+        var program = traced.Program with { Outputs = traced.Program.Outputs.SetItem(0, output with { Name = outputColumnName }) };
+        var flat = variables.Flatten();
+        var values = program.Parameters.ToDictionary(p => p.Path,
+            p => flat.TryGetValue(p.Path, out var value) && value is NDArray array ? array : traced.Created[p.Path]);
+        return (Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), values).ToBytes(), signature);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace Flax;
+
+/// <summary>
+/// The <see cref="IBatchScorer"/> of a fitted or loaded model: one <see cref="OnnxSession"/> of the Runtime (the one
+/// owner of the native session), fed a float32 batch per model input and read back through the model's output.
+/// </summary>
+internal sealed class SessionScorer : IBatchScorer
+{
+    private readonly OnnxSession _session;
+    private readonly ModelSignature _signature;
+    private int _disposed;
+
+    private SessionScorer(OnnxSession session, ModelSignature signature)
+    {
+        _session = session;
+        _signature = signature;
+    }
+
+    /// <summary>Opens a session over <paramref name="onnx"/>, a model with the inputs and output of <paramref name="signature"/>.</summary>
+    /// <param name="onnx">The exported model.</param>
+    /// <param name="signature">Its inputs and output.</param>
+    /// <param name="device">Where to run.</param>
+    /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot run the model.</exception>
+    public static SessionScorer Open(byte[] onnx, ModelSignature signature, Device device) => new(
+        new OnnxSession(onnx, signature.Inputs.Select(i => i.ColumnName).ToArray(), [signature.OnnxOutputName], device), signature);
+
+    /// <inheritdoc/>
+    public Device Device => _session.Device;
+
+    /// <inheritdoc/>
+    public void Score(int rows, float[][] inputs, float[] output)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, typeof(FlaxTransformer));
+        var arrays = new NDArray[inputs.Length];
+        for (int i = 0; i < arrays.Length; i++)
+        {
+            var input = _signature.Inputs[i];
+            var values = MemoryMarshal.AsBytes(inputs[i].AsSpan(0, rows * input.Size));
+            arrays[i] = NDArray.FromBytes(DType.Float32, [rows, .. input.RowShape], values.ToArray());
+        }
+        _session.Run(arrays)[0].Span<float>().CopyTo(output);
+    }
+
+    /// <summary>Releases the session; later runs throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
+    }
+}

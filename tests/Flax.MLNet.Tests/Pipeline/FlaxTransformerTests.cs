@@ -1,0 +1,95 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Flax.MLNet.Tests;
+
+/// <summary>Disposal and export of a fitted transformer.</summary>
+[TestClass]
+public sealed class FlaxTransformerTests
+{
+    private static readonly MLContext Ml = new(seed: 0);
+    private static readonly IDataView Data = Ml.Data.LoadFromEnumerable(InputRow.Make(6));
+
+    private static FlaxTransformer Fit() => Ml.Transforms.ApplyFlaxModel("Score", "A", Models.Mlp).Fit(Data);
+
+    [TestMethod]
+    public void DisposeReleasesTheSessionAndASecondDisposeIsHarmless()
+    {
+        var flax = Fit();
+        var view = flax.Transform(Data);
+        var mapper = flax.GetRowToRowMapper(Data.Schema);
+
+        flax.Dispose();
+        flax.Dispose();
+
+        var e1 = Assert.ThrowsExactly<ObjectDisposedException>(() => flax.Transform(Data));
+        var e2 = Assert.ThrowsExactly<ObjectDisposedException>(() => view.GetColumn<float[]>("Score").ToArray());
+        Assert.AreEqual("Cannot access a disposed object.\nObject name: 'Flax.FlaxTransformer'.", e1.Message);
+        Assert.AreEqual("Cannot access a disposed object.\nObject name: 'Flax.FlaxTransformer'.", e2.Message);
+        Assert.ThrowsExactly<ObjectDisposedException>(() => flax.GetRowToRowMapper(Data.Schema));
+        Assert.IsNotNull(mapper);
+    }
+
+    [TestMethod]
+    public void ExportedOnnxRunsInApplyOnnxModelWithTheColumnNames()
+    {
+        using var flax = Fit();
+        var path = Path.Combine(Path.GetTempPath(), $"flax-test-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            using (var file = File.Create(path)) flax.ExportOnnx(file);
+            using var onnx = Ml.Transforms.ApplyOnnxModel("Score", "A", path).Fit(Data);
+
+            var expected = flax.Transform(Data).GetColumn<float[]>("Score").ToArray();
+            var actual = onnx.Transform(Data).GetColumn<float[]>("Score").ToArray();
+
+            for (int i = 0; i < expected.Length; i++)
+                for (int j = 0; j < expected[i].Length; j++) Assert.AreEqual(expected[i][j], actual[i][j], 1e-5f);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void OutputMayReplaceItsInputColumnButThenOnlyOwnSaveKeepsIt()
+    {
+        var rows = InputRow.Make(6);
+        using var flax = Ml.Transforms.ApplyFlaxModel("A", "A", Models.Mlp).Fit(Data);
+        using var stream = new MemoryStream();
+
+        var scored = flax.Transform(Data).GetColumn<float[]>("A").ToArray();
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => Ml.Model.Save(flax, Data.Schema, new MemoryStream()));
+        flax.Save(stream);
+        stream.Position = 0;
+        using var loaded = FlaxTransformer.Load(Ml, stream);
+
+        Assert.HasCount(16, scored[0]);
+        Assert.AreEqual("mlContext.Model.Save stores a Flax model as ML.NET's OnnxTransformer, which cannot write its " +
+            "output to an input column ('A'). Give the output column another name, or save the model with FlaxTransformer.Save.", e.Message);
+        var reloaded = loaded.Transform(Data).GetColumn<float[]>("A").ToArray();
+        for (int i = 0; i < rows.Length; i++) CollectionAssert.AreEqual(scored[i], reloaded[i]);
+    }
+
+    [TestMethod]
+    public void InputShapesReshapeTheColumnForTheModel()
+    {
+        var data = Ml.Data.LoadFromEnumerable(new[] { new QuadRow { Q = [1, 2, 3, 4] }, new QuadRow { Q = [10, 20, 30, 40] } });
+
+        using var flax = Ml.Transforms.ApplyFlaxModel("RowSums", "Q", (scope, x) => x.Sum(2),
+            new FlaxModelOptions { InputShapes = [[2, 2]] }).Fit(data);
+        var sums = flax.Transform(data).GetColumn<float[]>("RowSums").ToArray();
+
+        CollectionAssert.AreEqual(new[] { 3f, 7f }, sums[0]);
+        CollectionAssert.AreEqual(new[] { 30f, 70f }, sums[1]);
+    }
+
+    [TestMethod]
+    public void TransformerReportsItsDevice()
+    {
+        using var flax = Ml.Transforms.ApplyFlaxModel("Score", "A", Models.Mlp, new FlaxModelOptions { Device = Device.Cpu }).Fit(Data);
+
+        Assert.AreEqual(Device.Cpu, flax.Device);
+    }
+}
