@@ -27,7 +27,7 @@ internal static class ArrayPayload
         writer.WriteArrayHeader(shape.Length);
         foreach (int dim in shape) writer.Write(dim);
         writer.Write(dtype.Name());
-        writer.WriteBinHeader(dataLength);
+        StreamedHeaders.WriteBinHeader(ref writer, dataLength);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }
@@ -55,10 +55,6 @@ internal static class ArrayPayload
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException("the array payload ends early: its extension length is too short", e);
-        }
-        catch (MessagePackSerializationException e)
-        {
-            throw new InvalidDataException($"the array payload is not valid msgpack: {e.Message}", e);
         }
     }
 

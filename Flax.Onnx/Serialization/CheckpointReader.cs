@@ -58,6 +58,7 @@ internal sealed class CheckpointReader
         }
         catch (MessagePackSerializationException e)
         {
+            // Types are checked before every read, so this guards the msgpack library's own format checks.
             throw state.Located($"not valid msgpack: {e.Message}", e);
         }
     }

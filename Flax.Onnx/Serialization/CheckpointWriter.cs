@@ -86,7 +86,7 @@ internal sealed class CheckpointWriter
     private void WriteArray(ref MessagePackWriter writer, MsgpackExtType type, DType dtype, scoped ReadOnlySpan<int> shape, scoped ReadOnlySpan<byte> data)
     {
         byte[] header = ArrayPayload.EncodeHeader(dtype, shape, data.Length);
-        writer.WriteExtensionFormatHeader(new ExtensionHeader((sbyte)type, checked((uint)(header.Length + data.Length))));
+        StreamedHeaders.WriteExtensionHeader(ref writer, (sbyte)type, checked(header.Length + data.Length));
         writer.WriteRaw(header);
         writer.Flush();
         _sink.WriteThrough(data);

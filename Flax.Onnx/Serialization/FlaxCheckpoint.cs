@@ -17,7 +17,8 @@ namespace Flax;
 /// Python's int is <see cref="long"/> (<see cref="ulong"/> above <see cref="long.MaxValue"/>), float is
 /// <see cref="double"/>, bool, str and bytes are <see cref="bool"/>, <see cref="string"/> and <c>byte[]</c>, complex
 /// is <see cref="System.Numerics.Complex"/>; a list is a dict keyed <c>"0"</c>, <c>"1"</c>, ... as Flax's state dicts
-/// store lists. Python's <c>None</c> has no form, since a <see cref="VariableDict"/> holds no null leaves.</para>
+/// store lists. Python's <c>None</c> has no form, since a <see cref="VariableDict"/> holds no null leaves. Writing
+/// uses the same map in reverse (a <see cref="ulong"/> leaf becomes an <c>np.uint64</c> scalar).</para>
 /// <para>Files are untrusted input: any damage (truncation, wrong lengths, impossible shapes, unknown dtypes, deep
 /// nesting, non-string keys) is a <see cref="FlaxCheckpointException"/> naming the key path and byte offset, and
 /// reading allocates no more than the file's own size justifies.</para>

@@ -1,37 +1,34 @@
 using Flax;
-using static HostMath;
 
-// README example: a model is a function of a Scope that declares its variables and computes with them.
-static NDArray Dense(Scope scope, NDArray x, int features)
+// README example: a model is a function of a Scope; Init creates Flax's parameters, Apply runs on ONNX Runtime.
+static Tensor Dense(Scope scope, Tensor x, int features)
 {
-    var kernel = scope.Param<NDArray>("kernel", Uniform(0.5f), [x.Shape[1], features]);
-    var bias = scope.Param<NDArray>("bias", Zeros, [features]);
-    return Add(MatMul(x, kernel), bias);
+    var kernel = scope.Param<Tensor>("kernel", Initializers.LecunNormal(), [x.Shape[^1], features]);
+    var bias = scope.Param<Tensor>("bias", Initializers.Zeros, [features]);
+    return Tensor.MatMul(x, kernel) + bias;
 }
 
-static NDArray Mlp(Scope scope, NDArray x)
+static Tensor Mlp(Scope scope, Tensor x)
 {
-    var calls = scope.Variable("stats", "calls", () => 0);
-    if (!scope.IsInitializing) calls.Value += 1;
-    return Dense(scope.Push("out"), Relu(Dense(scope.Push("hidden"), x, 8)), 1);
+    x = Tensor.Maximum(Dense(scope.Push("hidden"), x, 8), 0.0);
+    return Dense(scope.Push("out"), x, 1);
 }
 
 var x = NDArray.Ones(DType.Float32, 2, 4);
-var (_, variables) = Core.Init<NDArray, NDArray>(Mlp)(PrngKey.Create(0), x);
-var (y, updated) = Core.Apply<NDArray, NDArray>(Mlp, mutable: "stats")(variables, x);
+var (y, variables) = Core.Init(Mlp)(PrngKey.Create(0), x);   // params/hidden/kernel: (4, 8), Flax's values
+NDArray y2 = Core.Apply(Mlp)(variables, x);                    // one cached ONNX Runtime session per signature
+Core.Export(Mlp, variables, "mlp.onnx", inputs: [new TensorSpec(DType.Float32, -1, 4)]);
 // End of README example.
 
-Console.WriteLine("Variables (shapes):");
-Console.WriteLine(variables.Map(v => v is NDArray a ? new TensorSpec(a.DType, a.Shape) : v));
-Console.WriteLine($"params/hidden/kernel[0, :3] = {string.Join(", ", ((NDArray)variables.Flatten()["params/hidden/kernel"]).ToArray<float>()[..3])}");
-Console.WriteLine($"y = {string.Join(", ", y.ToArray<float>())}");
-Console.WriteLine($"updated stats: {updated}");
-
-try
-{
-    Core.Apply<NDArray, NDArray>(Mlp, mutable: "stats")(variables, NDArray.Ones(DType.Float32, 2, 5));
-}
-catch (ScopeParamShapeException e)
-{
-    Console.WriteLine($"Wrong input width: {e.Message}");
-}
+var spec = new TensorSpec(DType.Float32, -1, 4);
+Console.WriteLine($"Device.Auto runs on {Device.Auto.Resolve()}.");
+Console.WriteLine();
+Console.WriteLine("The traced program (jaxpr-like):");
+Console.WriteLine(Core.MakeProgram(Mlp, variables, spec));
+Console.WriteLine();
+Console.WriteLine("Variables:");
+Console.Write(Core.Tabulate(Mlp, spec));
+Console.WriteLine();
+Console.WriteLine($"y from Init  = [{string.Join(", ", y.ToArray<float>())}]");
+Console.WriteLine($"y from Apply = [{string.Join(", ", y2.ToArray<float>())}]");
+Console.WriteLine($"Exported {Path.GetFullPath("mlp.onnx")} ({new FileInfo("mlp.onnx").Length} bytes): input x (batch, 4), output output_0 (batch, 1).");
