@@ -20,6 +20,17 @@ public static partial class Core
     }
 
     /// <summary>
+    /// The exact signatures of a call traced for itself alone (init, or apply with rngs): host values drawn while
+    /// tracing, such as dropout masks, need the actual batch size.
+    /// </summary>
+    internal static TensorSpec[] ExactSpecs(IReadOnlyList<NDArray> inputs)
+    {
+        for (int i = 0; i < inputs.Count; i++)
+            ArgumentNullException.ThrowIfNull(inputs[i], $"x{i + 1}");
+        return [.. inputs.Select(x => new TensorSpec(x.DType, x.Shape))];
+    }
+
+    /// <summary>
     /// Flax's <c>apply</c> on tensors: traces <paramref name="fn"/> once per <see cref="ApplyKey"/> into a cached
     /// ONNX Runtime session and runs it with this call's inputs and parameter values.
     /// </summary>
@@ -32,7 +43,7 @@ public static partial class Core
         if (rngs is { Count: > 0 })
         {
             // Keys from MakeRng may shape host values baked into the trace: trace this call alone.
-            using var once = new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
+            using var once = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), variables, rngs, mutable, flags), device);
             return Run(once, flat, inputs, mutable);
         }
         var key = new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device);
@@ -66,7 +77,7 @@ public static partial class Core
         Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
         ArgumentNullException.ThrowIfNull(rngs);
-        using var model = new TracedModel(ScopeTracer.Trace(fn, TraceSpecs(inputs), null, rngs, mutable, flags), device);
+        using var model = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), null, rngs, mutable, flags), device);
         NDArray Parameter(string path) => model.Traced.Created[path];
         var outputs = model.Run(inputs, Parameter);
         return (outputs[0], model.Variables(outputs, Parameter));

@@ -34,12 +34,15 @@ var pipeline = ml.Transforms.ApplyFlaxModel("Logits", "Features", Mlp, new FlaxM
 var scored = ml.Data.CreateEnumerable<Scored>(pipeline.Fit(data).Transform(data), reuseRowObject: false).ToList();
 for (int i = 0; i < scored.Count; i++)
     Console.WriteLine($"  row {i}: class {Array.IndexOf(scored[i].Logits, scored[i].Logits.Max())}, logits [{string.Join(", ", scored[i].Logits.Select(v => v.ToString("F4")))}]");
+Console.WriteLine($"ML.NET scores equal Core.Apply's: {scored.SelectMany(r => r.Logits).SequenceEqual(logits)}");
 
 // 5. Save for others: Flax's own layout (readable by flax.serialization.from_bytes) and safetensors.
 var directory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "saved"));
 FlaxCheckpoint.Write(variables, Path.Combine(directory.FullName, "mlp.msgpack"));
 SafeTensors.Write(variables, Path.Combine(directory.FullName, "mlp.safetensors"), new Dictionary<string, string> { ["format"] = "flax" });
 Console.WriteLine($"Saved mlp.msgpack and mlp.safetensors in {directory.FullName}");
+Console.WriteLine($"The saved mlp.msgpack is byte for byte the file Python wrote: " +
+    File.ReadAllBytes(Path.Combine(directory.FullName, "mlp.msgpack")).SequenceEqual(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "mlp.msgpack"))));
 
 /// <summary>One input row: the four features the MLP reads.</summary>
 internal sealed class Row
