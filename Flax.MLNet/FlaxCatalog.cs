@@ -4,6 +4,11 @@ namespace Flax;
 /// <c>mlContext.Transforms.ApplyFlaxModel(...)</c>: puts a Flax model (a C# function over a <see cref="Scope"/>)
 /// into an ML.NET pipeline, after any transforms that build its input columns and before any that use its output.
 /// </summary>
+/// <remarks>
+/// The ML.NET types live in namespace <c>Flax</c> with the rest of the library, so the <c>using Flax;</c> that a model
+/// needs also brings <c>ApplyFlaxModel</c>, <see cref="FlaxEstimator"/>, <see cref="FlaxTransformer"/> and
+/// <see cref="FlaxModelOptions"/>.
+/// </remarks>
 public static class FlaxCatalog
 {
     /// <summary>

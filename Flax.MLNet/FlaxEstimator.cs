@@ -16,9 +16,16 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
 
     internal FlaxEstimator(FlaxModel model, string outputColumnName, string[] inputColumnNames, FlaxModelOptions options)
     {
-        if (options.InputShapes is { } shapes && shapes.Count != inputColumnNames.Length)
-            throw new ArgumentException($"FlaxModelOptions.InputShapes has {shapes.Count} shapes for " +
-                $"{inputColumnNames.Length} input columns ({string.Join(", ", inputColumnNames)}).", nameof(options));
+        if (options.InputShapes is { } shapes)
+        {
+            if (shapes.Count != inputColumnNames.Length)
+                throw new ArgumentException($"FlaxModelOptions.InputShapes has {shapes.Count} shapes for " +
+                    $"{inputColumnNames.Length} input columns ({string.Join(", ", inputColumnNames)}).", nameof(options));
+            foreach (var shape in shapes)
+                if (shape is null || shape.Any(d => d < 1))
+                    throw new ArgumentException($"FlaxModelOptions.InputShapes holds {(shape is null ? "null" : Shapes.Format(shape))}; " +
+                        "a row shape lists positive sizes.", nameof(options));
+        }
         _model = model;
         _outputColumnName = outputColumnName;
         _inputColumnNames = inputColumnNames;
@@ -35,8 +42,8 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     {
         foreach (var name in _inputColumnNames)
         {
-            if (!inputSchema.Any(c => c.Name == name)) throw SchemaChecks.Missing(name, inputSchema.Select(c => c.Name));
-            var column = inputSchema.First(c => c.Name == name);
+            var column = inputSchema.Where(c => c.Name == name).Select(c => (SchemaShape.Column?)c).FirstOrDefault()
+                ?? throw SchemaChecks.Missing(name, inputSchema.Select(c => c.Name));
             if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
                 throw NotSingleVector(name, SchemaTypes.Describe(column));
         }

@@ -38,6 +38,9 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// <summary>The model's variables (<c>params</c> and any other collection), as initialized or given.</summary>
     public VariableDict Variables { get; }
 
+    /// <summary>The device the model runs on (<see cref="Device.Auto"/> resolved to <c>Cuda(0)</c> or <see cref="Device.Cpu"/>).</summary>
+    public Device Device => _scorer.Device;
+
     /// <summary>The most rows one ONNX Runtime run scores.</summary>
     public int BatchSize { get; }
 

@@ -7,6 +7,9 @@ namespace Flax;
 /// <remarks>Implementations are safe to call from several threads at once; the buffers belong to the caller.</remarks>
 internal interface IBatchScorer : IDisposable
 {
+    /// <summary>The device the model runs on.</summary>
+    Device Device { get; }
+
     /// <summary>Runs the model once on <paramref name="rows"/> rows.</summary>
     /// <param name="rows">The number of rows in this batch (the leading, dynamic axis).</param>
     /// <param name="inputs">One buffer per model input, holding at least <c>rows × input size</c> values.</param>

@@ -26,7 +26,7 @@ internal sealed class SessionScorer : IBatchScorer
     public static SessionScorer Open(byte[] onnx, ModelSignature signature, Device device) => new(
         new OnnxSession(onnx, signature.Inputs.Select(i => i.ColumnName).ToArray(), [signature.OnnxOutputName], device), signature);
 
-    /// <summary>The device the session runs on.</summary>
+    /// <inheritdoc/>
     public Device Device => _session.Device;
 
     /// <inheritdoc/>

@@ -20,6 +20,17 @@ public static partial class Core
     }
 
     /// <summary>
+    /// The exact signatures of a call traced for itself alone (init, or apply with rngs): host values drawn while
+    /// tracing, such as dropout masks, need the actual batch size.
+    /// </summary>
+    internal static TensorSpec[] ExactSpecs(IReadOnlyList<NDArray> inputs)
+    {
+        for (int i = 0; i < inputs.Count; i++)
+            ArgumentNullException.ThrowIfNull(inputs[i], $"x{i + 1}");
+        return [.. inputs.Select(x => new TensorSpec(x.DType, x.Shape))];
+    }
+
+    /// <summary>
     /// Flax's <c>apply</c> on tensors: traces <paramref name="fn"/> once per <see cref="ApplyKey"/> into a cached
     /// ONNX Runtime session and runs it with this call's inputs and parameter values. <paramref name="state"/> (one per
     /// function returned by <c>Core.Apply</c>) lets repeated calls with the same variables object skip straight to the run.
@@ -70,12 +81,12 @@ public static partial class Core
         }
     }
 
-    /// <summary>Traces, compiles and runs one call without caching anything.</summary>
+    /// <summary>Traces (at the inputs' exact shapes), compiles and runs one call without caching anything.</summary>
     private static (NDArray Output, VariableDict? Mutated) Once(ScopeFunction fn, VariableDict variables, NDArray[] inputs,
         Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
         var flat = variables.Flatten();
-        using var model = new TracedModel(ScopeTracer.Trace(fn, TraceSpecs(inputs), variables, rngs, mutable, flags), device);
+        using var model = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), variables, rngs, mutable, flags), device);
         return Results(model, model.Run(inputs, Parameter(model, flat)), flat, mutable);
     }
 
@@ -94,7 +105,7 @@ public static partial class Core
         Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
         ArgumentNullException.ThrowIfNull(rngs);
-        using var model = new TracedModel(ScopeTracer.Trace(fn, TraceSpecs(inputs), null, rngs, mutable, flags), device);
+        using var model = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), null, rngs, mutable, flags), device);
         NDArray Parameter(string path) => model.Traced.Created[path];
         var outputs = model.Run(inputs, Parameter);
         return (outputs[0], model.Variables(outputs, Parameter));

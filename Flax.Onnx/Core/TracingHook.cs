@@ -3,7 +3,8 @@ namespace Flax;
 /// <summary>
 /// The variable hook of a traced <c>Init</c>/<c>Apply</c>: a host array created by an init function (Flax's
 /// initializers run on the host, bit-exact with JAX) is recorded and replaced by a program parameter of the same path,
-/// so the model computes with it symbolically while its value stays available for the run and the result.
+/// so the model computes with it symbolically while its value stays available for the run and the result. A value that
+/// is a dictionary (a pytree-valued param) has each array leaf replaced the same way, at the leaf's path.
 /// </summary>
 internal sealed class TracingHook(TraceContext trace) : IVariableHook
 {
@@ -17,10 +18,15 @@ internal sealed class TracingHook(TraceContext trace) : IVariableHook
     internal IReadOnlyDictionary<string, Tensor> Tensors => _tensors;
 
     /// <inheritdoc/>
-    public object OnCreate(string collection, IReadOnlyList<string> path, string name, object value)
+    public object OnCreate(string collection, IReadOnlyList<string> path, string name, object value) =>
+        Parameterize(VariablePaths.Join(collection, path, name), value);
+
+    private object Parameterize(string full, object value)
     {
+        if (value is VariableDict tree)
+            return tree.Flatten().Count == 0 ? tree : VariableDict.Unflatten([.. tree.Flatten().Select(leaf =>
+                KeyValuePair.Create(leaf.Key, Parameterize(full + VariableDict.Separator + leaf.Key, leaf.Value)))]);
         if (value is not NDArray array) return value;
-        var full = VariablePaths.Join(collection, path, name);
         _created[full] = array;
         return _tensors[full] = trace.AddParameter(full, array.Shape, array.DType);
     }

@@ -83,6 +83,24 @@ public sealed class FlaxEstimatorTests
     }
 
     [TestMethod]
+    public void InputShapesArePositive()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Estimator("A", new FlaxModelOptions { InputShapes = [[3, 0]] }));
+
+        Assert.AreEqual("FlaxModelOptions.InputShapes holds (3, 0); a row shape lists positive sizes. (Parameter 'options')", e.Message);
+    }
+
+    [TestMethod]
+    public void CatalogRefusesMissingArguments()
+    {
+        var e1 = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.ApplyFlaxModel("Score", "", Models.Mlp));
+        var e2 = Assert.ThrowsExactly<ArgumentNullException>(() => Ml.Transforms.ApplyFlaxModel("Score", "A", (Func<Scope, Tensor, Tensor>)null!));
+
+        Assert.AreEqual("The value cannot be an empty string. (Parameter 'inputColumnName')", e1.Message);
+        Assert.AreEqual("Value cannot be null. (Parameter 'model')", e2.Message);
+    }
+
+    [TestMethod]
     public void BatchSizeIsPositive()
     {
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new FlaxModelOptions { BatchSize = 0 });

@@ -71,4 +71,25 @@ public sealed class FlaxTransformerTests
         var reloaded = loaded.Transform(Data).GetColumn<float[]>("A").ToArray();
         for (int i = 0; i < rows.Length; i++) CollectionAssert.AreEqual(scored[i], reloaded[i]);
     }
+
+    [TestMethod]
+    public void InputShapesReshapeTheColumnForTheModel()
+    {
+        var data = Ml.Data.LoadFromEnumerable(new[] { new QuadRow { Q = [1, 2, 3, 4] }, new QuadRow { Q = [10, 20, 30, 40] } });
+
+        using var flax = Ml.Transforms.ApplyFlaxModel("RowSums", "Q", (scope, x) => x.Sum(2),
+            new FlaxModelOptions { InputShapes = [[2, 2]] }).Fit(data);
+        var sums = flax.Transform(data).GetColumn<float[]>("RowSums").ToArray();
+
+        CollectionAssert.AreEqual(new[] { 3f, 7f }, sums[0]);
+        CollectionAssert.AreEqual(new[] { 30f, 70f }, sums[1]);
+    }
+
+    [TestMethod]
+    public void TransformerReportsItsDevice()
+    {
+        using var flax = Ml.Transforms.ApplyFlaxModel("Score", "A", Models.Mlp, new FlaxModelOptions { Device = Device.Cpu }).Fit(Data);
+
+        Assert.AreEqual(Device.Cpu, flax.Device);
+    }
 }

@@ -35,3 +35,10 @@ public sealed class ScoredHouse
 
     public float Score { get; set; }
 }
+
+/// <summary>A row of four values that a model may read as a 2 × 2 matrix.</summary>
+public sealed class QuadRow
+{
+    [VectorType(4)]
+    public float[] Q { get; set; } = [];
+}

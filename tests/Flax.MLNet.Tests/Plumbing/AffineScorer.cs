@@ -12,6 +12,8 @@ internal sealed class AffineScorer(params int[] inputSizes) : IBatchScorer
 
     public ConcurrentQueue<int> Batches { get; } = new();
 
+    public Device Device => Device.Cpu;
+
     public int Disposals;
 
     public void Score(int rows, float[][] inputs, float[] output)

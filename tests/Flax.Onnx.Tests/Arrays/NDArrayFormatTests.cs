@@ -64,6 +64,11 @@ public sealed class NDArrayFormatTests
         Assert.AreEqual("[-2.394e+04  1.500e+00        inf]", NDArray.From([(Half)(-23936), (Half)1.5, Half.PositiveInfinity]).ToString());
     }
 
+    /// <summary>bfloat16 prints its own shortest digits (0.1 is stored as 0.10009765625), as ml_dtypes arrays do.</summary>
+    [TestMethod]
+    public void BFloat16UsesItsOwnShortestDigits() =>
+        Assert.AreEqual("[ 0.1  2.5 -1. ]", NDArray.From([(BFloat16)0.1f, (BFloat16)2.5f, (BFloat16)(-1f)]).ToString());
+
     [TestMethod]
     public void BigArraysAreSummarized() => Assert.AreEqual(
         "[[   0    1    2 ...  997  998  999]\n [1000 1001 1002 ... 1997 1998 1999]]",

@@ -1,0 +1,73 @@
+namespace Flax;
+
+/// <summary>
+/// Flax's lifted transformations (<c>flax.core.lift</c>): functions that run a scope function on a view of a scope's
+/// variables and PRNG sequences and publish what it changed. Only the transformations that need no batching or looping
+/// are here (<see cref="MapVariables{T1, TOut}"/> and the <c>pack</c> bookkeeping under it); <c>vmap</c>, <c>scan</c> and
+/// <c>jit</c> are not.
+/// </summary>
+public static partial class Lift
+{
+    /// <summary>
+    /// The body of a packed transformation (the <c>fn</c> of Flax's <c>pack</c>): given the scope factory, the repack
+    /// function, the variable groups (one per in-filter) and the PRNG groups (one per rng filter), it returns the output
+    /// and the variable groups to publish (one per out-filter).
+    /// </summary>
+    internal delegate (TOut Output, VariableDict[] OutGroups) PackedBody<TOut>(
+        Func<VariableDict[], Dictionary<string, LazyRng>[], Filter, Scope> scopeFn, Func<Scope, VariableDict[]> repack,
+        VariableDict[] variableGroups, Dictionary<string, LazyRng>[] rngGroups);
+
+    /// <summary>
+    /// Flax's <c>pack</c> for one scope: groups snapshots of the scope's collections by <paramref name="inFilters"/> and
+    /// its PRNG sequences by <paramref name="rngFilters"/>, runs
+    /// <paramref name="body"/>, and writes the collections it returns into the scope with
+    /// <see cref="Scope.PutVariable"/> where the scope may mutate them. Inner scopes are new roots that keep the outer
+    /// name, path and flags and share its PRNG counters; they may mutate the union of <paramref name="outFilters"/>
+    /// within the outer scope's mutability.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The body left a mutable collection that no out-filter covers
+    /// (<c>unmapped output variables: (...)</c>).</exception>
+    internal static TOut Pack<TOut>(Scope scope, Filter[] inFilters, Filter[] outFilters, Filter[] rngFilters, PackedBody<TOut> body)
+    {
+        var groups = Filters.GroupCollections(scope.Variables(), inFilters);
+        var rngGroups = GroupRngs(scope.LazyRngs, rngFilters);
+        var outMutable = outFilters.Aggregate(Filter.Nothing, Filter.Union);
+
+        Scope ScopeFn(VariableDict[] variableGroups, Dictionary<string, LazyRng>[] rngs, Filter mutableFilter)
+        {
+            var variables = new OrderedDictionary<string, object>();
+            foreach (var (collection, tree) in variableGroups.SelectMany(g => g)) variables[collection] = tree;
+            var mutable = Filter.Intersect(Filter.Intersect(scope.Mutable, outMutable), mutableFilter);
+            return scope.Lifted(variables, rngs.SelectMany(g => g).ToDictionary(), mutable);
+        }
+
+        VariableDict[] Repack(Scope inner)
+        {
+            inner.Invalidate();
+            var groups = Filters.GroupCollections(inner.MutableVariables(), [.. outFilters, Filter.All]);
+            if (groups[^1].Count > 0)
+                throw new InvalidOperationException($"unmapped output variables: ({string.Join(", ", groups[^1].Keys.Select(k => $"'{k}'"))},)");
+            return groups[..^1];
+        }
+
+        var (output, outGroups) = body(ScopeFn, Repack, groups, rngGroups);
+        foreach (var (collection, tree) in outGroups.SelectMany(g => g))
+        {
+            if (!scope.IsMutableCollection(collection)) continue;
+            foreach (var (name, value) in (IReadOnlyDictionary<string, object>)tree) scope.PutVariable(collection, name, value);
+        }
+        return output;
+    }
+
+    /// <summary>Flax's <c>group_collections</c> over PRNG sequences: each goes to the first filter matching its name.</summary>
+    private static Dictionary<string, LazyRng>[] GroupRngs(IReadOnlyDictionary<string, LazyRng> rngs, Filter[] filters)
+    {
+        var remaining = rngs.Keys.ToList();
+        return [.. filters.Select(filter =>
+        {
+            var group = remaining.Where(filter.Contains).ToDictionary(name => name, name => rngs[name]);
+            remaining.RemoveAll(filter.Contains);
+            return group;
+        })];
+    }
+}

@@ -1,0 +1,84 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Flax.Benchmarks;
+
+/// <summary>
+/// Scoring 100,000 rows through the MLP 64→256→256→10 in an ML.NET pipeline: (a) our batching FlaxTransformer,
+/// (b) ML.NET's ApplyOnnxModel on the model we export (one ONNX Runtime run per row), (c) raw ONNX Runtime over
+/// the same rows in batches of the transformer's batch size, without ML.NET (the baseline). Each invocation scores
+/// every row, so the reported time is per row (rows/s = 1 / mean, the rows/s column). Run with
+/// <c>dotnet run -c Release --project tests/Flax.Benchmarks -- --filter '*MlNet*'</c>.
+/// </summary>
+[ShortRunJob]
+[Config(typeof(RowsPerSecondColumn.Config))]
+public class MlNetScoringBenchmarks
+{
+    private const int Rows = 100_000;
+    private MlpFixture _mlp = null!;
+    private ITransformer _onnx = null!;
+    private InferenceSession _raw = null!;
+
+    /// <summary>Rows per ONNX Runtime run, for (a) and (c).</summary>
+    [Params(256)]
+    public int BatchSize { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _mlp = new MlpFixture(Rows, BatchSize);
+        _onnx = _mlp.Ml.Transforms.ApplyOnnxModel("Score", "Features", _mlp.OnnxPath).Fit(_mlp.Data);
+        _raw = new InferenceSession(_mlp.Onnx);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _raw.Dispose();
+        ((IDisposable)_onnx).Dispose();
+        _mlp.Dispose();
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows, Description = "(a) FlaxTransformer")]
+    public float Flax() => ReadScores(_mlp.Flax.Transform(_mlp.Data));
+
+    [Benchmark(OperationsPerInvoke = Rows, Description = "(b) ApplyOnnxModel")]
+    public float ApplyOnnxModel() => ReadScores(_onnx.Transform(_mlp.Data));
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "(c) raw ONNX Runtime, batched")]
+    public float RawOnnxRuntime()
+    {
+        var x = _mlp.Features;
+        var y = new float[BatchSize * MlpFixture.Outputs];
+        float sum = 0;
+        using var options = new RunOptions();
+        for (int first = 0; first < Rows; first += BatchSize)
+        {
+            int rows = Math.Min(BatchSize, Rows - first);
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+                x.AsMemory(first * MlpFixture.Inputs, rows * MlpFixture.Inputs), [rows, MlpFixture.Inputs]);
+            using var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+                y.AsMemory(0, rows * MlpFixture.Outputs), [rows, MlpFixture.Outputs]);
+            _raw.Run(options, ["Features"], [input], ["Score"], [output]);
+            sum += y[0];
+        }
+        return sum;
+    }
+
+    private static float ReadScores(IDataView scored)
+    {
+        var column = scored.Schema["Score"];
+        using var cursor = scored.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> score = default;
+        float sum = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref score);
+            sum += score.GetValues()[0];
+        }
+        return sum;
+    }
+}

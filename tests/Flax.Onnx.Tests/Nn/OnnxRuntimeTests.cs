@@ -1,0 +1,73 @@
+using Flax.Tests.Nn.Reference;
+
+namespace Flax.Tests.Nn;
+
+/// <summary>Layers through the public <c>Core.Init</c>/<c>Core.Apply</c> on ONNX Runtime, against direct loops.</summary>
+[TestClass]
+public sealed class OnnxRuntimeTests
+{
+    private static readonly PrngKey Key0 = PrngKey.Create(0);
+    private static readonly PrngKey Key1 = PrngKey.Create(1);
+
+    private static NDArray Leaf(VariableDict variables, string path) => (NDArray)variables.Flatten()[path];
+
+    private static Tensor ConvNet(Scope scope, Tensor x)
+    {
+        x = Flax.Nn.Conv(scope.Push("conv"), x, 4, [3, 3], strides: [2, 1], kernelDilation: [1, 2], biasInit: Initializers.Normal(1.0));
+        x = Flax.Nn.MaxPool(Flax.Nn.Relu(x), [2, 2], padding: Padding.Same);
+        return Flax.Nn.AvgPool(x, [2, 2], [1, 1], Padding.Same, countIncludePad: false);
+    }
+
+    [TestMethod]
+    public void ConvAndPoolsRunOnOnnxRuntime()
+    {
+        var x = TestData.Normal(1, 2, 7, 6, 3);
+        var (y, variables) = Core.Init(ConvNet)(Key0, x);
+        var kernel = Leaf(variables, "params/conv/kernel");
+        var bias = Leaf(variables, "params/conv/bias").ToArray<float>();
+        var conv = ConvReference.Conv(x, kernel, [2, 1], [(1, 1), (2, 2)], [1, 1], [1, 2], 1);
+        var relu = NDArray.From(conv.ToArray<float>().Select((v, i) => Math.Max(v + bias[i % 4], 0f)).ToArray(), conv.Shape);
+        var pooled = PoolReference.Max(relu, [2, 2], [1, 1], [(0, 1), (0, 1)]);
+        var expected = PoolReference.Avg(pooled, [2, 2], [1, 1], [(0, 1), (0, 1)], countIncludePad: false);
+        TestData.AssertClose(expected, y, 1e-4, 1e-4);
+        TestData.AssertClose(expected, Core.Apply(ConvNet)(variables, x), 1e-4, 1e-4);
+    }
+
+    [TestMethod]
+    public void BatchNormApplyReturnsUpdatedStatistics()
+    {
+        var x = TestData.Normal(2, 5, 3);
+        static Tensor Model(Scope scope, Tensor x) => Flax.Nn.BatchNorm(scope.Push("bn"), x, momentum: 0.8);
+        var (_, variables) = Core.Init(Model)(Key0, x);
+        var (y, mutated) = Core.Apply(Model, mutable: "batch_stats")(variables, x);
+
+        var (expected, mean, variance) = NormReference.Batch(x, [1f, 1f, 1f], new float[3], 1e-5);
+        TestData.AssertClose(expected, y, 1e-4, 1e-4);
+        TestData.AssertClose(NDArray.From(mean.Select(m => (float)(0.2 * m)).ToArray(), 3), Leaf(mutated, "batch_stats/bn/mean"), 1e-6, 1e-5);
+        TestData.AssertClose(NDArray.From(variance.Select(v => (float)(1 + 0.2 * (v - 1))).ToArray(), 3), Leaf(mutated, "batch_stats/bn/var"), 1e-6, 1e-5);
+    }
+
+    [TestMethod]
+    public void DropoutRunsWithTheRngsOfEachCall()
+    {
+        var x = TestData.Normal(3, 4, 6);
+        static Tensor Model(Scope scope, Tensor x) => Flax.Nn.Dropout(scope.Push("drop"), Flax.Nn.Dense(scope.Push("dense"), x, 5), 0.5);
+        var (_, variables) = Core.Init(Model)(Key0, x);
+        var dense = LinearReference.Dense(x, Leaf(variables, "params/dense/kernel"), Leaf(variables, "params/dense/bias")).ToArray<float>();
+        foreach (var key in new[] { Key0, Key1 })
+        {
+            var y = Core.Apply(Model)(variables, x, new Rngs(("dropout", key)));
+            var keep = DropoutTests.Bernoulli(key.FoldInStatic("drop", 1), 0.5, 20);
+            TestData.AssertClose(NDArray.From(dense.Select((v, i) => keep[i] ? v * 2 : 0f).ToArray(), 4, 5), y, 1e-5, 1e-5);
+        }
+    }
+
+    [TestMethod]
+    public void EmbeddingAcceptsUnsignedIndices()
+    {
+        var indices = NDArray.From([3u, 0u, 2u], 3);
+        var (y, variables) = Core.Init((s, x) => Flax.Nn.Embedding(s, 4, 2).Lookup(x))(Key0, indices);
+        var table = Leaf(variables, "params/table").ToArray<float>();
+        CollectionAssert.AreEqual(new[] { table[6], table[7], table[0], table[1], table[4], table[5] }, y.ToArray<float>());
+    }
+}
