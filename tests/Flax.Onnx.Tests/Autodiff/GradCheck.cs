@@ -58,7 +58,7 @@ internal static class GradCheck
                     return Evaluator.Run(program, inputs, new Dictionary<string, NDArray>())[0].Item<double>();
                 }
                 double fd = (Loss(step) - Loss(-step)) / (2 * step);
-                Assert.IsLessThanOrEqualTo(tolerance * (1 + Math.Abs(fd)), Math.Abs(g[j] - fd),
+                Assert.IsTrue(Math.Abs(g[j] - fd) <= tolerance * (1 + Math.Abs(fd)),
                     $"argument {i} element {j}: gradient {g[j]}, finite difference {fd}\n{grads}");
             }
         }
