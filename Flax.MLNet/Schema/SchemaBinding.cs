@@ -33,6 +33,13 @@ internal sealed class SchemaBinding
     /// <summary>The output column's index in <see cref="OutputSchema"/>: after every input column.</summary>
     public int OutputIndex => InputSchema.Count;
 
+    /// <summary>The index of <paramref name="column"/>, a column of <see cref="OutputSchema"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The column's index is outside the output schema.</exception>
+    public int IndexOf(DataViewSchema.Column column) => (uint)column.Index <= (uint)OutputIndex
+        ? column.Index
+        : throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' has index {column.Index}, " +
+            $"but this row's schema has {OutputSchema.Count} columns.");
+
     /// <summary>
     /// The input columns a consumer of <paramref name="active"/> output columns needs: the same columns, plus the
     /// model's input columns when the output column is among them.

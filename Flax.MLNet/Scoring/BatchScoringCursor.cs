@@ -52,7 +52,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
 
     /// <inheritdoc/>
     public override bool IsColumnActive(DataViewSchema.Column column) =>
-        column.Index == _binding.OutputIndex || _caches[column.Index] is not null;
+        _binding.IndexOf(column) == _binding.OutputIndex || _caches[column.Index] is not null;
 
     /// <inheritdoc/>
     public override bool MoveNext()
@@ -83,7 +83,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
     /// <inheritdoc/>
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
-        if (column.Index == _binding.OutputIndex)
+        if (_binding.IndexOf(column) == _binding.OutputIndex)
             return Getters.Cast<TValue>(column, (ValueGetter<VBuffer<float>>)GetOutput);
         var cache = _caches[column.Index] ?? throw Getters.Inactive(column);
         return Getters.Cast<TValue>(column, cache.Getter);

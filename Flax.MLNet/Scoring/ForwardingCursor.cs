@@ -17,11 +17,11 @@ internal sealed class ForwardingCursor(SchemaBinding binding, DataViewRowCursor 
 
     /// <inheritdoc/>
     public override bool IsColumnActive(DataViewSchema.Column column) =>
-        column.Index != binding.OutputIndex && upstream.IsColumnActive(binding.InputSchema[column.Index]);
+        binding.IndexOf(column) != binding.OutputIndex && upstream.IsColumnActive(binding.InputSchema[column.Index]);
 
     /// <inheritdoc/>
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-        column.Index == binding.OutputIndex
+        binding.IndexOf(column) == binding.OutputIndex
             ? throw Getters.Inactive(column)
             : upstream.GetGetter<TValue>(binding.InputSchema[column.Index]);
 

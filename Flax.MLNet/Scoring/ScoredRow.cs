@@ -40,14 +40,14 @@ internal sealed class ScoredRow : DataViewRow
     public override long Batch => _input.Batch;
 
     /// <inheritdoc/>
-    public override bool IsColumnActive(DataViewSchema.Column column) => column.Index == _binding.OutputIndex
+    public override bool IsColumnActive(DataViewSchema.Column column) => _binding.IndexOf(column) == _binding.OutputIndex
         ? _scoring
         : _input.IsColumnActive(_binding.InputSchema[column.Index]);
 
     /// <inheritdoc/>
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
-        if (column.Index != _binding.OutputIndex) return _input.GetGetter<TValue>(_binding.InputSchema[column.Index]);
+        if (_binding.IndexOf(column) != _binding.OutputIndex) return _input.GetGetter<TValue>(_binding.InputSchema[column.Index]);
         if (!_scoring) throw Getters.Inactive(column);
         return Getters.Cast<TValue>(column, (ValueGetter<VBuffer<float>>)GetOutput);
     }

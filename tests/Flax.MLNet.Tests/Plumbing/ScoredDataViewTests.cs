@@ -169,4 +169,19 @@ public sealed class ScoredDataViewTests
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => cursor.GetGetter<float>(view.Schema["Label"]));
         Assert.AreEqual("Column 'Label' is not active in this row; ask for it when creating the cursor.", e.Message);
     }
+
+    [TestMethod]
+    public void GetterOfAForeignColumnThrows()
+    {
+        var (view, _) = Score(InputRow.Make(1), batchSize: 2, ("A", 3));
+        var foreign = new DataViewSchema.Builder();
+        for (int i = 0; i <= view.Schema.Count; i++) foreign.AddColumn($"c{i}", NumberDataViewType.Single);
+        var column = foreign.ToSchema()[view.Schema.Count];
+        using var cursor = view.GetRowCursor(view.Schema);
+
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => cursor.GetGetter<float>(column));
+
+        Assert.AreEqual($"Column 'c{view.Schema.Count}' has index {view.Schema.Count}, but this row's schema has " +
+            $"{view.Schema.Count} columns. (Parameter 'column')", e.Message);
+    }
 }
