@@ -32,7 +32,7 @@ public static partial class Nn
     private static Tensor KeepMask(PrngKey key, double keep, int[] shape, string layer)
     {
         if (shape.Contains(-1))
-            throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(shape)}; run it with a fixed batch size.");
+            throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");
         return Prng.Bernoulli(key, keep, shape);
     }
 }
