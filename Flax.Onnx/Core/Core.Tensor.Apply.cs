@@ -18,8 +18,8 @@ public static partial class Core
     public static ApplyFunction<NDArray, NDArray> Apply(Func<Scope, Tensor, Tensor> fn,
         IReadOnlyDictionary<string, object>? flags = null, Device? device = null)
     {
-        var f = ScopeFunction.Of(fn);
-        return (variables, x, rngs) => ApplyTraced(f, variables, [x], rngs, null, flags, device ?? Device.Auto).Output;
+        var (f, state) = (ScopeFunction.Of(fn), new ApplyState());
+        return (variables, x, rngs) => ApplyTraced(f, state, variables, [x], rngs, null, flags, device ?? Device.Auto).Output;
     }
 
     /// <summary>
@@ -37,10 +37,10 @@ public static partial class Core
         IReadOnlyDictionary<string, object>? flags = null, Device? device = null)
     {
         if (mutable is null) throw new InvalidFilterException(null);
-        var f = ScopeFunction.Of(fn);
+        var (f, state) = (ScopeFunction.Of(fn), new ApplyState());
         return (variables, x, rngs) =>
         {
-            var (y, mutated) = ApplyTraced(f, variables, [x], rngs, mutable, flags, device ?? Device.Auto);
+            var (y, mutated) = ApplyTraced(f, state, variables, [x], rngs, mutable, flags, device ?? Device.Auto);
             return (y, mutated!);
         };
     }
@@ -49,8 +49,8 @@ public static partial class Core
     public static ApplyFunction<NDArray, NDArray, NDArray> Apply(Func<Scope, Tensor, Tensor, Tensor> fn,
         IReadOnlyDictionary<string, object>? flags = null, Device? device = null)
     {
-        var f = ScopeFunction.Of(fn);
-        return (variables, x1, x2, rngs) => ApplyTraced(f, variables, [x1, x2], rngs, null, flags, device ?? Device.Auto).Output;
+        var (f, state) = (ScopeFunction.Of(fn), new ApplyState());
+        return (variables, x1, x2, rngs) => ApplyTraced(f, state, variables, [x1, x2], rngs, null, flags, device ?? Device.Auto).Output;
     }
 
     /// <inheritdoc cref="Apply(Func{Scope, Tensor, Tensor}, Filter, IReadOnlyDictionary{string, object}?, Device?)"/>
@@ -58,10 +58,10 @@ public static partial class Core
         IReadOnlyDictionary<string, object>? flags = null, Device? device = null)
     {
         if (mutable is null) throw new InvalidFilterException(null);
-        var f = ScopeFunction.Of(fn);
+        var (f, state) = (ScopeFunction.Of(fn), new ApplyState());
         return (variables, x1, x2, rngs) =>
         {
-            var (y, mutated) = ApplyTraced(f, variables, [x1, x2], rngs, mutable, flags, device ?? Device.Auto);
+            var (y, mutated) = ApplyTraced(f, state, variables, [x1, x2], rngs, mutable, flags, device ?? Device.Auto);
             return (y, mutated!);
         };
     }

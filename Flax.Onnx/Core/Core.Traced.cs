@@ -32,20 +32,30 @@ public static partial class Core
 
     /// <summary>
     /// Flax's <c>apply</c> on tensors: traces <paramref name="fn"/> once per <see cref="ApplyKey"/> into a cached
-    /// ONNX Runtime session and runs it with this call's inputs and parameter values.
+    /// ONNX Runtime session and runs it with this call's inputs and parameter values. <paramref name="state"/> (one per
+    /// function returned by <c>Core.Apply</c>) lets repeated calls with the same variables object skip straight to the run.
     /// </summary>
-    internal static (NDArray Output, VariableDict? Mutated) ApplyTraced(ScopeFunction fn, VariableDict variables, NDArray[] inputs,
-        Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
+    internal static (NDArray Output, VariableDict? Mutated) ApplyTraced(ScopeFunction fn, ApplyState state, VariableDict variables,
+        NDArray[] inputs, Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
         ArgumentNullException.ThrowIfNull(variables);
+        if (rngs is { Count: > 0 })
+            // Keys from MakeRng may shape host values baked into the trace: trace this call alone.
+            return Once(fn, variables, inputs, rngs, mutable, flags, device);
+        if (state.TryReuse(variables, inputs) is { } last)
+        {
+            try
+            {
+                return Results(last.Model, last.Model.Run(inputs, last.Parameters), last.Flat, mutable);
+            }
+            finally
+            {
+                last.Parameters.Release();
+            }
+        }
+
         var specs = TraceSpecs(inputs);
         var flat = variables.Flatten();
-        if (rngs is { Count: > 0 })
-        {
-            // Keys from MakeRng may shape host values baked into the trace: trace this call alone.
-            using var once = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), variables, rngs, mutable, flags), device);
-            return Run(once, flat, inputs, mutable);
-        }
         var key = new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device);
         bool fresh = false;
         var model = ModelCache.GetOrCreate(key, () =>
@@ -53,21 +63,39 @@ public static partial class Core
             fresh = true;
             return new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
         });
-        if (model.Traced.Created.Count > 0 && !fresh)
+        if (model.Traced.Created.Count > 0)
+            // The trace created variables with init functions: their values belong to the traced call only.
+            return fresh ? Results(model, model.Run(inputs, Parameter(model, flat)), flat, mutable)
+                : Once(fn, variables, inputs, rngs, mutable, flags, device);
+
+        var parameters = model.Bind(Parameter(model, flat));
+        parameters.TryAcquire();
+        state.Remember(new ApplyState.LastCall(variables, model, parameters, flat));
+        try
         {
-            // The trace created variables with init functions: their values belong to that call only.
-            using var once = new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
-            return Run(once, flat, inputs, mutable);
+            return Results(model, model.Run(inputs, parameters), flat, mutable);
         }
-        return Run(model, flat, inputs, mutable);
+        finally
+        {
+            parameters.Release();
+        }
     }
 
-    private static (NDArray Output, VariableDict? Mutated) Run(TracedModel model, IReadOnlyDictionary<string, object> flat, NDArray[] inputs, Filter? mutable)
+    /// <summary>Traces (at the inputs' exact shapes), compiles and runs one call without caching anything.</summary>
+    private static (NDArray Output, VariableDict? Mutated) Once(ScopeFunction fn, VariableDict variables, NDArray[] inputs,
+        Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
-        NDArray Parameter(string path) => flat.TryGetValue(path, out var value) && value is NDArray array ? array : model.Traced.Created[path];
-        var outputs = model.Run(inputs, Parameter);
-        return (outputs[0], mutable is null ? null : model.Variables(outputs, Parameter));
+        var flat = variables.Flatten();
+        using var model = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), variables, rngs, mutable, flags), device);
+        return Results(model, model.Run(inputs, Parameter(model, flat)), flat, mutable);
     }
+
+    /// <summary>The value of a parameter: from the variables, else created during the trace.</summary>
+    private static Func<string, NDArray> Parameter(TracedModel model, IReadOnlyDictionary<string, object> flat) =>
+        path => flat.TryGetValue(path, out var value) && value is NDArray array ? array : model.Traced.Created[path];
+
+    private static (NDArray Output, VariableDict? Mutated) Results(TracedModel model, NDArray[] outputs, IReadOnlyDictionary<string, object> flat, Filter? mutable) =>
+        (outputs[0], mutable is null ? null : model.Variables(outputs, Parameter(model, flat)));
 
     /// <summary>
     /// Flax's <c>init</c> on tensors: traces <paramref name="fn"/> with the init functions running on the host (the

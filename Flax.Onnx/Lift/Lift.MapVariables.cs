@@ -21,9 +21,9 @@ public static partial class Lift
     /// <param name="mutable">Let the function write to the mapped collections.</param>
     /// <param name="rngs">The PRNG sequences the function may use (default all).</param>
     /// <param name="variables">The other collections the function sees (default all).</param>
-    /// <returns>The transformed scope function, which takes the scope it maps first.</returns>
-    /// <exception cref="InvalidOperationException">The function wrote to a collection it may not publish
-    /// (<c>unmapped output variables: ...</c>).</exception>
+    /// <returns>The transformed scope function, which takes the scope it maps first. Inside, writing to a mapped
+    /// collection without <paramref name="mutable"/> or <paramref name="init"/> throws
+    /// <see cref="ModifyScopeVariableException"/>.</returns>
     public static Func<Scope, T1, TOut> MapVariables<T1, TOut>(Func<Scope, T1, TOut> fn, Filter mappedCollections,
         Func<VariableDict, VariableDict>? mapInFn = null, Func<VariableDict, VariableDict>? mapOutFn = null,
         bool init = false, bool mutable = false, Filter? rngs = null, Filter? variables = null)

@@ -23,10 +23,9 @@ public static partial class Lift
     /// <paramref name="body"/>, and writes the collections it returns into the scope with
     /// <see cref="Scope.PutVariable"/> where the scope may mutate them. Inner scopes are new roots that keep the outer
     /// name, path and flags and share its PRNG counters; they may mutate the union of <paramref name="outFilters"/>
-    /// within the outer scope's mutability.
+    /// within the outer scope's mutability, so every collection they change belongs to an out group (Flax's
+    /// <c>unmapped output variables</c> check cannot fail here).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The body left a mutable collection that no out-filter covers
-    /// (<c>unmapped output variables: (...)</c>).</exception>
     internal static TOut Pack<TOut>(Scope scope, Filter[] inFilters, Filter[] outFilters, Filter[] rngFilters, PackedBody<TOut> body)
     {
         var groups = Filters.GroupCollections(scope.Variables(), inFilters);
@@ -44,10 +43,7 @@ public static partial class Lift
         VariableDict[] Repack(Scope inner)
         {
             inner.Invalidate();
-            var groups = Filters.GroupCollections(inner.MutableVariables(), [.. outFilters, Filter.All]);
-            if (groups[^1].Count > 0)
-                throw new InvalidOperationException($"unmapped output variables: ({string.Join(", ", groups[^1].Keys.Select(k => $"'{k}'"))},)");
-            return groups[..^1];
+            return Filters.GroupCollections(inner.MutableVariables(), outFilters);
         }
 
         var (output, outGroups) = body(ScopeFn, Repack, groups, rngGroups);

@@ -20,6 +20,7 @@ public static partial class Nn
     public static Tensor Dropout(Scope scope, Tensor inputs, double rate, bool deterministic = false, PrngKey? rng = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         ArgumentNullException.ThrowIfNull(inputs);
         if (rate == 0.0 || deterministic) return inputs;
         double keep = 1.0 - rate;
@@ -32,7 +33,7 @@ public static partial class Nn
     private static Tensor KeepMask(PrngKey key, double keep, int[] shape, string layer)
     {
         if (shape.Contains(-1))
-            throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(shape)}; run it with a fixed batch size.");
+            throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");
         return Prng.Bernoulli(key, keep, shape);
     }
 }

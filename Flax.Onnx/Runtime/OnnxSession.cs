@@ -51,24 +51,28 @@ internal sealed class OnnxSession : IDisposable
     internal IReadOnlyList<string> OutputNames => _outputNames;
 
     /// <summary>
-    /// Runs the model. Inputs are pinned and handed to ONNX Runtime without a copy; outputs are copied into new
-    /// arrays before ONNX Runtime's results are released.
+    /// Runs the model. <paramref name="inputs"/> are pinned for this run and handed to ONNX Runtime without a copy,
+    /// followed by the already pinned <paramref name="rest"/> (which the caller keeps referenced during the call);
+    /// outputs are copied into new arrays before ONNX Runtime's results are released.
     /// </summary>
-    /// <param name="inputs">One array per name of <see cref="InputNames"/>, in order; they are only read.</param>
+    /// <param name="inputs">The first inputs in <see cref="InputNames"/> order; they are only read.</param>
+    /// <param name="rest">The remaining inputs, or null.</param>
     /// <returns>One array per name of <see cref="OutputNames"/>, in order.</returns>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     /// <exception cref="ArgumentException">The number of inputs is wrong.</exception>
-    internal NDArray[] Run(IReadOnlyList<NDArray> inputs)
+    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, PinnedInputs? rest = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (inputs.Count != _inputNames.Length)
-            throw new ArgumentException($"The model takes {_inputNames.Length} inputs, got {inputs.Count}.", nameof(inputs));
+        int count = inputs.Count + (rest?.Values.Length ?? 0);
+        if (count != _inputNames.Length)
+            throw new ArgumentException($"The model takes {_inputNames.Length} inputs, got {count}.", nameof(inputs));
         var pins = new MemoryHandle[inputs.Count];
-        var values = new OrtValue[inputs.Count];
+        var values = new OrtValue[count];
         try
         {
-            for (int i = 0; i < values.Length; i++)
+            for (int i = 0; i < inputs.Count; i++)
                 values[i] = Pin(inputs[i], out pins[i]);
+            rest?.Values.CopyTo(values, inputs.Count);
             using var results = _session.Run(_runOptions, _inputNames, values, _outputNames);
             var outputs = new NDArray[results.Count];
             int k = 0;
@@ -78,18 +82,27 @@ internal sealed class OnnxSession : IDisposable
         }
         finally
         {
-            foreach (var value in values) value?.Dispose();
+            for (int i = 0; i < inputs.Count; i++) values[i]?.Dispose();
             foreach (var pin in pins) pin.Dispose();
         }
     }
 
-    private static unsafe OrtValue Pin(NDArray array, out MemoryHandle pin)
+    /// <summary>Pins <paramref name="array"/>'s buffer and wraps it as an ONNX Runtime tensor (no copy).</summary>
+    internal static unsafe OrtValue Pin(NDArray array, out MemoryHandle pin)
     {
         var shape = new long[array.Rank];
         for (int d = 0; d < shape.Length; d++) shape[d] = array.ShapeSpan[d];
         pin = array.Buffer.AsMemory().Pin();
-        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OrtTypes.ElementType(array.DType),
-            shape, (IntPtr)pin.Pointer, array.Buffer.LongLength);
+        try
+        {
+            return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OrtTypes.ElementType(array.DType),
+                shape, (IntPtr)pin.Pointer, array.Buffer.LongLength);
+        }
+        catch
+        {
+            pin.Dispose();
+            throw;
+        }
     }
 
     private static NDArray CopyOut(OrtValue value)

@@ -41,6 +41,18 @@ internal sealed class TracedModel : IDisposable
         return _session.Run(feed);
     }
 
+    /// <summary>Pins the parameter values once, to feed many runs (<see cref="Run(IReadOnlyList{NDArray}, PinnedInputs)"/>).</summary>
+    /// <param name="parameter">The value of a parameter by path.</param>
+    internal PinnedInputs Bind(Func<string, NDArray> parameter) => new([.. Onnx.ParameterNames.Select(parameter)]);
+
+    /// <summary>Runs the program with parameters pinned by <see cref="Bind"/>; the caller holds a reference to them.</summary>
+    /// <exception cref="InputMismatchException">An input does not fit its traced type.</exception>
+    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, PinnedInputs parameters)
+    {
+        CheckInputs(inputs);
+        return _session.Run(inputs, parameters);
+    }
+
     /// <summary>The returned variables of a run: each leaf from its output, its fed parameter or its fixed value.</summary>
     internal VariableDict Variables(NDArray[] outputs, Func<string, NDArray> parameter) =>
         VariableDict.Unflatten(Traced.Variables!.Value.Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch

@@ -184,4 +184,21 @@ public sealed class TracedCoreTests
             () => Core.Apply(Model, device: Device.Cpu)(VariableDict.Empty, NDArray.Zeros(DType.Float64, 2, 3)));
         Assert.AreEqual("ONNX Runtime's CPUExecutionProvider has no kernel for the operator Erf(13) with the dtypes of node 'Erf_0'; cast its inputs to a supported dtype such as float32.", e.Message);
     }
+
+    [TestMethod]
+    public void AlternatingVariablesFromSeveralThreadsGiveEachItsOwnResult()
+    {
+        static Tensor Model(Scope scope, Tensor x) => Mlp(scope, x);
+        var x = Batch(4);
+        var (_, a) = Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), x);
+        var b = Scaled(a, 2f);
+        var (expectedA, expectedB) = (HostMlp(a, x), HostMlp(b, x));
+        var apply = Core.Apply(Model, device: Device.Cpu);
+        Parallel.For(0, 200, i =>
+        {
+            if (i % 3 == 0) AssertClose(expectedB, apply(b, x));
+            else AssertClose(expectedA, apply(a, x));
+        });
+        Assert.AreEqual(1, ModelCache.CountFor((Func<Scope, Tensor, Tensor>)Model));
+    }
 }
