@@ -4,7 +4,7 @@ namespace Flax;
 /// A fitted Flax model in an ML.NET pipeline: appends the model's output column (a vector of Single) to its input.
 /// <see cref="Transform"/> is lazy and scores rows in batches, one ONNX Runtime run per batch of
 /// <see cref="BatchSize"/> rows; <see cref="PredictionEngine{TSrc, TDst}"/> scores a single row per run. Scoring is
-/// safe from several threads at once. Made by FlaxEstimator.Fit or FlaxTransformer.Load.
+/// safe from several threads at once. Made by <see cref="FlaxEstimator.Fit"/> or <see cref="Load(MLContext, Stream)"/>.
 /// </summary>
 /// <remarks>
 /// <para>Persistence, two ways:</para>
@@ -13,7 +13,7 @@ namespace Flax;
 /// assemblies load custom transformers, so the model is saved as ML.NET's <c>OnnxTransformer</c> over the exported
 /// ONNX graph: <c>mlContext.Model.Load</c> returns that transformer, with the same outputs and output schema, scoring
 /// one row per ONNX Runtime run.</item>
-/// <item>FlaxTransformer.Save and FlaxTransformer.Load keep everything: the model reloads as a batched
+/// <item><see cref="Save(Stream)"/> and <see cref="Load(MLContext, Stream)"/> keep everything: the model reloads as a batched
 /// <see cref="FlaxTransformer"/>.</item>
 /// </list>
 /// <para>Dispose the transformer to release its ONNX Runtime session; disposing twice is harmless.</para>
@@ -87,6 +87,14 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
         stream.Write(_onnx);
     }
 
+    /// <summary>Writes the model as an ONNX file (see <see cref="ExportOnnx(Stream)"/>); the file appears whole or not at all.</summary>
+    /// <param name="path">The <c>.onnx</c> file to write (replaced if it exists).</param>
+    public void ExportOnnx(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        AtomicFile.Write(path, stream => stream.Write(_onnx));
+    }
+
     /// <summary>
     /// Saves the model with everything needed to reload it as a batched <see cref="FlaxTransformer"/>: a zip holding
     /// <c>manifest.json</c> (columns, shapes, batch size, variable list), <c>model.onnx</c> and the variables as raw
@@ -112,17 +120,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var package = Package();
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var file = File.Create(temporary)) package.Write(file);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        AtomicFile.Write(path, Package().Write);
     }
 
     private ModelPackage Package()
@@ -130,6 +128,19 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
         var flat = Variables.Flatten().ToDictionary(v => v.Key, v => v.Value as NDArray ?? throw new NotSupportedException(
             $"Variable '{v.Key}' is a {v.Value.GetType().Name}; a saved Flax model stores arrays (NDArray) only."));
         return new ModelPackage(_signature, BatchSize, _onnx, flat);
+    }
+
+    /// <summary>Loads a model saved by <see cref="Save(string)"/>; see <see cref="Load(MLContext, Stream)"/>.</summary>
+    /// <param name="mlContext">The ML.NET context.</param>
+    /// <param name="path">The saved model's file.</param>
+    /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
+    /// <exception cref="InvalidDataException">The file does not hold a saved Flax model.</exception>
+    /// <exception cref="DeviceUnavailableException">The GPU the context names cannot run the model.</exception>
+    public static FlaxTransformer Load(MLContext mlContext, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = File.OpenRead(path);
+        return Load(mlContext, file);
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ public static partial class Nn
         Initializer? biasInit = null, Initializer? scaleInit = null, string kind = "batch_stats")
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         ArgumentNullException.ThrowIfNull(x);
         x = x.Cast(DType.Float32);
         var features = Normalize(axis ?? [-1], x.Rank);

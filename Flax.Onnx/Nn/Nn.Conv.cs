@@ -31,6 +31,7 @@ public static partial class Nn
         bool bias = true, DType dtype = DType.Float32, Initializer? kernelInit = null, Initializer? biasInit = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         ArgumentNullException.ThrowIfNull(kernelSize);
         RequireRank(inputs, 2, nameof(Conv));
         padding ??= Padding.Same;

@@ -29,6 +29,7 @@ public static partial class Nn
         Initializer? kernelInit = null, Initializer? biasInit = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         ArgumentNullException.ThrowIfNull(kernelSize);
         RequireRank(inputs, 2, nameof(ConvTranspose));
         padding ??= Padding.Same;

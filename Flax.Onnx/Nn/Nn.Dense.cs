@@ -23,6 +23,7 @@ public static partial class Nn
         Initializer? kernelInit = null, Initializer? biasInit = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         RequireRank(inputs, 1, nameof(Dense));
         inputs = inputs.Cast(dtype);
         var kernel = scope.Param<Tensor>("kernel", kernelInit ?? DefaultKernelInit, [inputs.Shape[^1], features]).Cast(dtype);

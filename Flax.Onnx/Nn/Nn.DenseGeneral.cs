@@ -26,6 +26,7 @@ public static partial class Nn
         bool bias = true, DType dtype = DType.Float32, Initializer? kernelInit = null, Initializer? biasInit = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(features);
         axis ??= [-1];

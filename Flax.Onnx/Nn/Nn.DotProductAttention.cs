@@ -29,6 +29,7 @@ public static partial class Nn
         double dropoutRate = 0.0, bool deterministic = false)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);

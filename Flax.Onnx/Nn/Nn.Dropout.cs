@@ -20,6 +20,7 @@ public static partial class Nn
     public static Tensor Dropout(Scope scope, Tensor inputs, double rate, bool deterministic = false, PrngKey? rng = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         ArgumentNullException.ThrowIfNull(inputs);
         if (rate == 0.0 || deterministic) return inputs;
         double keep = 1.0 - rate;

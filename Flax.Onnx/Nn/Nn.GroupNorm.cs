@@ -28,6 +28,7 @@ public static partial class Nn
         DType dtype = DType.Float32, bool bias = true, bool scale = true, Initializer? biasInit = null, Initializer? scaleInit = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         RequireRank(x, 2, nameof(GroupNorm));
         x = x.Cast(DType.Float32);
         if (numGroups.HasValue == groupSize.HasValue)

@@ -22,6 +22,7 @@ public static partial class Nn
         bool bias = true, bool scale = true, Initializer? biasInit = null, Initializer? scaleInit = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         RequireRank(x, 1, nameof(LayerNorm));
         int features = x.Shape[^1];
         var mean = x.Mean(-1, keepDims: true);

@@ -43,6 +43,7 @@ public static partial class Nn
         bool deterministic = false, Initializer? kernelInit = null, Initializer? biasInit = null, bool bias = true)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        using var named = Named(scope);
         RequireRank(inputsQ, 2, nameof(MultiHeadDotProductAttention));
         inputsKv ??= inputsQ;
         attentionAxis ??= [.. Enumerable.Range(1, inputsQ.Rank - 2)];

@@ -22,6 +22,13 @@ public static partial class Nn
     /// <see cref="Initializers.LecunNormal"/>.</summary>
     public static Initializer DefaultKernelInit { get; } = Initializers.LecunNormal();
 
+    /// <summary>
+    /// Records the equations a layer appends, until disposed, under its scope's path (<c>/block_0/conv_1</c>), which
+    /// names them in printed programs and ONNX graphs; null outside a trace.
+    /// </summary>
+    private static IDisposable? Named(Scope scope) =>
+        TraceContext.Current is { IsActive: true } trace ? trace.InScope(scope.PathText) : null;
+
     /// <summary>The product of <paramref name="sizes"/> (1 for none).</summary>
     private static int Product(IEnumerable<int> sizes) => sizes.Aggregate(1, (n, d) => checked(n * d));
 

@@ -37,7 +37,7 @@ public sealed class FlaxTransformerTests
         var path = Path.Combine(Path.GetTempPath(), $"flax-test-{Guid.NewGuid():N}.onnx");
         try
         {
-            using (var file = File.Create(path)) flax.ExportOnnx(file);
+            flax.ExportOnnx(path);
             using var onnx = Ml.Transforms.ApplyOnnxModel("Score", "A", path).Fit(Data);
 
             var expected = flax.Transform(Data).GetColumn<float[]>("Score").ToArray();
@@ -91,5 +91,25 @@ public sealed class FlaxTransformerTests
         using var flax = Ml.Transforms.ApplyFlaxModel("Score", "A", Models.Mlp, new FlaxModelOptions { Device = Device.Cpu }).Fit(Data);
 
         Assert.AreEqual(Device.Cpu, flax.Device);
+    }
+
+    [TestMethod]
+    public void SaveAndLoadThroughAFile()
+    {
+        using var flax = Fit();
+        var path = Path.Combine(Path.GetTempPath(), $"flax-test-{Guid.NewGuid():N}.zip");
+        try
+        {
+            flax.Save(path);
+            using var loaded = FlaxTransformer.Load(Ml, path);
+
+            var expected = flax.Transform(Data).GetColumn<float[]>("Score").ToArray();
+            var actual = loaded.Transform(Data).GetColumn<float[]>("Score").ToArray();
+            for (int i = 0; i < expected.Length; i++) CollectionAssert.AreEqual(expected[i], actual[i]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -40,6 +40,20 @@ public sealed class ResNetDesignTests
     }
 
     [TestMethod]
+    public void ResnetAppliesToABatchAndUpdatesItsBatchStats()
+    {
+        static Tensor Model(Scope s, Tensor input) => ResNet.Model(s, input, blockSizes: [2, 2]);
+        var x = Prng.Normal(PrngKey.Create(2), [2, 32, 32, 3]);
+        var (_, variables) = Core.Init(Model)(PrngKey.Create(1), x);
+        var (y, mutated) = Core.Apply(Model, mutable: "batch_stats")(variables, x);
+        var (expected, expectedStats) = Evaluated.Apply((s, xs) => Model(s, xs[0]), variables, null, "batch_stats", x);
+        TestData.AssertClose(expected, y, 1e-4, 1e-3);
+        CollectionAssert.AreEqual(expectedStats!.Flatten().Keys.ToList(), mutated.Flatten().Keys.ToList());
+        foreach (var (path, stat) in expectedStats.Flatten())
+            TestData.AssertClose((NDArray)stat, (NDArray)mutated.Flatten()[path], 1e-4, 1e-3);
+    }
+
+    [TestMethod]
     public void Flow()
     {
         var x = NDArray.Ones(DType.Float32, 1, 3);

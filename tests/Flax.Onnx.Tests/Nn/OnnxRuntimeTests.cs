@@ -70,4 +70,28 @@ public sealed class OnnxRuntimeTests
         var table = Leaf(variables, "params/table").ToArray<float>();
         CollectionAssert.AreEqual(new[] { table[6], table[7], table[0], table[1], table[4], table[5] }, y.ToArray<float>());
     }
+
+    private static Tensor Block(Scope scope, Tensor x, Tensor padding)
+    {
+        var h = Flax.Nn.LayerNorm(scope.Push("ln"), x);
+        h = Flax.Nn.MultiHeadDotProductAttention(scope.Push("attn"), h, null, numHeads: 2, causalMask: true, paddingMask: padding);
+        h = Flax.Nn.GroupNorm(scope.Push("gn"), x + h, numGroups: 2);
+        return Flax.Nn.Gelu(Flax.Nn.DenseGeneral(scope.Push("mlp"), h, [2, 3], axis: [-1]));
+    }
+
+    [TestMethod]
+    public void CompositeLayersOnOnnxRuntimeMatchTheReferenceEvaluatorForAnyBatchSize()
+    {
+        var x = TestData.Normal(4, 3, 5, 4);
+        var padding = NDArray.From([1f, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1], 3, 5);
+        var (_, variables) = Core.Init(Block)(Key0, x, padding);
+        var apply = Core.Apply(Block);
+        foreach (var batch in new[] { 3, 1 })
+        {
+            var xs = NDArray.From(x.ToArray<float>()[..(batch * 20)], batch, 5, 4);
+            var ps = NDArray.From(padding.ToArray<float>()[..(batch * 5)], batch, 5);
+            var (expected, _) = Evaluated.Apply((s, t) => Block(s, t[0], t[1]), variables, null, null, xs, ps);
+            TestData.AssertClose(expected, apply(variables, xs, ps), 1e-5, 1e-4);
+        }
+    }
 }
