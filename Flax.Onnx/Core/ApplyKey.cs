@@ -6,7 +6,7 @@ namespace Flax;
 /// value of every other leaf), the mutable collections, the flags, the PRNG sequence names and the device. Parameter
 /// values and the batch size are not part of it.
 /// </summary>
-internal sealed class ApplyKey : IEquatable<ApplyKey>
+internal sealed class ApplyKey : ITraceKey, IEquatable<ApplyKey>
 {
     private readonly TensorSpec[] _inputs;
     private readonly KeyValuePair<string, object>[] _variables;
@@ -39,8 +39,8 @@ internal sealed class ApplyKey : IEquatable<ApplyKey>
         _hash = h.ToHashCode();
     }
 
-    /// <summary>The traced function.</summary>
-    internal Delegate Function { get; }
+    /// <inheritdoc/>
+    public Delegate Function { get; }
 
     /// <inheritdoc/>
     public bool Equals(ApplyKey? other) =>
@@ -48,6 +48,9 @@ internal sealed class ApplyKey : IEquatable<ApplyKey>
         && _inputs.SequenceEqual(other._inputs) && _variables.SequenceEqual(other._variables)
         && Equals(_mutable, other._mutable) && _flags.SequenceEqual(other._flags)
         && _rngNames.SequenceEqual(other._rngNames) && _fixSeparator == other._fixSeparator && _device.Equals(other._device);
+
+    /// <inheritdoc/>
+    public bool Equals(ITraceKey? other) => Equals(other as ApplyKey);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as ApplyKey);

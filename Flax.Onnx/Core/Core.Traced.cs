@@ -40,8 +40,8 @@ public static partial class Core
     {
         ArgumentNullException.ThrowIfNull(variables);
         if (rngs is { Count: > 0 })
-            // Keys from MakeRng may shape host values baked into the trace: trace this call alone.
-            return Once(fn, variables, inputs, rngs, mutable, flags, device);
+            // Keys from MakeRng may shape host values (dropout masks) fixed in the trace: trace this call.
+            return TracedAlone(fn, variables, inputs, rngs, mutable, flags, device);
         if (state.TryReuse(variables, inputs) is { } last)
         {
             try
@@ -66,7 +66,7 @@ public static partial class Core
         if (model.Traced.Created.Count > 0)
             // The trace created variables with init functions: their values belong to the traced call only.
             return fresh ? Results(model, model.Run(inputs, Parameter(model, flat)), flat, mutable)
-                : Once(fn, variables, inputs, rngs, mutable, flags, device);
+                : TracedAlone(fn, variables, inputs, rngs, mutable, flags, device);
 
         var parameters = model.Bind(Parameter(model, flat));
         parameters.TryAcquire();
@@ -81,13 +81,21 @@ public static partial class Core
         }
     }
 
-    /// <summary>Traces (at the inputs' exact shapes), compiles and runs one call without caching anything.</summary>
-    private static (NDArray Output, VariableDict? Mutated) Once(ScopeFunction fn, VariableDict variables, NDArray[] inputs,
+    /// <summary>
+    /// Traces one call on its own, at the inputs' exact shapes (host values drawn while tracing, such as dropout
+    /// masks, need the batch size), and runs it on the session shared by every trace of the same structure
+    /// (<see cref="StructureKey"/>), feeding this trace's constants: one session serves every PRNG key.
+    /// </summary>
+    private static (NDArray Output, VariableDict? Mutated) TracedAlone(ScopeFunction fn, VariableDict variables, NDArray[] inputs,
         Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
+        var traced = ScopeTracer.Trace(fn, ExactSpecs(inputs), variables, rngs, mutable, flags);
+        var key = new StructureKey(fn.Original, StructureKey.Of(traced.Program), device);
+        var model = ModelCache.GetOrCreate(key, () => new TracedModel(traced, device, constantsAsInputs: true));
         var flat = variables.Flatten();
-        using var model = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), variables, rngs, mutable, flags), device);
-        return Results(model, model.Run(inputs, Parameter(model, flat)), flat, mutable);
+        NDArray Parameter(string path) => flat.TryGetValue(path, out var value) && value is NDArray array ? array : traced.Created[path];
+        var outputs = model.Run(inputs, Parameter, [.. traced.Program.Constants.Select(c => c.Value)]);
+        return (outputs[0], mutable is null ? null : TracedModel.Variables(traced, outputs, Parameter));
     }
 
     /// <summary>The value of a parameter: from the variables, else created during the trace.</summary>

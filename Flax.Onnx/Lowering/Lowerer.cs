@@ -10,7 +10,8 @@ namespace Flax;
 /// <remarks>
 /// Names: program inputs get the given names; parameters are graph inputs named by their path
 /// (<c>params/Dense_0/kernel</c>) and, when a value is given, also initializers of that name (overridable
-/// initializers: the value is the default, a run may feed another); constants are plain initializers; outputs keep
+/// initializers: the value is the default, a run may feed another); constants are plain initializers (or inputs
+/// <c>constant_N</c> on request); outputs keep
 /// their program names, except that an output whose name an input already has (a variable read and written back)
 /// gets the suffix <see cref="UpdatedSuffix"/>. Nodes are named <c>scope/path/OpType_N</c>; intermediate values
 /// <c>val_N</c>. A dynamic axis is the symbolic dimension <c>batch</c>.
@@ -25,9 +26,12 @@ internal static class Lowerer
     /// <param name="inputNames">The graph names of the program inputs, in order.</param>
     /// <param name="values">Parameter values to embed as initializers, by path; null or missing paths make plain
     /// graph inputs that every run must feed.</param>
+    /// <param name="constantsAsInputs">Make the program's constants graph inputs <c>constant_N</c> fed by every run
+    /// (so one model serves programs that differ only in constant values) instead of initializers.</param>
     /// <exception cref="ProgramCheckException">The program is ill-formed.</exception>
     /// <exception cref="NotSupportedException">An equation has no lowering rule, or its rule cannot express it.</exception>
-    internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, IReadOnlyDictionary<string, NDArray>? values = null)
+    internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, IReadOnlyDictionary<string, NDArray>? values = null,
+        bool constantsAsInputs = false)
     {
         ProgramChecker.Check(program);
         if (inputNames.Count != program.Inputs.Length)
@@ -44,8 +48,17 @@ internal static class Lowerer
             if (values is not null && values.TryGetValue(parameter.Path, out var value))
                 g.Graph.Initializer.Add(OnnxTypes.Tensor(parameter.Path, value));
         }
+        var constantNames = new List<string>();
         foreach (var constant in program.Constants)
-            names[constant.Var] = g.Constant(constant.Value);
+        {
+            if (!constantsAsInputs)
+            {
+                names[constant.Var] = g.Constant(constant.Value);
+                continue;
+            }
+            constantNames.Add($"constant_{constantNames.Count}");
+            Bind(g, names, constant.Var, constantNames[^1]);
+        }
 
         var outputNames = program.Outputs.Select(o => names.Values.Contains(o.Name) ? o.Name + UpdatedSuffix : o.Name).ToArray();
         var direct = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
@@ -62,7 +75,7 @@ internal static class Lowerer
             if (source != name) g.Node("Identity", source, g.Claim(name));
             g.Graph.Output.Add(OnnxTypes.ValueInfo(name, program.Outputs[i].Var.Type.DType, program.Outputs[i].Var.Type.Dims.AsSpan()));
         }
-        return new OnnxModel(g.Graph, [.. inputNames], [.. program.Parameters.Select(p => p.Path)], [.. outputNames]);
+        return new OnnxModel(g.Graph, [.. inputNames], [.. program.Parameters.Select(p => p.Path)], [.. constantNames], [.. outputNames]);
     }
 
     private static void Bind(GraphBuilder g, Dictionary<Var, string> names, Var var, string name)

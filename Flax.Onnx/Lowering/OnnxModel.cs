@@ -6,18 +6,20 @@ namespace Flax;
 
 /// <summary>
 /// A lowered ONNX model and the names that connect it to its program: the graph inputs of the program inputs, of the
-/// parameters (their paths), and the graph outputs in program-output order. Serializes to bytes or saves to a
+/// parameters (their paths) and of constants fed at run time, and the graph outputs in program-output order. Serializes to bytes or saves to a
 /// file, with ONNX external data when the weights do not fit one protobuf message (2 GB).
 /// </summary>
 internal sealed class OnnxModel
 {
     private readonly GraphProto _graph;
 
-    internal OnnxModel(GraphProto graph, ImmutableArray<string> inputNames, ImmutableArray<string> parameterNames, ImmutableArray<string> outputNames)
+    internal OnnxModel(GraphProto graph, ImmutableArray<string> inputNames, ImmutableArray<string> parameterNames,
+        ImmutableArray<string> constantNames, ImmutableArray<string> outputNames)
     {
         _graph = graph;
         InputNames = inputNames;
         ParameterNames = parameterNames;
+        ConstantNames = constantNames;
         OutputNames = outputNames;
     }
 
@@ -26,6 +28,10 @@ internal sealed class OnnxModel
 
     /// <summary>The graph inputs fed by the parameters (their <c>collection/path/name</c>), in order.</summary>
     internal ImmutableArray<string> ParameterNames { get; }
+
+    /// <summary>The graph inputs fed by the program's constants, in order (empty unless lowered with
+    /// <c>constantsAsInputs</c>).</summary>
+    internal ImmutableArray<string> ConstantNames { get; }
 
     /// <summary>The graph outputs, in program-output order.</summary>
     internal ImmutableArray<string> OutputNames { get; }

@@ -10,11 +10,15 @@ internal sealed class TracedModel : IDisposable
     private readonly OnnxSession _session;
 
     /// <summary>Lowers <paramref name="traced"/> and creates its session on <paramref name="device"/>.</summary>
-    internal TracedModel(TracedProgram traced, Device device)
+    /// <param name="traced">The traced program.</param>
+    /// <param name="device">Where to run.</param>
+    /// <param name="constantsAsInputs">Feed the program's constants at run time (see <see cref="Run(IReadOnlyList{NDArray}, Func{string, NDArray}, IReadOnlyList{NDArray}?)"/>),
+    /// so that the model serves every trace of the same structure.</param>
+    internal TracedModel(TracedProgram traced, Device device, bool constantsAsInputs = false)
     {
         Traced = traced;
-        Onnx = Lowerer.Lower(traced.Program, traced.InputNames);
-        _session = new OnnxSession(Onnx.ToBytes(), [.. Onnx.InputNames, .. Onnx.ParameterNames], Onnx.OutputNames, device);
+        Onnx = Lowerer.Lower(traced.Program, traced.InputNames, constantsAsInputs: constantsAsInputs);
+        _session = new OnnxSession(Onnx.ToBytes(), [.. Onnx.InputNames, .. Onnx.ParameterNames, .. Onnx.ConstantNames], Onnx.OutputNames, device);
     }
 
     /// <summary>The traced program and its bookkeeping.</summary>
@@ -29,16 +33,14 @@ internal sealed class TracedModel : IDisposable
     /// <summary>Runs the program.</summary>
     /// <param name="inputs">One array per program input.</param>
     /// <param name="parameter">The value of a parameter by path.</param>
+    /// <param name="constants">The constants of the program being run, when the model feeds them (a program of the
+    /// same structure as <see cref="Traced"/>).</param>
     /// <returns>The program outputs; output 0 is the function's result.</returns>
     /// <exception cref="InputMismatchException">An input does not fit its traced type.</exception>
-    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, Func<string, NDArray> parameter)
+    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, Func<string, NDArray> parameter, IReadOnlyList<NDArray>? constants = null)
     {
         CheckInputs(inputs);
-        var names = Onnx.ParameterNames;
-        var feed = new NDArray[inputs.Count + names.Length];
-        for (int i = 0; i < inputs.Count; i++) feed[i] = inputs[i];
-        for (int i = 0; i < names.Length; i++) feed[inputs.Count + i] = parameter(names[i]);
-        return _session.Run(feed);
+        return _session.Run([.. inputs, .. Onnx.ParameterNames.Select(parameter), .. constants ?? []]);
     }
 
     /// <summary>Pins the parameter values once, to feed many runs (<see cref="Run(IReadOnlyList{NDArray}, PinnedInputs)"/>).</summary>
@@ -54,8 +56,11 @@ internal sealed class TracedModel : IDisposable
     }
 
     /// <summary>The returned variables of a run: each leaf from its output, its fed parameter or its fixed value.</summary>
-    internal VariableDict Variables(NDArray[] outputs, Func<string, NDArray> parameter) =>
-        VariableDict.Unflatten(Traced.Variables!.Value.Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
+    internal VariableDict Variables(NDArray[] outputs, Func<string, NDArray> parameter) => Variables(Traced, outputs, parameter);
+
+    /// <summary>The returned variables of a run of <paramref name="traced"/>'s program.</summary>
+    internal static VariableDict Variables(TracedProgram traced, NDArray[] outputs, Func<string, NDArray> parameter) =>
+        VariableDict.Unflatten(traced.Variables!.Value.Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
         {
             LeafSource.Output o => outputs[o.Index],
             LeafSource.Parameter p => parameter(p.Path),

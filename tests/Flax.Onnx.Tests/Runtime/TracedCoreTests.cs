@@ -201,4 +201,30 @@ public sealed class TracedCoreTests
         });
         Assert.AreEqual(1, ModelCache.CountFor((Func<Scope, Tensor, Tensor>)Model));
     }
+
+    [TestMethod]
+    public void OneSessionServesEveryPrngKey()
+    {
+        static Tensor Model(Scope scope, Tensor x) => Flax.Nn.Dropout(scope, Mlp(scope, x), 0.5);
+        var x = Batch(6);
+        var (_, variables) = Core.Init(Model, device: Device.Cpu)(new Rngs(("params", PrngKey.Create(0)), ("dropout", PrngKey.Create(1))), x);
+        var apply = Core.Apply(Model, device: Device.Cpu);
+        var clean = HostMlp(variables, x);
+        var outputs = new List<float[]>();
+        foreach (var seed in new[] { 2, 3, 4, 2 })
+        {
+            var y = apply(variables, x, new Rngs(("dropout", PrngKey.Create(seed))));
+            var values = y.ToArray<float>();
+            for (int i = 0; i < values.Length; i++)
+            {
+                double kept = 2 * clean[i / 3, i % 3];
+                Assert.IsTrue(values[i] == 0 || Math.Abs(values[i] - kept) <= 1e-5 + 1e-5 * Math.Abs(kept), $"element {i}: {values[i]} is neither 0 nor {kept}");
+            }
+            outputs.Add(values);
+        }
+        CollectionAssert.AreEqual(outputs[0], outputs[3]);
+        CollectionAssert.AreNotEqual(outputs[0], outputs[1]);
+        CollectionAssert.AreNotEqual(outputs[1], outputs[2]);
+        Assert.AreEqual(1, ModelCache.CountFor((Func<Scope, Tensor, Tensor>)Model));
+    }
 }
