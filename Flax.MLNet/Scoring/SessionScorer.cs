@@ -6,11 +6,16 @@ namespace Flax;
 /// The <see cref="IBatchScorer"/> of a fitted or loaded model: one <see cref="OnnxSession"/> of the Runtime (the one
 /// owner of the native session), fed a float32 batch per model input and read back through the model's output.
 /// </summary>
+/// <remarks>
+/// Disposing while other threads score is safe: runs in flight finish, the last one out releases the session, and
+/// runs that start after <see cref="Dispose"/> throw <see cref="ObjectDisposedException"/>. A native session is never
+/// released under a running call.
+/// </remarks>
 internal sealed class SessionScorer : IBatchScorer
 {
     private readonly OnnxSession _session;
     private readonly ModelSignature _signature;
-    private int _disposed;
+    private int _running, _disposed, _released;
 
     private SessionScorer(OnnxSession session, ModelSignature signature)
     {
@@ -32,20 +37,33 @@ internal sealed class SessionScorer : IBatchScorer
     /// <inheritdoc/>
     public void Score(int rows, float[][] inputs, float[] output)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, typeof(FlaxTransformer));
-        var arrays = new NDArray[inputs.Length];
-        for (int i = 0; i < arrays.Length; i++)
+        Interlocked.Increment(ref _running);
+        try
         {
-            var input = _signature.Inputs[i];
-            var values = MemoryMarshal.AsBytes(inputs[i].AsSpan(0, rows * input.Size));
-            arrays[i] = NDArray.FromBytes(DType.Float32, [rows, .. input.RowShape], values.ToArray());
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, typeof(FlaxTransformer));
+            var arrays = new NDArray[inputs.Length];
+            for (int i = 0; i < arrays.Length; i++)
+            {
+                var input = _signature.Inputs[i];
+                var values = MemoryMarshal.AsBytes(inputs[i].AsSpan(0, rows * input.Size));
+                arrays[i] = NDArray.FromBytes(DType.Float32, [rows, .. input.RowShape], values.ToArray());
+            }
+            _session.Run(arrays)[0].Span<float>().CopyTo(output);
         }
-        _session.Run(arrays)[0].Span<float>().CopyTo(output);
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _disposed) != 0) Release();
+        }
     }
 
-    /// <summary>Releases the session; later runs throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Releases the session once no run is in flight; later runs throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Volatile.Read(ref _running) == 0) Release();
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0) _session.Dispose();
     }
 }

@@ -47,7 +47,7 @@ internal static partial class VjpRules
     /// The kernel's cotangent: <c>ct_w[k, c, o] = sum over n, p of patch_k[n, p, c] * ct[n, p, o]</c>, where
     /// <c>patch_k</c> is the strided slice of the dilated, padded input that window position <c>k</c> reads. The
     /// patches of all window positions are concatenated on the channel axis (im2col) and contracted with the cotangent
-    /// in one <c>dot_general</c> that keeps the groups as a batch axis; the batch size may be dynamic.
+    /// in one <c>dot_general</c> (with the groups as a batch axis); the batch size may be dynamic.
     /// </summary>
     private static Var ConvTransposeRhs(GradBuilder b, ConvParams p, Var lhs, TensorType rhs, Var ct)
     {
@@ -73,12 +73,17 @@ internal static partial class VjpRules
             patches.Add(b.Slice(input, start, limit, strides));
         }
         var columns = patches.Count == 1 ? patches[0] : b.Emit(Primitive.Concatenate, new AxisParams(n + 1), [.. patches]);
-        var lhsGrouped = b.Reshape(columns, outDims.Take(n + 1).Concat([patches.Count, groups, channelsPerGroup]));
-        var ctGrouped = b.Reshape(ct, outDims.Take(n + 1).Concat([groups, outFeatures / groups]));
         var summed = Enumerable.Range(0, n + 1).ToArray();
-        var dims = new DotGeneralParams([.. summed], [.. summed], [n + 2], [n + 1]);
-        var product = b.Emit(Primitive.DotGeneral, dims, lhsGrouped, ctGrouped);   // (G, K, C/G, O/G)
-        var ordered = b.Transpose(product, [1, 2, 0, 3]);                          // (K, C/G, G, O/G)
+        // The cotangent is the lhs so that the im2col columns, already (contracted..., free), need no transpose.
+        if (groups == 1)
+        {
+            var product = b.Emit(Primitive.DotGeneral, new DotGeneralParams([.. summed], [.. summed], [], []), ct, columns);  // (O, K*C)
+            return b.Reshape(b.Transpose(product, [1, 0]), spatial.Concat([channelsPerGroup, outFeatures]));
+        }
+        var columnsGrouped = b.Reshape(columns, outDims.Take(n + 1).Concat([patches.Count, groups, channelsPerGroup]));
+        var ctGrouped = b.Reshape(ct, outDims.Take(n + 1).Concat([groups, outFeatures / groups]));
+        var grouped = b.Emit(Primitive.DotGeneral, new DotGeneralParams([.. summed], [.. summed], [n + 1], [n + 2]), ctGrouped, columnsGrouped);
+        var ordered = b.Transpose(grouped, [2, 3, 0, 1]);                            // (G, O/G, K, C/G) -> (K, C/G, G, O/G)
         return b.Reshape(ordered, spatial.Concat([channelsPerGroup, outFeatures]));
     }
 

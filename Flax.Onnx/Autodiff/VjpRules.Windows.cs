@@ -10,6 +10,7 @@ internal static partial class VjpRules
     private static Var?[] ReduceWindowSum(GradBuilder b, Eqn e, Var ct, bool[] needed)
     {
         var p = (ReduceWindowParams)e.Params;
+        if (Tiles(p)) return [Tiled(b, p, e.Inputs[0], null, ct)];
         var padded = PaddedWindowType(p, e.Inputs[0].Type);
         Var? sum = null;
         foreach (var k in WindowPositions([.. p.WindowDimensions]))
@@ -29,6 +30,7 @@ internal static partial class VjpRules
     {
         var p = (ReduceWindowParams)e.Params;
         var (x, result) = (e.Inputs[0], e.Outputs[0]);
+        if (Tiles(p)) return [Tiled(b, p, x, result, ct)];
         var low = p.Padding.Select(q => q.Low).ToArray();
         var high = p.Padding.Select(q => q.High).ToArray();
         var padded = b.Pad(x, low, high, double.NegativeInfinity);
@@ -44,6 +46,50 @@ internal static partial class VjpRules
             sum = sum is null ? part : b.Add(sum, part);
         }
         return [Unpad(b, p, sum!, x.Type)];
+    }
+
+    /// <summary>Whether the windows tile the operand: no padding and strides equal to the windows (the usual 2x2
+    /// pooling), so that every element is in at most one window.</summary>
+    private static bool Tiles(ReduceWindowParams p) =>
+        p.Padding.All(q => q == (0, 0)) && p.WindowDimensions.SequenceEqual(p.WindowStrides);
+
+    /// <summary>
+    /// The cotangent of tiling windows without slices: the operand (cut to whole windows) is reshaped so that each
+    /// axis of size <c>n * w</c> becomes <c>(n, w)</c>, and the cotangent, reshaped to <c>(n, 1)</c>, broadcasts over
+    /// each window. For a maximum (<paramref name="result"/> given) it goes only to the first maximal element of each
+    /// window in C order, found as the smallest window position whose value equals the result.
+    /// </summary>
+    private static Var Tiled(GradBuilder b, ReduceWindowParams p, Var x, Var? result, Var ct)
+    {
+        var dims = x.Type.Dims;
+        var counts = ct.Type.Dims;
+        int rank = dims.Length;
+        var split = new List<int>();
+        var perWindow = new List<int>();
+        var windowAxes = new List<int>();
+        var positions = new List<int>();
+        int size = 1;
+        for (int a = 0; a < rank; a++)
+        {
+            split.AddRange([counts[a], p.WindowDimensions[a]]);
+            perWindow.AddRange([counts[a], 1]);
+            windowAxes.Add(2 * a + 1);
+            positions.AddRange([1, p.WindowDimensions[a]]);
+            size *= p.WindowDimensions[a];
+        }
+        var used = Enumerable.Range(0, rank).Select(a => dims[a] < 0 ? -1 : counts[a] * p.WindowDimensions[a]).ToArray();
+        var spread = b.BroadcastInDim(b.Reshape(ct, perWindow), split, Enumerable.Range(0, 2 * rank));
+        if (result is not null)
+        {
+            var windows = b.Reshape(b.Slice(x, new int[rank], used, GradBuilder.Ones(rank)), split);
+            var position = b.Constant(NDArray.From(Enumerable.Range(0, size).ToArray(), [.. positions]));
+            var isMax = b.Eq(windows, b.Reshape(result, perWindow));
+            var first = b.Emit(Primitive.ReduceMin, new ReduceParams([.. windowAxes]), b.Select(isMax, position, b.Scalar(size, DType.Int32, 2 * rank)));
+            spread = b.Select(b.Eq(position, b.Reshape(first, perWindow)), spread, b.Scalar(0, spread));
+        }
+        var grad = b.Reshape(spread, used);
+        var high = Enumerable.Range(0, rank).Select(a => dims[a] < 0 ? 0 : dims[a] - used[a]).ToArray();
+        return b.Pad(grad, new int[rank], high, 0);
     }
 
     /// <summary>The type of the operand after the window padding.</summary>

@@ -29,32 +29,82 @@ public static partial class Lift
         bool init = false, bool mutable = false, Filter? rngs = null, Filter? variables = null)
     {
         ArgumentNullException.ThrowIfNull(fn);
-        ArgumentNullException.ThrowIfNull(mappedCollections);
-        mapInFn ??= x => x;
-        mapOutFn ??= x => x;
-        rngs ??= Filter.All;
-        variables ??= Filter.All;
-        bool targetOut = mutable || init;
-        Filter[] inFilters = [mappedCollections, variables];
-        Filter[] outFilters = targetOut ? inFilters : [Filter.Nothing, Filter.Subtract(variables, mappedCollections)];
+        var map = Mapper<TOut>(mappedCollections, mapInFn, mapOutFn, init, mutable, rngs, variables);
+        return (scope, x1) => map(scope, inner => fn(inner, x1));
+    }
 
-        return (scope, x1) => Pack(scope, inFilters, outFilters, [rngs], (scopeFn, repack, groups, rngGroups) =>
+    /// <summary><see cref="MapVariables{T1, TOut}"/> for a scope function without inputs.</summary>
+    /// <typeparam name="TOut">The function's output.</typeparam>
+    /// <param name="fn">The scope function to transform.</param>
+    /// <param name="mappedCollections">The collections to map.</param>
+    /// <param name="mapInFn">Maps the mapped collections to the function's view (default identity).</param>
+    /// <param name="mapOutFn">Maps the updated view back (default identity).</param>
+    /// <param name="init">Create the variables before mapping them.</param>
+    /// <param name="mutable">Let the function write to the mapped collections.</param>
+    /// <param name="rngs">The PRNG sequences the function may use (default all).</param>
+    /// <param name="variables">The other collections the function sees (default all).</param>
+    /// <returns>The transformed scope function.</returns>
+    public static Func<Scope, TOut> MapVariables<TOut>(Func<Scope, TOut> fn, Filter mappedCollections,
+        Func<VariableDict, VariableDict>? mapInFn = null, Func<VariableDict, VariableDict>? mapOutFn = null,
+        bool init = false, bool mutable = false, Filter? rngs = null, Filter? variables = null)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        var map = Mapper<TOut>(mappedCollections, mapInFn, mapOutFn, init, mutable, rngs, variables);
+        return scope => map(scope, fn);
+    }
+
+    /// <summary><see cref="MapVariables{T1, TOut}"/> for a scope function of two inputs.</summary>
+    /// <typeparam name="T1">The function's first input.</typeparam>
+    /// <typeparam name="T2">The function's second input.</typeparam>
+    /// <typeparam name="TOut">The function's output.</typeparam>
+    /// <param name="fn">The scope function to transform.</param>
+    /// <param name="mappedCollections">The collections to map.</param>
+    /// <param name="mapInFn">Maps the mapped collections to the function's view (default identity).</param>
+    /// <param name="mapOutFn">Maps the updated view back (default identity).</param>
+    /// <param name="init">Create the variables before mapping them.</param>
+    /// <param name="mutable">Let the function write to the mapped collections.</param>
+    /// <param name="rngs">The PRNG sequences the function may use (default all).</param>
+    /// <param name="variables">The other collections the function sees (default all).</param>
+    /// <returns>The transformed scope function.</returns>
+    public static Func<Scope, T1, T2, TOut> MapVariables<T1, T2, TOut>(Func<Scope, T1, T2, TOut> fn, Filter mappedCollections,
+        Func<VariableDict, VariableDict>? mapInFn = null, Func<VariableDict, VariableDict>? mapOutFn = null,
+        bool init = false, bool mutable = false, Filter? rngs = null, Filter? variables = null)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        var map = Mapper<TOut>(mappedCollections, mapInFn, mapOutFn, init, mutable, rngs, variables);
+        return (scope, x1, x2) => map(scope, inner => fn(inner, x1, x2));
+    }
+
+    /// <summary>The body of <c>map_variables</c>, shared by every arity: runs a scope function in the mapped view.</summary>
+    private static Func<Scope, Func<Scope, TOut>, TOut> Mapper<TOut>(Filter mappedCollections,
+        Func<VariableDict, VariableDict>? mapInFn, Func<VariableDict, VariableDict>? mapOutFn,
+        bool init, bool mutable, Filter? rngs, Filter? variables)
+    {
+        ArgumentNullException.ThrowIfNull(mappedCollections);
+        var mapIn = mapInFn ?? (x => x);
+        var mapOut = mapOutFn ?? (x => x);
+        var others = variables ?? Filter.All;
+        bool targetOut = mutable || init;
+        Filter[] inFilters = [mappedCollections, others];
+        Filter[] outFilters = targetOut ? inFilters : [Filter.Nothing, Filter.Subtract(others, mappedCollections)];
+        var mutableFilter = targetOut ? Filter.All : Filter.Subtract(Filter.All, mappedCollections);
+
+        return (scope, run) => Pack(scope, inFilters, outFilters, [rngs ?? Filter.All], (scopeFn, repack, groups, rngGroups) =>
         {
-            var (target, others) = (groups[0], groups[1]);
+            var target = groups[0];
             if (init)
             {
-                var first = scopeFn([target, others], rngGroups, Filter.All);
+                var first = scopeFn([target, groups[1]], rngGroups, Filter.All);
                 if (!first.Mutable.IsEmpty)
                 {
-                    fn(first, x1);
-                    target = mapOutFn(repack(first)[0]);
+                    run(first);
+                    target = mapOut(repack(first)[0]);
                 }
             }
-            target = mapInFn(target);
-            var inner = scopeFn([target, others], rngGroups, targetOut ? Filter.All : Filter.Subtract(Filter.All, mappedCollections));
-            var y = fn(inner, x1);
+            var inner = scopeFn([mapIn(target), groups[1]], rngGroups, mutableFilter);
+            var y = run(inner);
             var outGroups = repack(inner);
-            if (targetOut) outGroups[0] = mapOutFn(outGroups[0]);
+            if (targetOut) outGroups[0] = mapOut(outGroups[0]);
             return (y, outGroups);
         });
     }

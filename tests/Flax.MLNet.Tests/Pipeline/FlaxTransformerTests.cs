@@ -31,6 +31,35 @@ public sealed class FlaxTransformerTests
     }
 
     [TestMethod]
+    public void DisposeWhileOtherThreadsScoreEndsTheirRunsCleanly()
+    {
+        var flax = Fit();
+        var rows = InputRow.Make(1);
+        using var started = new CountdownEvent(4);
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            var engine = Ml.Model.CreatePredictionEngine<InputRow, OutputRow>(flax);
+            started.Signal();
+            try
+            {
+                while (true) engine.Predict(rows[0]);
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        })).ToArray();
+        started.Wait();
+        flax.Dispose();
+        Task.WaitAll(workers);
+
+        Assert.HasCount(4, failures);
+        foreach (var e in failures) Assert.IsInstanceOfType<ObjectDisposedException>(e);
+    }
+
+    [TestMethod]
     public void ExportedOnnxRunsInApplyOnnxModelWithTheColumnNames()
     {
         using var flax = Fit();

@@ -25,13 +25,35 @@ public sealed class WindowVjpTests
         }
     }
 
+    /// <summary>Tiling windows (stride = window, no padding; the reshape-based rule), with sizes that leave a
+    /// remainder outside every window.</summary>
+    [TestMethod]
+    [DataRow(Primitive.ReduceWindowMax)]
+    [DataRow(Primitive.ReduceWindowSum)]
+    public void TilingPools(Primitive primitive)
+    {
+        for (int seed = 0; seed < 4; seed++)
+        {
+            var rng = new System.Random(seed);
+            var window = Shape(rng, 2, 3);
+            var x = Uniform(rng, [rng.Next(1, 3), window[0] * rng.Next(1, 3) + rng.Next(0, 2), window[1] * rng.Next(1, 3) + rng.Next(0, 2), 2]);
+            var p = new ReduceWindowParams([1, .. window, 1], [1, .. window, 1], [(0, 0), (0, 0), (0, 0), (0, 0)]);
+            Check(rng, (b, v) => b.Emit(primitive, p, v[0]), [new(x, Batch: true)]);
+        }
+    }
+
     /// <summary>A window of equal values (all zeros, as after a ReLU) sends its whole cotangent to its first element.</summary>
     [TestMethod]
-    public void MaxPoolTieGoesToTheFirstElement()
+    [DataRow(2)]
+    [DataRow(1)]
+    public void MaxPoolTieGoesToTheFirstElement(int stride)
     {
-        var p = new ReduceWindowParams([1, 2, 2, 1], [1, 2, 2, 1], [(0, 0), (0, 0), (0, 0), (0, 0)]);
+        // Stride 2 tiles (the reshape-based rule); stride 1 overlaps (the slice-based rule), where the windows at
+        // columns 0, 1 and 2 choose elements 0, 1 and 2 (after the tie at 0 and 1, 5 wins).
+        var p = new ReduceWindowParams([1, 2, 2, 1], [1, stride, stride, 1], [(0, 0), (0, 0), (0, 0), (0, 0)]);
         var x = NDArray.From(new double[] { 0, 0, 5, 0, 0, 0, 5, 5 }, 1, 2, 4, 1);
         var grads = ElementwiseVjpTests.ScalarGrads((b, v) => b.Emit(Primitive.ReduceWindowMax, p, v[0]), x);
-        CollectionAssert.AreEqual(new double[] { 1, 0, 1, 0, 0, 0, 0, 0 }, grads[0].ToArray<double>());
+        double[] expected = stride == 2 ? [1, 0, 1, 0, 0, 0, 0, 0] : [1, 0, 2, 0, 0, 0, 0, 0];
+        CollectionAssert.AreEqual(expected, grads[0].ToArray<double>());
     }
 }

@@ -20,6 +20,14 @@ public sealed class MapVariablesTests
     }
 
     [TestMethod]
+    public void FunctionsOfTwoInputs()
+    {
+        var variables = new VariableDict(("params", new VariableDict(("w", 5))));
+        var mapped = Flax.Lift.MapVariables<int, int, int>((scope, a, b) => ReadW(scope, 0) + a + b, "params", v => Scale(v, 10));
+        Assert.AreEqual(53, Core.Apply(scope => mapped(scope, 1, 2))(variables));
+    }
+
+    [TestMethod]
     public void MappedCollectionsAreImmutableInsideUnlessMutable()
     {
         static int Write(Scope scope, int value)
@@ -72,11 +80,11 @@ public sealed class MapVariablesTests
     [TestMethod]
     public void KeysInsideContinueTheScopesCounters()
     {
-        var mapped = Flax.Lift.MapVariables<int, PrngKey>((scope, _) => scope.MakeRng("params"), "params");
+        var mapped = Flax.Lift.MapVariables(scope => scope.MakeRng("params"), "params");
         var (keys, _) = Core.Init(scope =>
         {
             var child = scope.Push("a");
-            return (child.MakeRng("params"), mapped(child, 0), child.MakeRng("params"));
+            return (child.MakeRng("params"), mapped(child), child.MakeRng("params"));
         })(Key0);
         Assert.AreEqual(Key0.FoldInStatic("a", 1), keys.Item1);
         Assert.AreEqual(Key0.FoldInStatic("a", 2), keys.Item2);
