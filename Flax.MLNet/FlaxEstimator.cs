@@ -51,19 +51,23 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     }
 
     /// <summary>
-    /// Fits the model on <paramref name="input"/>'s schema (no rows are read): initializes or takes the variables,
-    /// exports the model and opens its session.
+    /// Fits the model on <paramref name="input"/>: initializes or takes the variables, trains them on the rows when
+    /// <see cref="FlaxModelOptions.Training"/> is set (otherwise no rows are read), exports the model and opens its
+    /// session.
     /// </summary>
-    /// <param name="input">The training data; only its schema is used.</param>
+    /// <param name="input">The training data.</param>
     /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
-    /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
+    /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds, or
+    /// the label column is missing or of an unsupported type.</exception>
+    /// <exception cref="NotSupportedException">Training was asked for a model of more than one input.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public FlaxTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var inputs = new ModelInput[_inputColumnNames.Length];
         for (int i = 0; i < inputs.Length; i++)
             inputs[i] = new ModelInput(_inputColumnNames[i], _options.InputShapes?[i] ?? RowShapeOf(input.Schema, _inputColumnNames[i]));
-        return _model.Fit(inputs, _outputColumnName, _options, input.Schema);
+        return _model.Fit(inputs, _outputColumnName, _options, input);
     }
 
     private static int[] RowShapeOf(DataViewSchema schema, string name) =>

@@ -19,19 +19,28 @@ internal sealed class FlaxModel
 
     /// <summary>
     /// Fits the model for <paramref name="inputs"/>: takes <see cref="FlaxModelOptions.Variables"/> or initializes
-    /// them from <see cref="FlaxModelOptions.Seed"/> (as <c>Core.Init</c> does on one row of zeros), exports the model
-    /// and opens its session.
+    /// them from <see cref="FlaxModelOptions.Seed"/> (as <c>Core.Init</c> does on one row of zeros), trains them on
+    /// <paramref name="data"/> when <see cref="FlaxModelOptions.Training"/> is set, exports the model and opens its
+    /// session.
     /// </summary>
-    /// <param name="inputs">The model inputs, checked against <paramref name="schema"/> first.</param>
+    /// <param name="inputs">The model inputs, checked against the data's schema first.</param>
     /// <param name="outputColumnName">The output column.</param>
     /// <param name="options">The estimator's options.</param>
-    /// <param name="schema">The schema the estimator is fitted on.</param>
-    /// <exception cref="ArgumentException">An input column does not fit, or the model's output is not one float32 row per input row.</exception>
-    public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, DataViewSchema schema)
+    /// <param name="data">The data the estimator is fitted on; its rows are read only to train.</param>
+    /// <exception cref="ArgumentException">An input or label column does not fit, or the model's output is not one float32 row per input row.</exception>
+    /// <exception cref="NotSupportedException">Training was asked for a model of more than one input.</exception>
+    public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, IDataView data)
     {
-        foreach (var input in inputs) input.FindIn(schema);
+        foreach (var input in inputs) input.FindIn(data.Schema);
         var variables = options.Variables ?? Core.InitTraced(_fn, PrngKey.Create(options.Seed),
             [.. inputs.Select(i => NDArray.Zeros(DType.Float32, [1, .. i.RowShape]))], null, null, options.Device).Variables;
+        if (options.Training is { } training)
+        {
+            if (inputs.Length != 1)
+                throw new NotSupportedException($"Fit trains models of one input; this one has {inputs.Length}.");
+            var rows = TrainingData.Read(data, inputs[0], training.LabelColumnName);
+            variables = ModelTraining.Train((s, x) => _fn.Body(s, [x]), variables, rows, training, options.Device);
+        }
         var (onnx, signature) = Export(variables, inputs, outputColumnName);
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);
     }

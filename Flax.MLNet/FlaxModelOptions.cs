@@ -1,8 +1,8 @@
 namespace Flax;
 
 /// <summary>
-/// How <see cref="FlaxEstimator"/> fits and runs a Flax model: where its variables come from, where it runs and how
-/// many rows one run scores.
+/// How <see cref="FlaxEstimator"/> fits and runs a Flax model: where its variables come from, whether and how it is
+/// trained, where it runs and how many rows one run scores.
 /// </summary>
 public sealed record FlaxModelOptions
 {
@@ -11,6 +11,10 @@ public sealed record FlaxModelOptions
     /// <see cref="Variables"/> is null. Default 0.
     /// </summary>
     public long Seed { get; init; }
+
+    /// <summary>How <c>Fit</c> trains the model on its input rows, starting from <see cref="Variables"/> or the
+    /// initialized ones; null (the default) only initializes.</summary>
+    public FlaxTrainingOptions? Training { get; init; }
 
     /// <summary>Pretrained variables (from <c>Core.Init</c>, training or a checkpoint): used as they are instead of initializing.</summary>
     public VariableDict? Variables { get; init; }

@@ -1,0 +1,9 @@
+namespace Flax;
+
+/// <summary>The metrics of one training epoch, reported through <see cref="FlaxTrainingOptions.Progress"/>.</summary>
+/// <param name="Epoch">The epoch, from 1.</param>
+/// <param name="Steps">The steps taken so far, over all epochs.</param>
+/// <param name="Loss">The epoch's mean training loss (each batch's loss before its update).</param>
+/// <param name="Accuracy">The epoch's mean training accuracy, or NaN when the labels are not class indices.</param>
+/// <param name="RowsPerSecond">The epoch's training throughput.</param>
+public sealed record TrainingProgress(int Epoch, int Steps, double Loss, double Accuracy, double RowsPerSecond);

@@ -1,0 +1,161 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Flax.MLNet.Tests;
+
+/// <summary><see cref="FlaxEstimator.Fit"/> with <see cref="FlaxModelOptions.Training"/>: the model learns from the rows.</summary>
+[TestClass]
+public sealed class FitTrainingTests
+{
+    private sealed class Point
+    {
+        [VectorType(2)] public float[] Features { get; set; } = [];
+        public uint Class { get; set; }
+        [VectorType(1)] public float[] Target { get; set; } = [];
+        public double Wrong { get; set; }
+    }
+
+    /// <summary>Three Gaussian blobs (centres 3 apart, spread 0.5) labelled by blob, with the regression target
+    /// <c>2 x0 - x1 + 0.5</c>.</summary>
+    private static List<Point> Blobs(int count, int seed)
+    {
+        var random = new Random(seed);
+        (double, double)[] centres = [(0, 0), (3, 0), (0, 3)];
+        return [.. Enumerable.Range(0, count).Select(i =>
+        {
+            int c = i % 3;
+            float x0 = (float)(centres[c].Item1 + 0.5 * (random.NextDouble() * 2 - 1));
+            float x1 = (float)(centres[c].Item2 + 0.5 * (random.NextDouble() * 2 - 1));
+            return new Point { Features = [x0, x1], Class = (uint)c + 1, Target = [2 * x0 - x1 + 0.5f], Wrong = 1 };
+        })];
+    }
+
+    private static Tensor Classifier(Scope scope, Tensor x) =>
+        Models.Dense(scope.Push("Dense_1"), Tensor.Maximum(Models.Dense(scope.Push("Dense_0"), x, 16), 0.0), 3);
+
+    private static Tensor Regressor(Scope scope, Tensor x) => Models.Dense(scope.Push("Dense_0"), x, 1);
+
+    private sealed class Collector : IProgress<TrainingProgress>
+    {
+        public List<TrainingProgress> Reports { get; } = [];
+        public void Report(TrainingProgress value) => Reports.Add(value);
+    }
+
+    private static IDataView Data(MLContext ml, int count, int seed) =>
+        ml.Transforms.Conversion.MapValueToKey("Label", nameof(Point.Class)).Fit(ml.Data.LoadFromEnumerable(Blobs(count, seed)))
+            .Transform(ml.Data.LoadFromEnumerable(Blobs(count, seed)));
+
+    [TestMethod]
+    public void FitTrainsAClassifier()
+    {
+        var ml = new MLContext(seed: 0);
+        var progress = new Collector();
+        var options = new FlaxModelOptions
+        {
+            Device = Device.Cpu,
+            Training = new FlaxTrainingOptions
+            {
+                Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
+                Optimizer = Optimizers.Adam(0.03),
+                Epochs = 8,
+                BatchSize = 32,
+                Progress = progress,
+            },
+        };
+        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, options).Fit(Data(ml, 300, 1));
+
+        var test = model.Transform(Data(ml, 150, 2));
+        var scores = test.GetColumn<float[]>("Score").ToArray();
+        var labels = test.GetColumn<uint>("Label").ToArray();
+        double accuracy = scores.Zip(labels).Average(p => Array.IndexOf(p.First, p.First.Max()) == p.Second - 1 ? 1.0 : 0);
+        Assert.IsTrue(accuracy > 0.95, $"test accuracy {accuracy}");
+        Assert.HasCount(8, progress.Reports);
+        CollectionAssert.AreEqual(Enumerable.Range(1, 8).ToArray(), progress.Reports.Select(r => r.Epoch).ToArray());
+        Assert.AreEqual(8 * 10, progress.Reports[^1].Steps);
+        Assert.IsTrue(progress.Reports[^1].Loss < progress.Reports[0].Loss / 2, string.Join(", ", progress.Reports.Select(r => r.Loss)));
+        Assert.IsTrue(progress.Reports[^1].Accuracy > 0.9, $"training accuracy {progress.Reports[^1].Accuracy}");
+    }
+
+    [TestMethod]
+    public void FitTrainsARegressionOnAVectorLabel()
+    {
+        var ml = new MLContext(seed: 0);
+        var options = new FlaxModelOptions
+        {
+            Device = Device.Cpu,
+            Training = new FlaxTrainingOptions
+            {
+                LabelColumnName = nameof(Point.Target),
+                Loss = (y, t) => Losses.SquaredError(y, t),
+                Optimizer = Optimizers.Adam(0.1),
+                Epochs = 30,
+                BatchSize = 50,
+            },
+        };
+        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Regressor, options)
+            .Fit(ml.Data.LoadFromEnumerable(Blobs(300, 3)));
+        var test = Blobs(30, 4);
+        var scores = model.Transform(ml.Data.LoadFromEnumerable(test)).GetColumn<float[]>("Score").ToArray();
+        double worst = scores.Zip(test).Max(p => Math.Abs(p.First[0] - p.Second.Target[0]));
+        Assert.IsTrue(worst < 0.05, $"largest error {worst}");
+    }
+
+    private static FlaxEstimator Training(MLContext ml, string label = "Label", CancellationToken token = default) =>
+        ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, new FlaxModelOptions
+        {
+            Device = Device.Cpu,
+            Training = new FlaxTrainingOptions
+            {
+                LabelColumnName = label,
+                Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
+                Optimizer = Optimizers.Sgd(0.1),
+                CancellationToken = token,
+            },
+        });
+
+    [TestMethod]
+    public void Cancelled()
+    {
+        var ml = new MLContext(seed: 0);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsExactly<OperationCanceledException>(() => Training(ml, token: cancelled.Token).Fit(Data(ml, 30, 1)));
+    }
+
+    [TestMethod]
+    public void MissingLabelColumn()
+    {
+        var ml = new MLContext(seed: 0);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Training(ml, "Answer").Fit(Data(ml, 30, 1)));
+        Assert.AreEqual("Could not find label column 'Answer' for training the Flax model; the input has columns: " +
+            "Features, Class, Target, Wrong, Label. (Parameter 'data')", e.Message);
+    }
+
+    [TestMethod]
+    public void UnsupportedLabelType()
+    {
+        var ml = new MLContext(seed: 0);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Training(ml, nameof(Point.Wrong)).Fit(Data(ml, 30, 1)));
+        Assert.AreEqual("Label column 'Wrong' is of type Double; training needs a key, Int32, Boolean, Single or known-size " +
+            "vector of Single column. (Parameter 'data')", e.Message);
+    }
+
+    [TestMethod]
+    public void TwoInputModelsDoNotTrain()
+    {
+        var ml = new MLContext(seed: 0);
+        var estimator = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), nameof(Point.Features), Models.TwoTower,
+            new FlaxModelOptions { Training = new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1) } });
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => estimator.Fit(Data(ml, 30, 1)));
+        Assert.AreEqual("Fit trains models of one input; this one has 2.", e.Message);
+    }
+
+    [TestMethod]
+    public void EpochsAndBatchSizeArePositive()
+    {
+        var epochs = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1), Epochs = 0 });
+        Assert.AreEqual("Training takes at least one epoch. (Parameter 'Epochs')\nActual value was 0.", epochs.Message);
+        var batch = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1), BatchSize = 0 });
+        Assert.AreEqual("A batch holds at least one row. (Parameter 'BatchSize')\nActual value was 0.", batch.Message);
+    }
+}
