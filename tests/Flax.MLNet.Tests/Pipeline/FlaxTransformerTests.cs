@@ -141,4 +141,29 @@ public sealed class FlaxTransformerTests
             File.Delete(path);
         }
     }
+
+    [TestMethod]
+    public void MatrixOutputKeepsItsDimensionsThroughModelSaveAndLoad()
+    {
+        using var flax = Ml.Transforms.ApplyFlaxModel("Score", "A", (scope, x) => Models.Dense(scope, x, 6).Reshape(-1, 2, 3)).Fit(Data);
+        using var stream = new MemoryStream();
+        Ml.Model.Save(flax, Data.Schema, stream);
+        stream.Position = 0;
+        var loaded = Ml.Model.Load(stream, out _);
+
+        try
+        {
+            var (before, after) = (flax.Transform(Data), loaded.Transform(Data));
+            Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 1, 2, 3), before.Schema["Score"].Type);
+            Assert.AreEqual(before.Schema["Score"].Type, after.Schema["Score"].Type);
+            var expected = before.GetColumn<float[]>("Score").ToArray();
+            var actual = after.GetColumn<float[]>("Score").ToArray();
+            for (int i = 0; i < expected.Length; i++)
+                for (int j = 0; j < 6; j++) Assert.AreEqual(expected[i][j], actual[i][j], 1e-5f);
+        }
+        finally
+        {
+            ((IDisposable)loaded).Dispose();
+        }
+    }
 }
