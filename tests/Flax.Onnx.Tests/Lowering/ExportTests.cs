@@ -128,4 +128,22 @@ public sealed class ExportTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => Core.Export(Mlp, VariableDict.Empty, new MemoryStream(), []));
         Assert.AreEqual("The model takes 1 input(s) (x), got 0 input spec(s). (Parameter 'inputs')", e.Message);
     }
+
+    [TestMethod]
+    public void NodeNamesCarryTheScopePath()
+    {
+        static Tensor Model(Scope scope, Tensor x) => Flax.Nn.Dense(scope.Push("head"), Flax.Nn.Relu(Flax.Nn.Dense(scope.Push("body"), x, 8)), 2);
+        var spec = new TensorSpec(DType.Float32, -1, 4);
+        using var stream = new MemoryStream();
+        Core.Export(Model, Core.LazyInit(Model)(PrngKey.Create(0), spec), stream, [spec]);
+        var model = Flax.Lowering.Proto.ModelProto.Parser.ParseFrom(stream.ToArray());
+        var graph = model.Graph;
+        var names = graph.Node.Select(n => n.Name).ToArray();
+        Assert.IsTrue(names.Any(n => n.StartsWith("body/MatMul_", StringComparison.Ordinal)), string.Join(", ", names));
+        Assert.IsTrue(names.Any(n => n.StartsWith("head/MatMul_", StringComparison.Ordinal)), string.Join(", ", names));
+        CollectionAssert.AreEquivalent(new[] { "params/body/kernel", "params/body/bias", "params/head/kernel", "params/head/bias" },
+            graph.Initializer.Select(t => t.Name).Where(n => n.StartsWith("params/", StringComparison.Ordinal)).ToArray());
+        Assert.AreEqual(8L, model.IrVersion);
+        Assert.AreEqual(17L, model.OpsetImport.Single(o => o.Domain == "").Version);
+    }
 }

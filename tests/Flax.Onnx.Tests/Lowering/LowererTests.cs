@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using Flax.Lowering.Proto;
+
+namespace Flax.Tests.Lowering;
+
+/// <summary>The lowering's naming and structure: rules, parameters, outputs, the batch axis.</summary>
+[TestClass]
+public sealed class LowererTests
+{
+    private static readonly TensorType Row = new(DType.Float32, -1, 3);
+    private static readonly TensorType Bias = new(DType.Float32, 1, 3);
+
+    /// <summary><c>y = x + p</c> with parameter <c>params/p</c>, returning y and writing it back to <c>params/p</c>'s path.</summary>
+    private static Program AddParameter(string writtenPath)
+    {
+        var (x, p) = (new Var(Row), new Var(Bias));
+        var y = new Var(Row);
+        return new Program([x], [new ProgramParameter("params/p", p)], [], [new Eqn(Primitive.Add, [x, p], EqnParams.None, [y], "/Layer")],
+            [new ProgramOutput("output_0", y), new ProgramOutput(writtenPath, y)]);
+    }
+
+    private static GraphProto Graph(OnnxModel model) => ModelProto.Parser.ParseFrom(model.ToBytes()).Graph;
+
+    [TestMethod]
+    public void EveryPrimitiveHasARule()
+    {
+        foreach (var primitive in Enum.GetValues<Primitive>())
+            Assert.IsNotNull(LoweringRules.For(primitive), primitive.ToString());
+    }
+
+    [TestMethod]
+    public void ParametersWithValuesAreOverridableInitializers()
+    {
+        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], new Dictionary<string, NDArray> { ["params/p"] = NDArray.Ones(DType.Float32, 1, 3) });
+        var graph = Graph(model);
+        CollectionAssert.AreEqual(new[] { "x", "params/p" }, graph.Input.Select(i => i.Name).ToArray());
+        Assert.AreEqual("params/p", graph.Initializer.Single().Name);
+        CollectionAssert.AreEqual(new[] { "output_0", "cache/y" }, graph.Output.Select(o => o.Name).ToArray());
+        Assert.AreEqual("batch", graph.Input[0].Type.TensorType.Shape.Dim[0].DimParam);
+        Assert.AreEqual("Layer/Add_0", graph.Node[0].Name);
+    }
+
+    [TestMethod]
+    public void ParametersWithoutValuesArePlainInputs()
+    {
+        var graph = Graph(Lowerer.Lower(AddParameter("cache/y"), ["x"]));
+        CollectionAssert.AreEqual(new[] { "x", "params/p" }, graph.Input.Select(i => i.Name).ToArray());
+        Assert.IsEmpty(graph.Initializer);
+    }
+
+    [TestMethod]
+    public void AVariableReadAndWrittenBackGetsAnUpdatedOutput()
+    {
+        var model = Lowerer.Lower(AddParameter("params/p_written"), ["x"]);
+        CollectionAssert.AreEqual(new[] { "output_0", "params/p_written" }, model.OutputNames.ToArray());
+        var program = AddParameter("params/p");
+        model = Lowerer.Lower(program, ["x"]);
+        CollectionAssert.AreEqual(new[] { "output_0", "params/p" + Lowerer.UpdatedSuffix }, model.OutputNames.ToArray());
+    }
+
+    [TestMethod]
+    public void ConstantsCanBeFedAsInputs()
+    {
+        var x = new Var(Row);
+        var c = new Var(Bias);
+        var y = new Var(Row);
+        var program = new Program([x], [], [new ProgramConstant(c, NDArray.Ones(DType.Float32, 1, 3))],
+            [new Eqn(Primitive.Mul, [x, c], EqnParams.None, [y], "")], [new ProgramOutput("output_0", y)]);
+        var model = Lowerer.Lower(program, ["x"], constantsAsInputs: true);
+        CollectionAssert.AreEqual(new[] { "constant_0" }, model.ConstantNames.ToArray());
+        using var session = new OnnxSession(model.ToBytes(), ["x", "constant_0"], model.OutputNames, Device.Cpu);
+        var result = session.Run([NDArray.From([1f, 2f, 3f], 1, 3), NDArray.From([2f, 2f, 2f], 1, 3)])[0];
+        CollectionAssert.AreEqual(new[] { 2f, 4f, 6f }, result.ToArray<float>());
+    }
+
+    [TestMethod]
+    public void TheWrongNumberOfInputNamesThrows()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Lowerer.Lower(AddParameter("cache/y"), ImmutableArray<string>.Empty));
+        Assert.AreEqual("The program has 1 inputs, got 0 names. (Parameter 'inputNames')", e.Message);
+    }
+}
