@@ -39,7 +39,30 @@ public sealed record FlaxTrainingOptions
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "A batch holds at least one row.");
     } = 128;
 
-    /// <summary>The seed of the shuffle that orders the rows of each epoch. Default 0.</summary>
+    /// <summary>
+    /// The fraction of rows held out for validation, in <c>[0, 1)</c>: after one seeded shuffle the last
+    /// <c>round(rows * fraction)</c> rows are never trained on, and after every epoch the scored model (running
+    /// averages, no dropout) reports its loss and accuracy on them. Default 0 (no validation).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside <c>[0, 1)</c>.</exception>
+    public double ValidationFraction
+    {
+        get;
+        init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(ValidationFraction), value, "The validation fraction lies in [0, 1).");
+    }
+
+    /// <summary>
+    /// Early stopping: with validation, training stops once the validation loss has not improved for this many epochs,
+    /// and <c>Fit</c> keeps the variables of the best epoch. Null (the default) trains every epoch and keeps the last.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int? EarlyStoppingPatience
+    {
+        get;
+        init => field = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), value, "The patience is at least one epoch.");
+    }
+
+    /// <summary>The seed of the shuffles: the validation split's and each epoch's order of the rows. Default 0.</summary>
     public int ShuffleSeed { get; init; }
 
     /// <summary>Receives the metrics of every epoch; null for none.</summary>

@@ -2,36 +2,58 @@ using System.Diagnostics;
 
 namespace Flax;
 
-/// <summary>The epoch loop of <see cref="FlaxEstimator.Fit"/>: seeded shuffles, batches through a
-/// <see cref="Trainer"/>, progress and cancellation.</summary>
+/// <summary>The epoch loop of <see cref="FlaxEstimator.Fit"/>: a seeded validation split, seeded shuffles, batches
+/// through a <see cref="Trainer"/>, validation and early stopping, progress and cancellation.</summary>
 internal static class ModelTraining
 {
-    /// <summary>Trains <paramref name="model"/> from <paramref name="variables"/> on <paramref name="data"/>.</summary>
-    /// <returns>The trained variables.</returns>
-    /// <exception cref="ArgumentException">There are no rows.</exception>
+    /// <summary>Trains <paramref name="model"/> (the scored model) from <paramref name="variables"/> on
+    /// <paramref name="data"/>.</summary>
+    /// <returns>The trained variables: the last epoch's, or with early stopping the best validated epoch's.</returns>
+    /// <exception cref="ArgumentException">There are no rows, or too few for the validation split.</exception>
     /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
     internal static VariableDict Train(Func<Scope, Tensor, Tensor> model, VariableDict variables, TrainingData data,
         FlaxTrainingOptions options, Device device)
     {
         if (data.Count == 0) throw new ArgumentException("The training data has no rows.", nameof(data));
-        using var trainer = new Trainer(options.TrainingModel ?? model, options.Loss, options.Optimizer, variables, device);
-        var order = Enumerable.Range(0, data.Count).ToArray();
         var random = new Random(options.ShuffleSeed);
-        int batchSize = options.BatchSize, steps = (data.Count + batchSize - 1) / batchSize;
+        var rows = Enumerable.Range(0, data.Count).ToArray();
+        random.Shuffle(rows);
+        int held = (int)Math.Round(data.Count * options.ValidationFraction);
+        if (data.Count - held < 1 || (options.ValidationFraction > 0 && held < 1))
+            throw new ArgumentException($"{data.Count} row(s) cannot be split into training and validation rows with fraction {options.ValidationFraction}.", nameof(data));
+        var order = rows[..^held];
+        var validation = rows[^held..];
+
+        using var trainer = new Trainer(options.TrainingModel ?? model, options.Loss, options.Optimizer, variables, device);
+        using var evaluator = new LossEvaluator(model, options.Loss, device);
+        int batchSize = options.BatchSize, steps = (order.Length + batchSize - 1) / batchSize;
+        var (best, bestLoss, sinceBest) = (variables, double.PositiveInfinity, 0);
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             random.Shuffle(order);
             double loss = 0, accuracy = 0;
             var clock = Stopwatch.StartNew();
-            for (int start = 0; start < data.Count; start += batchSize)
+            for (int start = 0; start < order.Length; start += batchSize)
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
-                var (inputs, labels) = data.Batch(order.AsSpan(start, Math.Min(batchSize, data.Count - start)));
+                var (inputs, labels) = data.Batch(order.AsSpan(start, Math.Min(batchSize, order.Length - start)));
                 var metrics = trainer.Step(inputs, labels);
                 (loss, accuracy) = (loss + metrics.Loss / steps, accuracy + metrics.Accuracy / steps);
             }
-            options.Progress?.Report(new TrainingProgress(epoch, trainer.StepCount, loss, accuracy, data.Count / clock.Elapsed.TotalSeconds));
+            double rate = order.Length / clock.Elapsed.TotalSeconds;
+            var validated = held == 0 ? new TrainMetrics(float.NaN, float.NaN)
+                : evaluator.Evaluate(trainer.Variables, Batches(data, validation, batchSize));
+            options.Progress?.Report(new TrainingProgress(epoch, trainer.StepCount, loss, accuracy, rate, validated.Loss, validated.Accuracy));
+            if (options.EarlyStoppingPatience is not { } patience || held == 0) continue;
+            if (validated.Loss < bestLoss) (best, bestLoss, sinceBest) = (trainer.Variables, validated.Loss, 0);
+            else if (++sinceBest >= patience) return best;
         }
-        return trainer.Variables;
+        return options.EarlyStoppingPatience is not null && held > 0 ? best : trainer.Variables;
+    }
+
+    private static IEnumerable<(NDArray, NDArray)> Batches(TrainingData data, int[] rows, int batchSize)
+    {
+        for (int start = 0; start < rows.Length; start += batchSize)
+            yield return data.Batch(rows.AsSpan(start, Math.Min(batchSize, rows.Length - start)));
     }
 }

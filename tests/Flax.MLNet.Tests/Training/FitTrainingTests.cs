@@ -77,6 +77,83 @@ public sealed class FitTrainingTests
     }
 
     [TestMethod]
+    public void ValidationIsReportedEveryEpoch()
+    {
+        var ml = new MLContext(seed: 0);
+        var progress = new Collector();
+        var options = new FlaxModelOptions
+        {
+            Device = Device.Cpu,
+            Training = new FlaxTrainingOptions
+            {
+                Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
+                Optimizer = Optimizers.Adam(0.03),
+                Epochs = 6,
+                BatchSize = 32,
+                ValidationFraction = 0.2,
+                Progress = progress,
+            },
+        };
+        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, options).Fit(Data(ml, 300, 1));
+        Assert.HasCount(6, progress.Reports);
+        Assert.AreEqual(6 * 8, progress.Reports[^1].Steps, "240 training rows in batches of 32");
+        Assert.IsTrue(progress.Reports[^1].ValidationAccuracy > 0.9, $"validation accuracy {progress.Reports[^1].ValidationAccuracy}");
+        Assert.IsTrue(progress.Reports[^1].ValidationLoss < progress.Reports[0].ValidationLoss, string.Join(", ", progress.Reports.Select(r => r.ValidationLoss)));
+    }
+
+    /// <summary>With a learning rate of 0 the validation loss never improves, so patience 2 stops after epoch 3.</summary>
+    [TestMethod]
+    public void EarlyStoppingStopsWhenTheValidationLossStalls()
+    {
+        var ml = new MLContext(seed: 0);
+        var progress = new Collector();
+        var options = new FlaxModelOptions
+        {
+            Device = Device.Cpu,
+            Training = new FlaxTrainingOptions
+            {
+                Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
+                Optimizer = Optimizers.Sgd(0.0),
+                Epochs = 10,
+                ValidationFraction = 0.25,
+                EarlyStoppingPatience = 2,
+                Progress = progress,
+            },
+        };
+        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, options).Fit(Data(ml, 40, 1));
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, progress.Reports.Select(r => r.Epoch).ToArray());
+        Assert.IsFalse(double.IsNaN(progress.Reports[0].ValidationLoss));
+    }
+
+    [TestMethod]
+    public void WithoutValidationTheValidationMetricsAreNaN()
+    {
+        var ml = new MLContext(seed: 0);
+        var progress = new Collector();
+        var options = new FlaxModelOptions
+        {
+            Device = Device.Cpu,
+            Training = new FlaxTrainingOptions { Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels, Optimizer = Optimizers.Sgd(0.1), Progress = progress },
+        };
+        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, options).Fit(Data(ml, 30, 1));
+        Assert.IsTrue(double.IsNaN(progress.Reports.Single().ValidationLoss));
+        Assert.IsTrue(double.IsNaN(progress.Reports.Single().ValidationAccuracy));
+    }
+
+    [TestMethod]
+    public void TooFewRowsToValidate()
+    {
+        var ml = new MLContext(seed: 0);
+        var estimator = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, new FlaxModelOptions
+        {
+            Device = Device.Cpu,
+            Training = new FlaxTrainingOptions { Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels, Optimizer = Optimizers.Sgd(0.1), ValidationFraction = 0.1 },
+        });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => estimator.Fit(Data(ml, 3, 1)));
+        Assert.AreEqual("3 row(s) cannot be split into training and validation rows with fraction 0.1. (Parameter 'data')", e.Message);
+    }
+
+    [TestMethod]
     public void FitTrainsARegressionOnAVectorLabel()
     {
         var ml = new MLContext(seed: 0);
@@ -157,5 +234,9 @@ public sealed class FitTrainingTests
         Assert.AreEqual("Training takes at least one epoch. (Parameter 'Epochs')\nActual value was 0.", epochs.Message);
         var batch = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1), BatchSize = 0 });
         Assert.AreEqual("A batch holds at least one row. (Parameter 'BatchSize')\nActual value was 0.", batch.Message);
+        var fraction = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1), ValidationFraction = 1 });
+        Assert.AreEqual("The validation fraction lies in [0, 1). (Parameter 'ValidationFraction')\nActual value was 1.", fraction.Message);
+        var patience = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1), EarlyStoppingPatience = 0 });
+        Assert.AreEqual("The patience is at least one epoch. (Parameter 'EarlyStoppingPatience')\nActual value was 0.", patience.Message);
     }
 }
