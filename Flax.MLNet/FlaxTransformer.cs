@@ -144,24 +144,38 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// Loads a model saved by <see cref="Save(Stream)"/> as a batched <see cref="FlaxTransformer"/>, on
-    /// <c>Cuda(mlContext.GpuDeviceId)</c> when the context names a GPU (as ML.NET's own loaders do) and on
-    /// <see cref="Device.Auto"/> otherwise.
+    /// Loads a model saved by <see cref="Save(Stream)"/> as a batched <see cref="FlaxTransformer"/>. The device follows
+    /// the context, as ML.NET's own loaders do: <c>Cuda(mlContext.GpuDeviceId)</c> when it names a GPU (falling back
+    /// to the CPU when that GPU is unavailable and <c>mlContext.FallbackToCpu</c> is set), <see cref="Device.Auto"/>
+    /// otherwise.
     /// </summary>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="stream">The saved model.</param>
     /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
     /// <exception cref="InvalidDataException">The stream does not hold a saved Flax model.</exception>
-    /// <exception cref="DeviceUnavailableException">The GPU the context names cannot run the model.</exception>
+    /// <exception cref="DeviceUnavailableException">The GPU the context names cannot run the model and
+    /// <c>mlContext.FallbackToCpu</c> is not set.</exception>
     public static FlaxTransformer Load(MLContext mlContext, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(stream);
         var package = ModelPackage.Read(stream);
-        var device = mlContext.GpuDeviceId is int id ? Device.Cuda(id) : Device.Auto;
         var variables = VariableDict.Unflatten(package.Variables.Select(v => KeyValuePair.Create(v.Key, (object)v.Value)));
-        return new FlaxTransformer(package.Signature, package.Onnx, variables,
-            SessionScorer.Open(package.Onnx, package.Signature, device), package.BatchSize);
+        return new FlaxTransformer(package.Signature, package.Onnx, variables, Open(mlContext, package), package.BatchSize);
+    }
+
+    private static SessionScorer Open(MLContext mlContext, ModelPackage package)
+    {
+        if (mlContext.GpuDeviceId is not int id) return SessionScorer.Open(package.Onnx, package.Signature, Device.Auto);
+        try
+        {
+            return SessionScorer.Open(package.Onnx, package.Signature, Device.Cuda(id));
+        }
+        catch (DeviceUnavailableException e) when (mlContext.FallbackToCpu)
+        {
+            System.Diagnostics.Trace.TraceWarning($"Flax: {e.Message} Loading the model on the CPU (mlContext.FallbackToCpu).");
+            return SessionScorer.Open(package.Onnx, package.Signature, Device.Cpu);
+        }
     }
 
     /// <summary>Saves into an ML.NET model zip as ML.NET's <c>OnnxTransformer</c> (see the remarks on the class).</summary>

@@ -166,4 +166,21 @@ public sealed class FlaxTransformerTests
             ((IDisposable)loaded).Dispose();
         }
     }
+
+    [TestMethod]
+    public void LoadFollowsTheContextsGpuAndItsFallback()
+    {
+        if (Device.Auto.Resolve().IsCuda) Assert.Inconclusive("Needs a machine where CUDA device 0 is unavailable.");
+        using var flax = Fit();
+        using var stream = new MemoryStream();
+        flax.Save(stream);
+        var bytes = stream.ToArray();
+
+        using var fallback = FlaxTransformer.Load(new MLContext(seed: 0) { GpuDeviceId = 0, FallbackToCpu = true }, new MemoryStream(bytes));
+        var e = Assert.ThrowsExactly<DeviceUnavailableException>(
+            () => FlaxTransformer.Load(new MLContext(seed: 0) { GpuDeviceId = 0 }, new MemoryStream(bytes)));
+
+        Assert.AreEqual(Device.Cpu, fallback.Device);
+        Assert.AreEqual(Device.Cuda(0), e.Device);
+    }
 }
