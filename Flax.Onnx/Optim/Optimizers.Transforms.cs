@@ -40,7 +40,8 @@ public static partial class Optimizers
         return new(_ => new VariableDict(("count", NDArray.Scalar(0))), (updates, state, _) =>
         {
             var count = Leaf(state, "count");
-            var scaled = Map(updates, g => stepSizeFn.At(count, g.DType) * g);
+            var stepSizes = new Dictionary<DType, Tensor>();
+            var scaled = Map(updates, g => (stepSizes.TryGetValue(g.DType, out var size) ? size : stepSizes[g.DType] = stepSizeFn.At(count, g.DType)) * g);
             return (scaled, new VariableDict(("count", Increment(count))));
         });
     }
