@@ -1,5 +1,4 @@
 using Flax.Lowering.Proto;
-using Google.Protobuf;
 
 namespace Flax;
 
@@ -20,12 +19,4 @@ internal static class OnnxAttributes
 
     /// <summary>An <c>INTS</c> attribute from ints.</summary>
     internal static AttributeProto Ints(string name, IEnumerable<int> values) => Ints(name, values.Select(v => (long)v));
-
-    /// <summary>A <c>FLOAT</c> attribute.</summary>
-    internal static AttributeProto Float(string name, float value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
-
-    /// <summary>A <c>STRING</c> attribute.</summary>
-    internal static AttributeProto String(string name, string value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 }

@@ -36,17 +36,16 @@ internal sealed class OnnxModel
     /// <summary>The graph outputs, in program-output order.</summary>
     internal ImmutableArray<string> OutputNames { get; }
 
-    /// <summary>The number of nodes (for tests and diagnostics).</summary>
-    internal int NodeCount => _graph.Node.Count;
-
-    /// <summary>The operator types of the nodes, in order (for tests and diagnostics).</summary>
-    internal IEnumerable<string> OpTypes => _graph.Node.Select(n => n.OpType);
-
     /// <summary>The serialized <c>ModelProto</c>, weights inline.</summary>
     /// <exception cref="InvalidOperationException">The model exceeds protobuf's 2 GB limit (save it to a file instead).</exception>
-    internal byte[] ToBytes() => Model(_graph).ToByteArray();
+    internal byte[] ToBytes()
+    {
+        CheckInlineSize();
+        return Model(_graph).ToByteArray();
+    }
 
     /// <summary>Writes the serialized model to <paramref name="stream"/>, weights inline.</summary>
+    /// <exception cref="InvalidOperationException">The model exceeds protobuf's 2 GB limit (save it to a file instead).</exception>
     internal void WriteTo(Stream stream)
     {
         CheckInlineSize();
@@ -55,7 +54,7 @@ internal sealed class OnnxModel
 
     /// <summary>Throws when the model with inline weights would exceed protobuf's 2 GB message limit.</summary>
     /// <exception cref="InvalidOperationException">The weights are too large for one message.</exception>
-    internal void CheckInlineSize()
+    private void CheckInlineSize()
     {
         long bytes = _graph.Initializer.Sum(t => (long)t.RawData.Length);
         if (bytes > ExternalData.InlineLimit)

@@ -61,7 +61,8 @@ internal static class Providers
 
     private static InferenceSession Create(byte[] model, Device device)
     {
-        using var options = new SessionOptions();
+        // Errors only: ORT warns about every overridable initializer, which this library makes on purpose.
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (device.IsCuda) options.AppendExecutionProvider_CUDA(device.CudaId);
         return new InferenceSession(model, options);
     }

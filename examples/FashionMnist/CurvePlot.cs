@@ -5,27 +5,28 @@ using System.Text;
 namespace FashionMnist;
 
 /// <summary>
-/// Draws the training curves as a PNG (no plotting library): the left panel shows the training loss (red) from 0 to
-/// its largest value, the right one the training (blue) and test (green) accuracy from 0.5 to 1, one point per epoch,
-/// with grid lines at tenths.
+/// Draws the training curves as a PNG (no plotting library): the left panel shows the training (red) and validation
+/// (orange) loss from 0 to the largest value, the right one the training (blue) and validation (green) accuracy from
+/// 0.5 to 1, one point per epoch, with grid lines at tenths.
 /// </summary>
 internal static class CurvePlot
 {
     private const int Width = 800, Height = 360, Margin = 24, Gap = 32;
 
-    internal static void Write(string path, IReadOnlyList<(double Loss, double Accuracy, double TestAccuracy)> epochs)
+    internal static void Write(string path, IReadOnlyList<Flax.TrainingProgress> epochs)
     {
         var image = new byte[Width * Height * 3];
         image.AsSpan().Fill(255);
         int panel = (Width - 2 * Margin - Gap) / 2;
         var left = (X: Margin, Y: Margin, W: panel, H: Height - 2 * Margin);
         var right = (X: Margin + panel + Gap, Y: Margin, W: panel, H: Height - 2 * Margin);
-        double maxLoss = epochs.Max(e => e.Loss);
+        double maxLoss = epochs.Max(e => double.IsNaN(e.ValidationLoss) ? e.Loss : Math.Max(e.Loss, e.ValidationLoss));
         Frame(image, left);
         Frame(image, right);
         Curve(image, left, epochs.Select(e => e.Loss / maxLoss).ToList(), (220, 40, 40));
+        Curve(image, left, epochs.Select(e => e.ValidationLoss / maxLoss).ToList(), (240, 150, 30));
         Curve(image, right, epochs.Select(e => (e.Accuracy - 0.5) * 2).ToList(), (40, 80, 220));
-        Curve(image, right, epochs.Select(e => (e.TestAccuracy - 0.5) * 2).ToList(), (30, 160, 60));
+        Curve(image, right, epochs.Select(e => (e.ValidationAccuracy - 0.5) * 2).ToList(), (30, 160, 60));
         File.WriteAllBytes(path, Png(image));
     }
 
@@ -44,9 +45,11 @@ internal static class CurvePlot
         }
     }
 
-    /// <summary>A polyline of values in [0, 1] (clamped), spread evenly across the panel, 3 pixels thick.</summary>
+    /// <summary>A polyline of values in [0, 1] (clamped), spread evenly across the panel, 3 pixels thick; nothing
+    /// for NaN values (no validation).</summary>
     private static void Curve(byte[] image, (int X, int Y, int W, int H) box, IReadOnlyList<double> values, (byte, byte, byte) color)
     {
+        if (values.Any(double.IsNaN)) return;
         (int, int) Point(int i) => (box.X + (values.Count == 1 ? box.W / 2 : i * box.W / (values.Count - 1)),
             box.Y + box.H - (int)Math.Round(Math.Clamp(values[i], 0, 1) * box.H));
         for (int i = 0; i < values.Count; i++)

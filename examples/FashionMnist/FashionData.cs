@@ -1,5 +1,3 @@
-using Flax;
-
 namespace FashionMnist;
 
 /// <summary>Images (28x28, one channel, values in [0, 1]) and their class labels (0-9).</summary>
@@ -31,16 +29,19 @@ internal sealed record FashionData(float[] Pixels, int[] Labels)
     internal FashionData Take(int count) => count >= Count ? this
         : new(Pixels.AsSpan(0, count * Pixels784).ToArray(), Labels.AsSpan(0, count).ToArray());
 
-    /// <summary>The examples at <paramref name="indices"/> as a model input <c>(n, 28, 28, 1)</c> and int32 labels.</summary>
-    internal (NDArray Images, NDArray Labels) Batch(ReadOnlySpan<int> indices)
+    /// <summary>An ML.NET row: the pixels as a vector of 784 and the label.</summary>
+    internal sealed class Row
     {
-        var images = new float[indices.Length * Pixels784];
-        var labels = new int[indices.Length];
-        for (int i = 0; i < indices.Length; i++)
-        {
-            Pixels.AsSpan(indices[i] * Pixels784, Pixels784).CopyTo(images.AsSpan(i * Pixels784));
-            labels[i] = Labels[indices[i]];
-        }
-        return (NDArray.From(images, indices.Length, Side, Side, 1), NDArray.From(labels, indices.Length));
+        [Microsoft.ML.Data.VectorType(Pixels784)]
+        public float[] Pixels { get; set; } = [];
+
+        public uint Label { get; set; }
     }
+
+    /// <summary>The examples as ML.NET rows.</summary>
+    internal IEnumerable<Row> Rows() => Enumerable.Range(0, Count).Select(i => new Row
+    {
+        Pixels = Pixels.AsSpan(i * Pixels784, Pixels784).ToArray(),
+        Label = (uint)Labels[i],
+    });
 }
