@@ -16,7 +16,9 @@ namespace Flax;
 /// <item><see cref="Save(Stream)"/> and <see cref="Load(MLContext, Stream)"/> keep everything: the model reloads as a batched
 /// <see cref="FlaxTransformer"/>.</item>
 /// </list>
-/// <para>Dispose the transformer to release its ONNX Runtime session; disposing twice is harmless.</para>
+/// <para>Dispose the transformer to release its ONNX Runtime session; disposing twice is harmless, and runs in flight
+/// on other threads finish first. ML.NET's <c>PredictionEngine.Dispose</c> disposes the transformer it was made from,
+/// so share one transformer between engines only if the engines are not disposed before it.</para>
 /// </remarks>
 public sealed class FlaxTransformer : ITransformer, IDisposable
 {
@@ -77,8 +79,8 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// <summary>
     /// Writes the model as an ONNX file for other runtimes: inputs named after the input columns, each
     /// <c>(batch, ..row shape)</c> float32 with a dynamic batch axis; one output named after the output column (with
-    /// the suffix <c>:updated</c> when an input column has that name too); the variables as initializers named by
-    /// their path (<c>params/Dense_0/kernel</c>).
+    /// the suffix <c>:updated</c> when an input column has that name too); the variables as overridable initializers
+    /// (also graph inputs, so a run may feed other values) named by their path (<c>params/Dense_0/kernel</c>).
     /// </summary>
     /// <param name="stream">Where to write.</param>
     public void ExportOnnx(Stream stream)

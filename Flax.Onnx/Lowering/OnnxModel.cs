@@ -36,6 +36,9 @@ internal sealed class OnnxModel
     /// <summary>The graph outputs, in program-output order.</summary>
     internal ImmutableArray<string> OutputNames { get; }
 
+    /// <summary>A numbered listing of the graph for debugging (<see cref="OnnxGraphText"/>).</summary>
+    public override string ToString() => OnnxGraphText.Format(_graph);
+
     /// <summary>The serialized <c>ModelProto</c>, weights inline.</summary>
     /// <exception cref="InvalidOperationException">The model exceeds protobuf's 2 GB limit (save it to a file instead).</exception>
     internal byte[] ToBytes()

@@ -79,4 +79,19 @@ public sealed class LowererTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => Lowerer.Lower(AddParameter("cache/y"), ImmutableArray<string>.Empty));
         Assert.AreEqual("The program has 1 inputs, got 0 names. (Parameter 'inputNames')", e.Message);
     }
+
+    [TestMethod]
+    public void TheGraphPrintsAsANumberedListing()
+    {
+        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], new Dictionary<string, NDArray> { ["params/p"] = NDArray.Ones(DType.Float32, 1, 3) });
+        Assert.AreEqual(
+            """
+            graph main (x: float[batch,3], params/p: float[1,3])
+              init params/p: float[1,3]
+              0 | Layer/Add_0: output_0 = Add(x, params/p)
+              1 | Identity_1: cache/y = Identity(output_0)
+            return (output_0: float[batch,3], cache/y: float[batch,3])
+
+            """.ReplaceLineEndings(), model.ToString());
+    }
 }

@@ -34,6 +34,9 @@ public sealed class LoweringCrossCheckTests
             yield return [$"{p} f32 broadcast", Op(p, F32(-1, 3), F32(1, 3))];
             yield return [$"{p} i32", Op(p, EqnParams.None, [I32(-1, 4), I32(-1, 4)], -100, 100)];
         }
+        foreach (var p in new[] { Primitive.Max, Primitive.Min })
+            yield return [$"{p} f32 NaN propagates", new Case(Single(p, EqnParams.None, F32(-1, 3), F32(-1, 3)),
+                _ => [NDArray.From([float.NaN, 1f, float.NaN, -2f, 0f, 3f], 2, 3), NDArray.From([1f, float.NaN, float.NaN, 5f, -1f, 3f], 2, 3)])];
         yield return ["Div f32", Op(Primitive.Div, EqnParams.None, [F32(-1, 3), F32(-1, 3)], 0.5, 3)];
         yield return ["Div i32 truncates", new Case(Single(Primitive.Div, EqnParams.None, I32(-1, 4), I32(-1, 4)),
             r => [Draw(r, I32(-1, 4), -50, 50), NDArray.From([3, -3, 7, -2, 5, -7, 2, 9, 4, -4, 6, -5], 3, 4)])];
