@@ -239,4 +239,24 @@ public sealed class FitTrainingTests
         var patience = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1), EarlyStoppingPatience = 0 });
         Assert.AreEqual("The patience is at least one epoch. (Parameter 'EarlyStoppingPatience')\nActual value was 0.", patience.Message);
     }
+
+    /// <summary>A class the key mapping never saw becomes a missing key (0).</summary>
+    [TestMethod]
+    public void MissingKeyLabel()
+    {
+        var ml = new MLContext(seed: 0);
+        var seen = ml.Data.LoadFromEnumerable(new[] { new Point { Features = [0, 1], Class = 1, Target = [0] }, new Point { Features = [1, 0], Class = 2, Target = [0] } });
+        var rows = ml.Data.LoadFromEnumerable(new[] { new Point { Features = [0, 1], Class = 1, Target = [0] }, new Point { Features = [1, 0], Class = 7, Target = [0] } });
+        var data = ml.Transforms.Conversion.MapValueToKey("Label", nameof(Point.Class)).Fit(seen).Transform(rows);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Training(ml).Fit(data));
+        Assert.AreEqual("Label column 'Label' has a missing key at row 1. (Parameter 'data')", e.Message);
+    }
+
+    [TestMethod]
+    public void NoRows()
+    {
+        var ml = new MLContext(seed: 0);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Training(ml).Fit(Data(ml, 0, 1)));
+        Assert.AreEqual("The training data has no rows. (Parameter 'data')", e.Message);
+    }
 }

@@ -173,4 +173,39 @@ public sealed class OptimizerTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => Optimizers.Adam(0.1).Update(parameters, Optimizers.Sgd(0.1).Init(parameters)));
         Assert.AreEqual("The optimizer state's mu have no entry 'Dense_0/kernel' for the gradient of that path.", e.Message);
     }
+
+    [TestMethod]
+    public void UpdateOutsideATrace()
+    {
+        var parameters = Parameters(new System.Random(0));
+        var optimizer = Optimizers.Sgd(0.1);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => optimizer.Update(parameters, optimizer.Init(parameters)));
+        Assert.AreEqual("A host array or number can become a Tensor only while a function is being traced (inside Core.Init, Core.Apply or Core.Export).", e.Message);
+    }
+
+    [TestMethod]
+    public void StateWithoutItsCount()
+    {
+        var parameters = Parameters(new System.Random(0));
+        using var trace = new TraceContext();
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Optimizers.ScaleBySchedule(Schedules.Constant(1)).Update(parameters, VariableDict.Empty));
+        Assert.AreEqual("The optimizer state has no entry 'count'; make it with the optimizer's Init.", e.Message);
+    }
+
+    [TestMethod]
+    public void StatePartThatIsNotADictionary()
+    {
+        var parameters = Parameters(new System.Random(0));
+        using var trace = new TraceContext();
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Optimizers.Adam(0.1).Update(parameters, new VariableDict(("0", NDArray.Scalar(0)))));
+        Assert.AreEqual("Optimizer state entry '0' must be a dictionary, got a NDArray.", e.Message);
+    }
+
+    [TestMethod]
+    public void GradientsThatAreNotArrays()
+    {
+        using var trace = new TraceContext();
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Optimizers.Sgd(0.1).Update(new VariableDict(("w", "text")), VariableDict.Empty));
+        Assert.AreEqual("Optimizer states and gradients hold tensors or arrays, got a String.", e.Message);
+    }
 }

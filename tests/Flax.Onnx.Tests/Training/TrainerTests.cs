@@ -133,4 +133,14 @@ public sealed class TrainerTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => trainer.Step(NDArray.Zeros(DType.Float32, 4, 3), NDArray.Zeros(DType.Int32, 3)));
         Assert.AreEqual("Inputs and labels need one leading batch axis of one size, got shapes (4, 3) and (3,). (Parameter 'labels')", e.Message);
     }
+
+    [TestMethod]
+    public void StepAfterDispose()
+    {
+        var variables = VariableDict.Unflatten([KeyValuePair.Create("params/w", (object)NDArray.Zeros(DType.Float32, 2))]);
+        var trainer = new Trainer(Linear, Losses.SquaredError, Optimizers.Sgd(0.1), variables, Device.Cpu);
+        trainer.Dispose();
+        var e = Assert.ThrowsExactly<ObjectDisposedException>(() => trainer.Step(NDArray.Zeros(DType.Float32, 4, 3), NDArray.Zeros(DType.Int32, 4)));
+        Assert.AreEqual("Cannot access a disposed object.\nObject name: 'Flax.Trainer'.", e.Message);
+    }
 }
