@@ -47,8 +47,10 @@ internal sealed class FlaxModel
 
     /// <summary>
     /// Traces the model on float32 inputs with a dynamic batch axis and lowers it with every variable as an
-    /// overridable initializer, like <c>Core.Export</c>, but with graph inputs named after the input columns and the
-    /// output named after the output column.
+    /// initializer named by its path, like <c>Core.Export</c>, but with graph inputs named after the input columns and
+    /// the output named after the output column. The variables are plain initializers, not also graph inputs: the
+    /// scorer never feeds them, and ML.NET's <c>OnnxTransformer</c> (Model.Save, Model.Load, ApplyOnnxModel on
+    /// <c>ExportOnnx</c>'s file) then loads the model without ONNX Runtime warning once per parameter.
     /// </summary>
     private (byte[] Onnx, ModelSignature Signature) Export(VariableDict variables, ModelInput[] inputs, string outputColumnName)
     {
@@ -64,6 +66,6 @@ internal sealed class FlaxModel
         var flat = variables.Flatten();
         var values = program.Parameters.ToDictionary(p => p.Path,
             p => flat.TryGetValue(p.Path, out var value) && value is NDArray array ? array : traced.Created[p.Path]);
-        return (Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), values).ToBytes(), signature);
+        return (Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), values, overridable: false).ToBytes(), signature);
     }
 }

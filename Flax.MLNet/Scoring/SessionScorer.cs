@@ -7,15 +7,15 @@ namespace Flax;
 /// owner of the native session), fed a float32 batch per model input and read back through the model's output.
 /// </summary>
 /// <remarks>
-/// Disposing while other threads score is safe: runs in flight finish, the last one out releases the session, and
-/// runs that start after <see cref="Dispose"/> throw <see cref="ObjectDisposedException"/>. A native session is never
-/// released under a running call.
+/// Disposing while other threads score is safe: <see cref="OnnxSession"/> lets runs in flight finish and releases the
+/// native session after the last one; runs that start after <see cref="Dispose"/> throw
+/// <see cref="ObjectDisposedException"/> naming <see cref="FlaxTransformer"/>.
 /// </remarks>
 internal sealed class SessionScorer : IBatchScorer
 {
     private readonly OnnxSession _session;
     private readonly ModelSignature _signature;
-    private int _running, _disposed, _released;
+    private int _disposed;
 
     private SessionScorer(OnnxSession session, ModelSignature signature)
     {
@@ -37,33 +37,33 @@ internal sealed class SessionScorer : IBatchScorer
     /// <inheritdoc/>
     public void Score(int rows, float[][] inputs, float[] output)
     {
-        Interlocked.Increment(ref _running);
+        ThrowIfDisposed();
+        var arrays = new NDArray[inputs.Length];
+        for (int i = 0; i < arrays.Length; i++)
+        {
+            var input = _signature.Inputs[i];
+            var values = MemoryMarshal.AsBytes(inputs[i].AsSpan(0, rows * input.Size));
+            arrays[i] = NDArray.FromBytes(DType.Float32, [rows, .. input.RowShape], values.ToArray());
+        }
+        NDArray result;
         try
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, typeof(FlaxTransformer));
-            var arrays = new NDArray[inputs.Length];
-            for (int i = 0; i < arrays.Length; i++)
-            {
-                var input = _signature.Inputs[i];
-                var values = MemoryMarshal.AsBytes(inputs[i].AsSpan(0, rows * input.Size));
-                arrays[i] = NDArray.FromBytes(DType.Float32, [rows, .. input.RowShape], values.ToArray());
-            }
-            _session.Run(arrays)[0].Span<float>().CopyTo(output);
+            result = _session.Run(arrays)[0];
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _disposed) != 0) Release();
+            // Disposed between the check above and the run: report it as the user's object.
+            ThrowIfDisposed();
+            throw;
         }
+        result.Span<float>().CopyTo(output);
     }
 
     /// <summary>Releases the session once no run is in flight; later runs throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Volatile.Read(ref _running) == 0) Release();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
     }
 
-    private void Release()
-    {
-        if (Interlocked.Exchange(ref _released, 1) == 0) _session.Dispose();
-    }
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, typeof(FlaxTransformer));
 }

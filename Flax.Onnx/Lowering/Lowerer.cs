@@ -10,7 +10,7 @@ namespace Flax;
 /// <remarks>
 /// Names: program inputs get the given names; parameters are graph inputs named by their path
 /// (<c>params/Dense_0/kernel</c>) and, when a value is given, also initializers of that name (overridable
-/// initializers: the value is the default, a run may feed another); constants are plain initializers (or inputs
+/// initializers: the value is the default, a run may feed another; or initializers only, on request); constants are plain initializers (or inputs
 /// <c>constant_N</c> on request); outputs keep
 /// their program names, except that an output whose name an input already has (a variable read and written back)
 /// gets the suffix <see cref="UpdatedSuffix"/>. Nodes are named <c>scope/path/OpType_N</c>; intermediate values
@@ -28,10 +28,13 @@ internal static class Lowerer
     /// graph inputs that every run must feed.</param>
     /// <param name="constantsAsInputs">Make the program's constants graph inputs <c>constant_N</c> fed by every run
     /// (so one model serves programs that differ only in constant values) instead of initializers.</param>
+    /// <param name="overridable">Also list each parameter that has a value among the graph inputs (an overridable
+    /// initializer, <c>Core.Export</c>'s form); false stores it as a plain initializer only, the form ML.NET's
+    /// <c>OnnxTransformer</c> loads without ONNX Runtime's "Initializer … appears in graph inputs" warning.</param>
     /// <exception cref="ProgramCheckException">The program is ill-formed.</exception>
     /// <exception cref="NotSupportedException">An equation has no lowering rule, or its rule cannot express it.</exception>
     internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, IReadOnlyDictionary<string, NDArray>? values = null,
-        bool constantsAsInputs = false)
+        bool constantsAsInputs = false, bool overridable = true)
     {
         ProgramChecker.Check(program);
         if (inputNames.Count != program.Inputs.Length)
@@ -44,9 +47,16 @@ internal static class Lowerer
             Bind(g, names, program.Inputs[i], inputNames[i]);
         foreach (var parameter in program.Parameters)
         {
-            Bind(g, names, parameter.Var, parameter.Path);
             if (values is not null && values.TryGetValue(parameter.Path, out var value))
+            {
                 g.Graph.Initializer.Add(OnnxTypes.Tensor(parameter.Path, value));
+                if (!overridable)
+                {
+                    names[parameter.Var] = g.Claim(parameter.Path);
+                    continue;
+                }
+            }
+            Bind(g, names, parameter.Var, parameter.Path);
         }
         var constantNames = new List<string>();
         foreach (var constant in program.Constants)

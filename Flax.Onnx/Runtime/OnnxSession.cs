@@ -6,8 +6,13 @@ namespace Flax;
 /// <summary>
 /// One ONNX Runtime session over a serialized model, with the input and output names it is fed and read by. The only
 /// owner of its native objects: dispose it once (a second dispose does nothing). <see cref="Run"/> is safe to call
-/// from several threads at once.
+/// from several threads at once, and <see cref="Dispose"/> is safe to call while runs are in flight.
 /// </summary>
+/// <remarks>
+/// Reference-counted like <see cref="PinnedInputs"/>: the owner holds one reference (returned by <see cref="Dispose"/>)
+/// and every run holds another for its duration, so the native session is released by whichever finishes last, never
+/// under a running call. A run that starts after <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/>.
+/// </remarks>
 internal sealed class OnnxSession : IDisposable
 {
     private readonly InferenceSession _session;
@@ -15,6 +20,7 @@ internal sealed class OnnxSession : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private int _disposed;
+    private int _references = 1;
 
     /// <summary>Creates a session on <paramref name="device"/> (see <see cref="Providers.Open"/> for the fallback).</summary>
     /// <param name="model">The serialized <c>ModelProto</c>.</param>
@@ -62,10 +68,22 @@ internal sealed class OnnxSession : IDisposable
     /// <exception cref="ArgumentException">The number of inputs is wrong.</exception>
     internal NDArray[] Run(IReadOnlyList<NDArray> inputs, PinnedInputs? rest = null)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        int count = inputs.Count + (rest?.Values.Length ?? 0);
-        if (count != _inputNames.Length)
-            throw new ArgumentException($"The model takes {_inputNames.Length} inputs, got {count}.", nameof(inputs));
+        ObjectDisposedException.ThrowIf(!TryAcquire(), this);
+        try
+        {
+            int count = inputs.Count + (rest?.Values.Length ?? 0);
+            if (count != _inputNames.Length)
+                throw new ArgumentException($"The model takes {_inputNames.Length} inputs, got {count}.", nameof(inputs));
+            return RunAcquired(inputs, rest, count);
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    private NDArray[] RunAcquired(IReadOnlyList<NDArray> inputs, PinnedInputs? rest, int count)
+    {
         var pins = new MemoryHandle[inputs.Count];
         var values = new OrtValue[count];
         try
@@ -112,11 +130,33 @@ internal sealed class OnnxSession : IDisposable
         return NDArray.FromBytes(OrtTypes.ToDType(info.ElementDataType), shape, value.GetTensorDataAsSpan<byte>().ToArray());
     }
 
-    /// <summary>Releases the run options and the session.</summary>
-    public void Dispose()
+    /// <summary>Takes a reference for a run; false once the session is disposed.</summary>
+    private bool TryAcquire()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        int count;
+        do
+        {
+            count = Volatile.Read(ref _references);
+            if (count == 0) return false;
+        }
+        while (Interlocked.CompareExchange(ref _references, count + 1, count) != count);
+        return true;
+    }
+
+    /// <summary>Returns a reference; the last one releases the run options and the session.</summary>
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _references) != 0) return;
         _runOptions.Dispose();
         _session.Dispose();
+    }
+
+    /// <summary>
+    /// Returns the owner's reference: later runs throw <see cref="ObjectDisposedException"/>, and the run options and
+    /// the session are released now, or by the last run in flight when it finishes. A second call does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Release();
     }
 }

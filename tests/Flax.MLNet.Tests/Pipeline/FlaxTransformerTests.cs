@@ -67,6 +67,10 @@ public sealed class FlaxTransformerTests
         try
         {
             flax.ExportOnnx(path);
+            // The variables are initializers only, not graph inputs (ONNX Runtime warns once per parameter otherwise).
+            var graph = Flax.Lowering.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+            CollectionAssert.AreEqual(new[] { "A" }, graph.Input.Select(i => i.Name).ToArray());
+            CollectionAssert.IsSubsetOf(new[] { "params/Dense_0/kernel", "params/Dense_0/bias" }, graph.Initializer.Select(i => i.Name).ToArray());
             using var onnx = Ml.Transforms.ApplyOnnxModel("Score", "A", path).Fit(Data);
 
             var expected = flax.Transform(Data).GetColumn<float[]>("Score").ToArray();

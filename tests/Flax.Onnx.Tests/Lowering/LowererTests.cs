@@ -41,6 +41,21 @@ public sealed class LowererTests
     }
 
     [TestMethod]
+    public void ParametersMayBeInitializersOnly()
+    {
+        var values = new Dictionary<string, NDArray> { ["params/p"] = NDArray.Ones(DType.Float32, 1, 3) };
+        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], values, overridable: false);
+        var graph = Graph(model);
+        CollectionAssert.AreEqual(new[] { "x" }, graph.Input.Select(i => i.Name).ToArray());
+        Assert.AreEqual("params/p", graph.Initializer.Single().Name);
+        CollectionAssert.AreEqual(new[] { "x", "params/p" }, graph.Node[0].Input.ToArray());
+        // A parameter without a value stays a graph input either way.
+        graph = Graph(Lowerer.Lower(AddParameter("cache/y"), ["x"], overridable: false));
+        CollectionAssert.AreEqual(new[] { "x", "params/p" }, graph.Input.Select(i => i.Name).ToArray());
+        Assert.IsEmpty(graph.Initializer);
+    }
+
+    [TestMethod]
     public void ParametersWithoutValuesArePlainInputs()
     {
         var graph = Graph(Lowerer.Lower(AddParameter("cache/y"), ["x"]));

@@ -70,6 +70,51 @@ public sealed class OnnxSessionTests
     }
 
     [TestMethod]
+    public void DisposeWhileSeveralThreadsRunEndsEveryRunCleanly()
+    {
+        // Runs over 200,000 rows are long enough that some are in flight when Dispose comes; none may crash the process.
+        const int batch = 200_000, workers = 4;
+        var bias = NDArray.From(AddModel.DefaultBias, 3);
+        var x = Rows(batch);
+        var expected = Expected(batch, AddModel.DefaultBias);
+        for (int round = 0; round < 5; round++)
+        {
+            var session = new OnnxSession(AddModel.Bytes(), ["x", AddModel.Bias], ["y"], Device.Cpu);
+            using var started = new CountdownEvent(workers);
+            var endings = new System.Collections.Concurrent.ConcurrentBag<Exception?>();
+            var wrong = 0;
+            var threads = Enumerable.Range(0, workers).Select(_ => Task.Run(() =>
+            {
+                bool signalled = false;
+                try
+                {
+                    while (true)
+                    {
+                        if (!signalled) { started.Signal(); signalled = true; }
+                        var y = session.Run([x, bias])[0].ToArray<float>();
+                        if (!y.AsSpan().SequenceEqual(expected)) Interlocked.Increment(ref wrong);
+                    }
+                }
+                catch (Exception e)
+                {
+                    endings.Add(e);
+                }
+            })).ToArray();
+            started.Wait();
+            session.Dispose();
+            Task.WaitAll(threads);
+
+            Assert.AreEqual(0, wrong);
+            Assert.HasCount(workers, endings);
+            foreach (var e in endings)
+            {
+                Assert.IsInstanceOfType<ObjectDisposedException>(e);
+                Assert.AreEqual($"Cannot access a disposed object.\nObject name: '{typeof(OnnxSession).FullName}'.", e!.Message);
+            }
+        }
+    }
+
+    [TestMethod]
     public void WrongInputCountThrows()
     {
         using var session = new OnnxSession(AddModel.Bytes(), ["x", AddModel.Bias], ["y"], Device.Cpu);
