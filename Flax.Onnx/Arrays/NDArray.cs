@@ -78,15 +78,29 @@ public sealed partial class NDArray : IShaped
     }
 
     /// <summary>An array of zeros (<c>jnp.zeros(shape, dtype)</c>).</summary>
-    public static NDArray Zeros(DType dtype, params int[] shape) => FromBytes(dtype, shape, new byte[CheckedSize(shape) * dtype.ItemSize()]);
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative, or the array is too large for one buffer.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined <see cref="Flax.DType"/>.</exception>
+    public static NDArray Zeros(DType dtype, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return FromBytes(dtype, shape, new byte[CheckedSize(shape, dtype.ItemSize()) * dtype.ItemSize()]);
+    }
 
     /// <summary>An array of ones (<c>jnp.ones(shape, dtype)</c>).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative, or the array is too large for one buffer.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined <see cref="Flax.DType"/>.</exception>
     public static NDArray Ones(DType dtype, params int[] shape) => Full(dtype, 1.0, shape);
 
     /// <summary>An array filled with <paramref name="value"/> converted to <paramref name="dtype"/> (<c>jnp.full</c>).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative, or the array is too large for one buffer.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dtype"/> is not a defined <see cref="Flax.DType"/>.</exception>
     public static NDArray Full(DType dtype, double value, params int[] shape)
     {
-        var data = new byte[CheckedSize(shape) * dtype.ItemSize()];
+        ArgumentNullException.ThrowIfNull(shape);
+        var data = new byte[CheckedSize(shape, dtype.ItemSize()) * dtype.ItemSize()];
         switch (dtype)
         {
             case DType.Float32: MemoryMarshal.Cast<byte, float>(data.AsSpan()).Fill((float)value); break;
@@ -122,28 +136,32 @@ public sealed partial class NDArray : IShaped
     }
 
     /// <summary>The element at a full index (one coordinate per axis; negative coordinates count from the end).</summary>
-    /// <exception cref="IndexOutOfRangeException">A coordinate is out of range, or the index has the wrong rank.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="index"/> is null.</exception>
+    /// <exception cref="ArgumentException">The index has the wrong rank.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A coordinate is out of range.</exception>
     /// <exception cref="InvalidCastException"><typeparamref name="T"/> is not this array's element type.</exception>
     public T Get<T>(params int[] index) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(index);
         if (index.Length != Rank)
-            throw new IndexOutOfRangeException($"Index of rank {index.Length} for an array of shape {Shapes.Format(_shape)}.");
+            throw new ArgumentException($"Index of rank {index.Length} for an array of shape {Shapes.Format(_shape)}.", nameof(index));
         long flat = 0;
         for (int i = 0; i < index.Length; i++)
         {
             int c = index[i] < 0 ? index[i] + _shape[i] : index[i];
             if ((uint)c >= (uint)_shape[i])
-                throw new IndexOutOfRangeException($"Index {index[i]} is out of bounds for axis {i} with size {_shape[i]}.");
+                throw new ArgumentOutOfRangeException(nameof(index), $"Index {index[i]} is out of bounds for axis {i} with size {_shape[i]}.");
             flat = flat * _shape[i] + c;
         }
         return Span<T>()[checked((int)flat)];
     }
 
     /// <summary>A new array with the same elements and another shape of the same size (<c>x.reshape(shape)</c>).</summary>
-    /// <exception cref="ArgumentException">The sizes differ.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentException">The sizes differ, or a dimension is negative.</exception>
     public NDArray Reshape(params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         if (CheckedSize(shape) != Size)
             throw new ArgumentException($"cannot reshape array of size {Size} into shape {Shapes.Format(shape)}");
         return new NDArray(DType, (int[])shape.Clone(), _data);
@@ -155,15 +173,20 @@ public sealed partial class NDArray : IShaped
             throw new InvalidCastException($"This array holds {DType.Name()}, not {typeof(T).Name}.");
     }
 
-    internal static long CheckedSize(ReadOnlySpan<int> shape)
+    /// <summary>
+    /// The element count of <paramref name="shape"/>, checked: no negative dimension, and the elements of
+    /// <paramref name="itemSize"/> bytes fit one .NET array (overflowing products count as too large).
+    /// </summary>
+    /// <exception cref="ArgumentException">A dimension is negative, or the array is too large for one buffer.</exception>
+    internal static long CheckedSize(ReadOnlySpan<int> shape, int itemSize = 1)
     {
         long n = 1;
         for (int axis = 0; axis < shape.Length; axis++)
         {
             if (shape[axis] < 0) throw new ArgumentException($"negative dimensions are not allowed: axis {axis} has size {shape[axis]}.");
-            n = checked(n * shape[axis]);
+            n = n <= long.MaxValue / Math.Max(shape[axis], 1) ? n * shape[axis] : long.MaxValue;
         }
-        if (n > Array.MaxLength) throw new ArgumentException($"An array of shape {Shapes.Format(shape)} is too large for one buffer.");
+        if (n > Array.MaxLength / itemSize) throw new ArgumentException($"An array of shape {Shapes.Format(shape)} is too large for one buffer.");
         return n;
     }
 }

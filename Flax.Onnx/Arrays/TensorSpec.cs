@@ -11,12 +11,14 @@ public sealed class TensorSpec : IShaped, IEquatable<TensorSpec>
     /// <summary>Creates a spec.</summary>
     /// <param name="dtype">The element type.</param>
     /// <param name="shape">The dimension sizes; -1 marks a dynamic dimension.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
     /// <exception cref="ArgumentException">A dimension is below -1.</exception>
     public TensorSpec(DType dtype, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        foreach (var d in shape)
-            if (d < -1) throw new ArgumentException($"Invalid dimension {d} in shape {Shapes.Format(shape)}: sizes are non-negative, or -1 for a dynamic axis.", nameof(shape));
+        for (int axis = 0; axis < shape.Length; axis++)
+            if (shape[axis] < -1)
+                throw new ArgumentException($"Invalid dimension {shape[axis]} at axis {axis}: sizes are non-negative, or -1 for a dynamic axis.", nameof(shape));
         DType = dtype;
         _shape = (int[])shape.Clone();
     }

@@ -147,7 +147,7 @@ public static partial class Prng
     private static byte[] Allocate(int[] shape, DType dtype)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        return GC.AllocateUninitializedArray<byte>(checked((int)(NDArray.CheckedSize(shape) * dtype.ItemSize())));
+        return GC.AllocateUninitializedArray<byte>((int)(NDArray.CheckedSize(shape, dtype.ItemSize()) * dtype.ItemSize()));
     }
 
     private static void RequireFloat(DType dtype, string sampler, string expected)

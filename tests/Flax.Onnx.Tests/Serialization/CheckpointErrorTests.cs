@@ -225,4 +225,98 @@ public sealed class CheckpointErrorTests
 
         AssertInvalid(bytes, "Invalid Flax checkpoint at the top level (byte 0): the top level is a chunked array, not a dict of collections.");
     }
+
+    private static byte[] Chunked(Msgpack.Body shape, Msgpack.Body chunks) => Msgpack.Leaf((ref MessagePackWriter w) =>
+    {
+        w.WriteMapHeader(3);
+        w.Write("__msgpack_chunked_array__");
+        w.Write(true);
+        w.Write("shape");
+        shape(ref w);
+        w.Write("chunks");
+        chunks(ref w);
+    });
+
+    private static void OneChunk(ref MessagePackWriter w)
+    {
+        w.WriteMapHeader(1);
+        w.Write("0");
+        Msgpack.Ext(ref w, 1, Msgpack.Payload([1], "int8", [1]));
+    }
+
+    private static void ShapeOfOne(ref MessagePackWriter w)
+    {
+        w.WriteMapHeader(1);
+        w.Write("0");
+        w.Write(1);
+    }
+
+    [TestMethod]
+    public void Read_ThrowsForAChunkedArrayWithNoChunks() =>
+        AssertInvalid(Chunked((ref MessagePackWriter w) => w.WriteMapHeader(0), (ref MessagePackWriter w) => w.WriteMapHeader(0)),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): a chunked array needs at least one chunk.");
+
+    [TestMethod]
+    public void Read_ThrowsForAChunkedShapeThatIsNotADict() =>
+        AssertInvalid(Chunked((ref MessagePackWriter w) => w.Write(5), OneChunk),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): the chunked array's shape must be a dict, got Int64 5.");
+
+    [TestMethod]
+    public void Read_ThrowsForChunksWithAMissingIndex() =>
+        AssertInvalid(Chunked(ShapeOfOne, (ref MessagePackWriter w) =>
+            {
+                w.WriteMapHeader(1);
+                w.Write("1");
+                Msgpack.Ext(ref w, 1, Msgpack.Payload([1], "int8", [1]));
+            }),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): the chunked array's chunks has 1 entries but no key \"0\".");
+
+    [TestMethod]
+    public void Read_ThrowsForAChunkThatIsNotAVector() =>
+        AssertInvalid(Chunked(ShapeOfOne, (ref MessagePackWriter w) => { w.WriteMapHeader(1); w.Write("0"); w.Write(1); }),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): chunk 0 must be a 1-D array, got Int64 1.");
+
+    [TestMethod]
+    public void Read_ThrowsForAChunkedDimensionThatIsNotAnInteger() =>
+        AssertInvalid(Chunked((ref MessagePackWriter w) => { w.WriteMapHeader(1); w.Write("0"); w.Write("one"); }, OneChunk),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): a dimension must be an integer, got a string.");
+
+    [TestMethod]
+    public void Read_ThrowsForAChunkedShapeWithTooManyDimensions() =>
+        AssertInvalid(Chunked((ref MessagePackWriter w) =>
+            {
+                w.WriteMapHeader(65);
+                for (int i = 0; i < 65; i++) { w.Write(i.ToString(System.Globalization.CultureInfo.InvariantCulture)); w.Write(1); }
+            }, OneChunk),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): the shape has 65 dimensions; at most 64 are allowed.");
+
+    [TestMethod]
+    public void Read_ThrowsForAShapeThatIsNotAList() =>
+        AssertInvalid(ArrayLeaf(Msgpack.Build((ref MessagePackWriter w) => { w.WriteArrayHeader(3); w.Write(5); w.Write("int8"); w.Write(new byte[5]); })),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): the shape must be a msgpack list, got Integer.");
+
+    [TestMethod]
+    public void Read_ThrowsForADimensionThatIsNotAnInteger() =>
+        AssertInvalid(ArrayLeaf(Msgpack.Build((ref MessagePackWriter w) => { w.WriteArrayHeader(3); w.WriteArrayHeader(1); w.Write(1.5); w.Write("int8"); w.Write(new byte[1]); })),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): a dimension must be an integer, got Float.");
+
+    [TestMethod]
+    public void Read_ThrowsForADTypeNameThatIsNotAString() =>
+        AssertInvalid(ArrayLeaf(Msgpack.Build((ref MessagePackWriter w) => { w.WriteArrayHeader(3); w.WriteArrayHeader(1); w.Write(1); w.Write(5); w.Write(new byte[1]); })),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): the dtype name must be a string, got Integer.");
+
+    [TestMethod]
+    public void Read_ThrowsForArrayDataThatIsNotBytes() =>
+        AssertInvalid(ArrayLeaf(Msgpack.Build((ref MessagePackWriter w) => { w.WriteArrayHeader(3); w.WriteArrayHeader(1); w.Write(1); w.Write("int8"); w.Write(7); })),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): the array data must be bytes, got Integer.");
+
+    [TestMethod]
+    public void Read_ThrowsForAComplexPayloadThatIsNotAPair() =>
+        AssertInvalid(ArrayLeaf(Msgpack.Build((ref MessagePackWriter w) => { w.WriteArrayHeader(3); w.Write(1.0); w.Write(2.0); w.Write(3.0); }), type: 2),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): a complex payload must be the msgpack pair (real, imag).");
+
+    [TestMethod]
+    public void Read_ThrowsForBytesAfterAComplexPair() =>
+        AssertInvalid(ArrayLeaf(Msgpack.Build((ref MessagePackWriter w) => { w.WriteArrayHeader(2); w.Write(1.0); w.Write(2.0); w.WriteNil(); }), type: 2),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): the complex payload has 1 bytes after its (real, imag) pair.");
 }

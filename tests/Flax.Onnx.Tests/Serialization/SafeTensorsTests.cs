@@ -182,4 +182,36 @@ public sealed class SafeTensorsTests
     public void Read_ThrowsForAnEmptyPathPart() =>
         AssertInvalid(File("{\"p//w\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0),
             "Invalid safetensors file at \"p//w\": the name has an empty path part.");
+
+    [TestMethod]
+    public void Read_ThrowsForAHeaderThatIsNotAnObject() =>
+        AssertInvalid(File("[]", 0), "Invalid safetensors file at the header: the header must be a JSON object, got Array.");
+
+    [TestMethod]
+    public void Read_ThrowsForMetadataThatIsNotAnObject() =>
+        AssertInvalid(File("{\"__metadata__\":5}", 0), "Invalid safetensors file at __metadata__: the metadata must be an object of strings, got Number.");
+
+    [TestMethod]
+    public void Read_ThrowsForATensorEntryThatIsNotAnObject() =>
+        AssertInvalid(File("{\"w\":[1]}", 0), "Invalid safetensors file at \"w\": a tensor entry must be an object, got Array.");
+
+    [TestMethod]
+    public void Read_ThrowsForADTypeThatIsNotAString() =>
+        AssertInvalid(File("{\"w\":{\"dtype\":4,\"shape\":[0],\"data_offsets\":[0,0]}}", 0),
+            "Invalid safetensors file at \"w\": the dtype must be a string, got Number.");
+
+    [TestMethod]
+    public void Read_ThrowsForATensorEntryWithoutOffsets() =>
+        AssertInvalid(File("{\"w\":{\"dtype\":\"U8\",\"shape\":[0]}}", 0),
+            "Invalid safetensors file at \"w\": a tensor entry needs a dtype, a shape and two data_offsets.");
+
+    [TestMethod]
+    public void Read_ThrowsForAShapeThatIsNotAList() =>
+        AssertInvalid(File("{\"w\":{\"dtype\":\"U8\",\"shape\":\"2\",\"data_offsets\":[0,2]}}", 2),
+            "Invalid safetensors file at \"w\": shape must be a list of at most 64 integers.");
+
+    [TestMethod]
+    public void Read_ThrowsForAnOffsetThatIsNotAnInteger() =>
+        AssertInvalid(File("{\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2.5]}}", 2),
+            "Invalid safetensors file at \"w\": data_offsets holds 2.5, not an integer.");
 }
