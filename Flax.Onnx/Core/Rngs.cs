@@ -22,11 +22,14 @@ public sealed class Rngs : IReadOnlyDictionary<string, PrngKey>
 
     /// <summary>Named keys, e.g. <c>new Rngs(("params", k0), ("dropout", k1))</c>.</summary>
     /// <param name="keys">The sequence names and their base keys.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> or a name is null.</exception>
     /// <exception cref="ArgumentException">A name is repeated.</exception>
-    public Rngs(params (string Name, PrngKey Key)[] keys) : this(keys.Select(k => KeyValuePair.Create(k.Name, k.Key))) { }
+    public Rngs(params (string Name, PrngKey Key)[] keys)
+        : this((keys ?? throw new ArgumentNullException(nameof(keys))).Select(k => KeyValuePair.Create(k.Name, k.Key))) { }
 
     /// <summary>Named keys from any mapping, e.g. another <see cref="Rngs"/> or a read-only dictionary.</summary>
     /// <param name="keys">The sequence names and their base keys.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> or a name is null.</exception>
     /// <exception cref="ArgumentException">A name is repeated.</exception>
     public Rngs(IEnumerable<KeyValuePair<string, PrngKey>> keys)
     {
