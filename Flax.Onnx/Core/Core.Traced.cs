@@ -54,15 +54,20 @@ public static partial class Core
             }
         }
 
-        var specs = TraceSpecs(inputs);
         var flat = variables.Flatten();
-        var key = new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device);
+        var specs = TraceSpecs(inputs);
         bool fresh = false;
-        var model = ModelCache.GetOrCreate(key, () =>
+        TracedModel model;
+        try
         {
-            fresh = true;
-            return new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
-        });
+            model = Compiled(specs);
+        }
+        catch (Exception e) when (e is not DeviceUnavailableException && specs.Any(s => s.Shape.Contains(-1)))
+        {
+            // The function needs the leading axis as a number (a Dense over a rank-1 input, a reshape by x.Shape[0]):
+            // trace at the exact shapes instead; if that fails too, its error (with the real shapes) is the one to see.
+            model = Compiled(ExactSpecs(inputs));
+        }
         if (model.Traced.Created.Count > 0)
             // The trace created variables with init functions: their values belong to the traced call only.
             return fresh ? Results(model, model.Run(inputs, Parameter(model, flat)), flat, mutable)
@@ -79,6 +84,12 @@ public static partial class Core
         {
             parameters.Release();
         }
+
+        TracedModel Compiled(TensorSpec[] specs) => ModelCache.GetOrCreate(new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device), () =>
+        {
+            fresh = true;
+            return new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
+        });
     }
 
     /// <summary>

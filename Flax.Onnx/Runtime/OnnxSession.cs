@@ -66,6 +66,7 @@ internal sealed class OnnxSession : IDisposable
     /// <returns>One array per name of <see cref="OutputNames"/>, in order.</returns>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     /// <exception cref="ArgumentException">The number of inputs is wrong.</exception>
+    /// <exception cref="ModelRunException">ONNX Runtime rejected the run (e.g. an index out of range).</exception>
     internal NDArray[] Run(IReadOnlyList<NDArray> inputs, PinnedInputs? rest = null)
     {
         ObjectDisposedException.ThrowIf(!TryAcquire(), this);
@@ -91,7 +92,7 @@ internal sealed class OnnxSession : IDisposable
             for (int i = 0; i < inputs.Count; i++)
                 values[i] = Pin(inputs[i], out pins[i]);
             rest?.Values.CopyTo(values, inputs.Count);
-            using var results = _session.Run(_runOptions, _inputNames, values, _outputNames);
+            using var results = RunNative(values);
             var outputs = new NDArray[results.Count];
             int k = 0;
             foreach (var result in results)
@@ -102,6 +103,18 @@ internal sealed class OnnxSession : IDisposable
         {
             for (int i = 0; i < inputs.Count; i++) values[i]?.Dispose();
             foreach (var pin in pins) pin.Dispose();
+        }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> RunNative(OrtValue[] values)
+    {
+        try
+        {
+            return _session.Run(_runOptions, _inputNames, values, _outputNames);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw ModelRunException.From(e);
         }
     }
 

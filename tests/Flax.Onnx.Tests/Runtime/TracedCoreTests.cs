@@ -50,6 +50,36 @@ public sealed class TracedCoreTests
     }
 
     [TestMethod]
+    public void ApplyToAnUnbatchedVectorTracesAtItsExactShape()
+    {
+        // Flax's Dense takes a rank-1 input; its only axis cannot be the dynamic batch axis (the kernel's input size).
+        static Tensor Model(Scope scope, Tensor x) => Mlp(scope, x);
+        var row = Batch(1);
+        var (_, variables) = Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), row);
+        var vector = row.Reshape(4);
+        var y = Core.Apply(Model, device: Device.Cpu)(variables, vector);
+        CollectionAssert.AreEqual(new[] { 3 }, y.Shape);
+        AssertClose(HostMlp(variables, row), y.Reshape(1, 3));
+    }
+
+    [TestMethod]
+    public void AnIndexOutOfRangeAtRunTimeNamesTheNode()
+    {
+        static Tensor Model(Scope scope, Tensor ids)
+        {
+            var table = scope.Push("embed").Param<Tensor>("table", Initializers.Normal(1.0), [5, 3]);
+            return table.Take(ids, 0);
+        }
+        var ids = NDArray.From(new[] { 1, 9 }, 2);
+        var (_, variables) = Core.Init(Model, device: Device.Cpu)(PrngKey.Create(0), NDArray.From(new[] { 0, 4 }, 2));
+        var e = Assert.ThrowsExactly<ModelRunException>(() => Core.Apply(Model, device: Device.Cpu)(variables, ids));
+        Assert.AreEqual("ONNX Runtime could not run node 'Gather_0' (Gather) of the model: indices element out of data " +
+            "bounds, idx=9 must be within the inclusive range [-5,4].", e.Message);
+        Assert.AreEqual("Gather_0", e.Node);
+        Assert.IsInstanceOfType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(e.InnerException);
+    }
+
+    [TestMethod]
     public void ApplyIsSafeFromSeveralThreads()
     {
         static Tensor Model(Scope scope, Tensor x) => Mlp(scope, x);
