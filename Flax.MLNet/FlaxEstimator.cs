@@ -41,9 +41,11 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     /// transformer: <paramref name="inputSchema"/> with the output column, a vector of Single.
     /// </summary>
     /// <param name="inputSchema">The shape of the input.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="inputSchema"/> is null.</exception>
     /// <exception cref="ArgumentException">An input column is missing or is not a known-size vector of Single.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
+        ArgumentNullException.ThrowIfNull(inputSchema);
         foreach (var name in _inputColumnNames)
         {
             var column = inputSchema.Where(c => c.Name == name).Select(c => (SchemaShape.Column?)c).FirstOrDefault()

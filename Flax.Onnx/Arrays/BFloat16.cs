@@ -7,7 +7,7 @@ namespace Flax;
 /// <param name="Bits">The raw 16 bits.</param>
 public readonly record struct BFloat16(ushort Bits)
 {
-    /// <summary>Rounds a float to the nearest bfloat16 (ties to even; NaN stays NaN).</summary>
+    /// <summary>Rounds a float to the nearest bfloat16 (ties to even; NaN stays NaN), as <c>np.float32(x).astype(jnp.bfloat16)</c> does.</summary>
     public static explicit operator BFloat16(float value)
     {
         uint bits = BitConverter.SingleToUInt32Bits(value);

@@ -28,13 +28,13 @@ public static class DTypes
         return false;
     }
 
-    /// <summary>Whether the dtype is a floating-point type.</summary>
+    /// <summary>Whether the dtype is a floating-point type (<c>jnp.issubdtype(dtype, jnp.floating)</c>).</summary>
     public static bool IsFloat(this DType dtype) => dtype is DType.Float32 or DType.Float64 or DType.Float16 or DType.BFloat16;
 
-    /// <summary>Whether the dtype is a signed or unsigned integer type (not <see cref="DType.Bool"/>).</summary>
+    /// <summary>Whether the dtype is a signed or unsigned integer type, not <see cref="DType.Bool"/> (<c>jnp.issubdtype(dtype, jnp.integer)</c>).</summary>
     public static bool IsInteger(this DType dtype) => !dtype.IsFloat() && dtype != DType.Bool;
 
-    /// <summary>The dtype whose .NET element type is <typeparamref name="T"/>; <see cref="Half"/> maps to Float16,
+    /// <summary>The dtype whose .NET element type is <typeparamref name="T"/> (<c>np.dtype(T)</c>); <see cref="Half"/> maps to Float16,
     /// <see cref="BFloat16"/> to BFloat16.</summary>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not an element type of any dtype.</exception>
     public static DType Of<T>() where T : unmanaged => typeof(T) switch

@@ -46,7 +46,7 @@ public sealed partial class NDArray : IShaped
         return MemoryMarshal.Cast<byte, T>(_data);
     }
 
-    /// <summary>Creates an array from elements in C order (copied).</summary>
+    /// <summary>Creates an array from elements in C order, copied (<c>np.array(data, dtype).reshape(shape)</c>).</summary>
     /// <param name="data">The elements; their count must equal the product of <paramref name="shape"/>.</param>
     /// <param name="shape">The dimension sizes; none given means a 1-D array of <paramref name="data"/>'s length, except
     /// that one element with no shape (or an explicit empty shape) gives a 0-d array.</param>
@@ -121,7 +121,7 @@ public sealed partial class NDArray : IShaped
         return new NDArray(dtype, (int[])shape.Clone(), data);
     }
 
-    /// <summary>A copy of the elements in C order.</summary>
+    /// <summary>A copy of the elements in C order (<c>np.asarray(x).ravel()</c>).</summary>
     /// <exception cref="InvalidCastException"><typeparamref name="T"/> is not this array's element type.</exception>
     public T[] ToArray<T>() where T : unmanaged => Span<T>().ToArray();
 
@@ -135,7 +135,7 @@ public sealed partial class NDArray : IShaped
         return Span<T>()[0];
     }
 
-    /// <summary>The element at a full index (one coordinate per axis; negative coordinates count from the end).</summary>
+    /// <summary>The element at a full index, numpy's <c>x[i, j, ...]</c> (one coordinate per axis; negative coordinates count from the end).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="index"/> is null.</exception>
     /// <exception cref="ArgumentException">The index has the wrong rank.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A coordinate is out of range.</exception>

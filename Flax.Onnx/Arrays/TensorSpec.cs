@@ -8,7 +8,7 @@ public sealed class TensorSpec : IShaped, IEquatable<TensorSpec>
 {
     private readonly int[] _shape;
 
-    /// <summary>Creates a spec.</summary>
+    /// <summary>Creates a spec (<c>jax.ShapeDtypeStruct(shape, dtype)</c>).</summary>
     /// <param name="dtype">The element type.</param>
     /// <param name="shape">The dimension sizes; -1 marks a dynamic dimension.</param>
     /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>

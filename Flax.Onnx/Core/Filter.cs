@@ -47,7 +47,7 @@ public abstract class Filter : IEquatable<Filter>
     /// <exception cref="InvalidFilterException"><paramref name="deny"/> is null.</exception>
     public static Filter Deny(Filter deny) => new DenyFilter(deny ?? throw new InvalidFilterException(null));
 
-    /// <summary>Converts a name to an exact-match filter (see <see cref="Named"/>).</summary>
+    /// <summary>Converts a name to an exact-match filter, Flax's <c>str</c> filter (see <see cref="Named"/>).</summary>
     /// <param name="name">The name to match.</param>
     /// <exception cref="InvalidFilterException"><paramref name="name"/> is null.</exception>
     public static implicit operator Filter(string name) => Named(name);
@@ -56,7 +56,7 @@ public abstract class Filter : IEquatable<Filter>
     /// <param name="all">Whether the filter matches every name.</param>
     public static implicit operator Filter(bool all) => all ? All : Nothing;
 
-    /// <summary>Converts names to a set filter (see <see cref="Of"/>).</summary>
+    /// <summary>Converts names to a set filter, Flax's collection-of-names filter (see <see cref="Of"/>).</summary>
     /// <param name="names">The names to match.</param>
     /// <exception cref="InvalidFilterException"><paramref name="names"/> or one of its names is null.</exception>
     public static implicit operator Filter(string[] names) => Of(names);

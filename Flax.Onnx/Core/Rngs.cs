@@ -22,11 +22,14 @@ public sealed class Rngs : IReadOnlyDictionary<string, PrngKey>
 
     /// <summary>Named keys, e.g. <c>new Rngs(("params", k0), ("dropout", k1))</c>.</summary>
     /// <param name="keys">The sequence names and their base keys.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> or a name is null.</exception>
     /// <exception cref="ArgumentException">A name is repeated.</exception>
-    public Rngs(params (string Name, PrngKey Key)[] keys) : this(keys.Select(k => KeyValuePair.Create(k.Name, k.Key))) { }
+    public Rngs(params (string Name, PrngKey Key)[] keys)
+        : this((keys ?? throw new ArgumentNullException(nameof(keys))).Select(k => KeyValuePair.Create(k.Name, k.Key))) { }
 
-    /// <summary>Named keys from any mapping, e.g. another <see cref="Rngs"/> or a read-only dictionary.</summary>
+    /// <summary>Named keys from any mapping (Flax's <c>rngs</c> dict), e.g. another <see cref="Rngs"/> or a read-only dictionary.</summary>
     /// <param name="keys">The sequence names and their base keys.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> or a name is null.</exception>
     /// <exception cref="ArgumentException">A name is repeated.</exception>
     public Rngs(IEnumerable<KeyValuePair<string, PrngKey>> keys)
     {
@@ -42,7 +45,7 @@ public sealed class Rngs : IReadOnlyDictionary<string, PrngKey>
     /// <param name="paramsKey">The key of the <c>params</c> sequence.</param>
     public static implicit operator Rngs(PrngKey paramsKey) => new(paramsKey);
 
-    /// <summary>Copies named keys.</summary>
+    /// <summary>Copies named keys (Flax's <c>rngs</c> dict).</summary>
     /// <param name="keys">The sequence names and their base keys.</param>
     public static implicit operator Rngs(Dictionary<string, PrngKey> keys) => new((IEnumerable<KeyValuePair<string, PrngKey>>)keys);
 
@@ -52,7 +55,7 @@ public sealed class Rngs : IReadOnlyDictionary<string, PrngKey>
     /// </summary>
     public bool FixSeparator { get; init; }
 
-    /// <summary>The base key of sequence <paramref name="name"/>.</summary>
+    /// <summary>The base key of sequence <paramref name="name"/> (Flax's <c>rngs[name]</c>).</summary>
     /// <param name="name">The sequence name.</param>
     /// <exception cref="KeyNotFoundException">There is no such sequence.</exception>
     public PrngKey this[string name] => _keys.TryGetValue(name, out var key) ? key : throw new KeyNotFoundException($"No PRNG sequence \"{name}\".");

@@ -52,16 +52,16 @@ public sealed partial class Scope : IEquatable<Scope>
         _hook = hook;
     }
 
-    /// <summary>This scope's name within its parent; null for a root scope.</summary>
+    /// <summary>This scope's name within its parent (Flax's <c>name</c>); null for a root scope.</summary>
     public string? Name { get; }
 
-    /// <summary>The scope this one was pushed from; null for a root scope.</summary>
+    /// <summary>The scope this one was pushed from (Flax's <c>parent</c>); null for a root scope.</summary>
     public Scope? Parent { get; }
 
-    /// <summary>The root of this scope's tree (this scope when it is a root).</summary>
+    /// <summary>The root of this scope's tree (Flax's <c>root</c>; this scope when it is a root).</summary>
     public Scope Root => Parent?.Root ?? this;
 
-    /// <summary>The names from the root to this scope; empty for the root.</summary>
+    /// <summary>The names from the root to this scope (Flax's <c>path</c>); empty for the root.</summary>
     public IReadOnlyList<string> Path => _path;
 
     /// <summary>The path as error messages print it (Flax's <c>path_text</c>): <c>/</c> for the root, <c>/encoder/dense</c> below it.</summary>

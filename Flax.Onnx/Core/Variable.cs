@@ -15,13 +15,13 @@ public sealed class Variable<T>
         Name = name;
     }
 
-    /// <summary>The scope the variable belongs to.</summary>
+    /// <summary>The scope the variable belongs to (Flax's <c>Variable.scope</c>).</summary>
     public Scope Scope { get; }
 
-    /// <summary>The variable's collection.</summary>
+    /// <summary>The variable's collection (Flax's <c>Variable.collection</c>).</summary>
     public string Collection { get; }
 
-    /// <summary>The variable's name within its scope.</summary>
+    /// <summary>The variable's name within its scope (Flax's <c>Variable.name</c>).</summary>
     public string Name { get; }
 
     /// <summary>The current value (Flax's <c>Variable.value</c>); setting it writes through the scope.</summary>

@@ -17,7 +17,7 @@ public sealed partial class VariableDict : IReadOnlyDictionary<string, object>, 
 {
     private readonly OrderedDictionary<string, object> _items;
 
-    /// <summary>The empty dictionary.</summary>
+    /// <summary>The empty dictionary (Flax's <c>FrozenDict()</c>).</summary>
     public static VariableDict Empty { get; } = new();
 
     /// <summary>Creates a dictionary from key-value pairs (Flax's <c>FrozenDict(...)</c> / <c>freeze</c>).</summary>

@@ -16,11 +16,11 @@ public readonly struct FanAxes
         _axes = axes;
     }
 
-    /// <summary>One axis.</summary>
+    /// <summary>One axis (JAX's <c>in_axis=-2</c> form).</summary>
     /// <param name="axis">The axis; negative counts from the end.</param>
     public static implicit operator FanAxes(int axis) => new(axis, null);
 
-    /// <summary>Several axes whose sizes multiply (copied).</summary>
+    /// <summary>Several axes whose sizes multiply (JAX's tuple form, <c>in_axis=(0, 1)</c>; copied).</summary>
     /// <param name="axes">The axes; negative ones count from the end.</param>
     /// <exception cref="ArgumentNullException"><paramref name="axes"/> is null.</exception>
     public static implicit operator FanAxes(int[] axes)

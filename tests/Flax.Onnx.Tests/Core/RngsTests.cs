@@ -41,8 +41,10 @@ public sealed class RngsTests
     public void Errors()
     {
         var duplicate = Assert.ThrowsExactly<ArgumentException>(() => new Rngs(("a", Key0), ("a", Key1)));
-        Assert.StartsWith("Duplicate PRNG sequence name \"a\".", duplicate.Message);
+        Assert.AreEqual("Duplicate PRNG sequence name \"a\". (Parameter 'keys')", duplicate.Message);
         var missing = Assert.ThrowsExactly<KeyNotFoundException>(() => new Rngs(Key0)["dropout"]);
         Assert.AreEqual("No PRNG sequence \"dropout\".", missing.Message);
+        Assert.AreEqual("keys", Assert.ThrowsExactly<ArgumentNullException>(() => new Rngs(((string, PrngKey)[])null!)).ParamName);
+        Assert.AreEqual("keys", Assert.ThrowsExactly<ArgumentNullException>(() => new Rngs((null!, Key0))).ParamName);
     }
 }

@@ -103,8 +103,9 @@ public sealed class InitializersTests
     {
         var key = PrngKey.Create(12);
         float factor = MathF.Sqrt(3f * (float)(2.0 / 6));
-        CollectionAssert.AreEqual(Prng.Uniform(key, [6, 5], DType.Float32, -1, 1).ToArray<float>().Select(v => v * factor).ToArray(),
-            Initializers.HeUniform()(key, [6, 5], DType.Float32).ToArray<float>());
+        var expected = Prng.Uniform(key, [6, 5], DType.Float32, -1, 1).ToArray<float>().Select(v => v * factor).ToArray();
+        CollectionAssert.AreEqual(expected, Initializers.HeUniform()(key, [6, 5], DType.Float32).ToArray<float>());
+        CollectionAssert.AreEqual(expected, Initializers.KaimingUniform()(key, [6, 5], DType.Float32).ToArray<float>());
     }
 
     [TestMethod]
@@ -151,5 +152,15 @@ public sealed class InitializersTests
         CollectionAssert.AreEqual(Prng.Uniform(key, [3, 2], DType.Float64, -1, 1).ToArray<double>().Select(v => v * factor64).ToArray(),
             Initializers.LecunUniform()(key, [3, 2], DType.Float64).ToArray<double>());
         Assert.AreEqual(DType.BFloat16, Initializers.LecunUniform()(key, [3, 2], DType.BFloat16).DType);
+    }
+
+    /// <summary>glorot_normal on (4, 3): fan_avg 3.5, stddev <c>sqrt(float32(1 / 3.5)) / float32(.87962566)</c> times truncated_normal(-2, 2).</summary>
+    [TestMethod]
+    public void GlorotNormalIsScaledTruncatedNormal()
+    {
+        float stddev = MathF.Sqrt((float)(1 / 3.5)) / 0.87962566103423978f;
+        var expected = Prng.TruncatedNormal(K0, -2, 2, [4, 3]).ToArray<float>().Select(v => v * stddev).ToArray();
+        CollectionAssert.AreEqual(expected, Initializers.GlorotNormal()(K0, [4, 3], DType.Float32).ToArray<float>());
+        CollectionAssert.AreEqual(expected, Initializers.XavierNormal()(K0, [4, 3], DType.Float32).ToArray<float>());
     }
 }
