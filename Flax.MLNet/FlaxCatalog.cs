@@ -28,7 +28,8 @@ public static class FlaxCatalog
         ArgumentException.ThrowIfNullOrEmpty(outputColumnName);
         ArgumentException.ThrowIfNullOrEmpty(inputColumnName);
         ArgumentNullException.ThrowIfNull(model);
-        return new FlaxEstimator(FlaxModel.Of(model), outputColumnName, [inputColumnName], options ?? new FlaxModelOptions());
+        return new FlaxEstimator(FlaxModel.Of(model), outputColumnName, [inputColumnName], options ?? new FlaxModelOptions(),
+            CatalogEnvironment.Of(catalog));
     }
 
     /// <summary>
@@ -51,6 +52,6 @@ public static class FlaxCatalog
         ArgumentException.ThrowIfNullOrEmpty(secondInputColumnName);
         ArgumentNullException.ThrowIfNull(model);
         return new FlaxEstimator(FlaxModel.Of(model), outputColumnName, [firstInputColumnName, secondInputColumnName],
-            options ?? new FlaxModelOptions());
+            options ?? new FlaxModelOptions(), CatalogEnvironment.Of(catalog));
     }
 }

@@ -5,7 +5,8 @@ namespace Flax;
 /// <see cref="Fit"/> initializes the model's variables with <c>Core.Init</c> (or takes
 /// <see cref="FlaxModelOptions.Variables"/>), exports it to ONNX and opens an ONNX Runtime session, giving a
 /// <see cref="FlaxTransformer"/>. The model's inputs are fed from the input columns, in order, each a known-size
-/// vector of Single; its output becomes the output column.
+/// vector of Single; its output becomes the output column. Training logs one line per epoch to the
+/// <see cref="MLContext"/>'s log (<c>mlContext.Log</c>, source <c>Flax</c>).
 /// </summary>
 public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
 {
@@ -13,8 +14,10 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     private readonly string _outputColumnName;
     private readonly string[] _inputColumnNames;
     private readonly FlaxModelOptions _options;
+    private readonly Microsoft.ML.Runtime.IHostEnvironment? _environment;
 
-    internal FlaxEstimator(FlaxModel model, string outputColumnName, string[] inputColumnNames, FlaxModelOptions options)
+    internal FlaxEstimator(FlaxModel model, string outputColumnName, string[] inputColumnNames, FlaxModelOptions options,
+        Microsoft.ML.Runtime.IHostEnvironment? environment)
     {
         if (options.InputShapes is { } shapes)
         {
@@ -30,6 +33,7 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
         _outputColumnName = outputColumnName;
         _inputColumnNames = inputColumnNames;
         _options = options;
+        _environment = environment;
     }
 
     /// <summary>
@@ -37,9 +41,11 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     /// transformer: <paramref name="inputSchema"/> with the output column, a vector of Single.
     /// </summary>
     /// <param name="inputSchema">The shape of the input.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="inputSchema"/> is null.</exception>
     /// <exception cref="ArgumentException">An input column is missing or is not a known-size vector of Single.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
+        ArgumentNullException.ThrowIfNull(inputSchema);
         foreach (var name in _inputColumnNames)
         {
             var column = inputSchema.Where(c => c.Name == name).Select(c => (SchemaShape.Column?)c).FirstOrDefault()
@@ -67,7 +73,7 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
         var inputs = new ModelInput[_inputColumnNames.Length];
         for (int i = 0; i < inputs.Length; i++)
             inputs[i] = new ModelInput(_inputColumnNames[i], _options.InputShapes?[i] ?? RowShapeOf(input.Schema, _inputColumnNames[i]));
-        return _model.Fit(inputs, _outputColumnName, _options, input);
+        return _model.Fit(inputs, _outputColumnName, _options, input, _environment);
     }
 
     private static int[] RowShapeOf(DataViewSchema schema, string name) =>

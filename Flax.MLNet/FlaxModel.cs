@@ -27,9 +27,11 @@ internal sealed class FlaxModel
     /// <param name="outputColumnName">The output column.</param>
     /// <param name="options">The estimator's options.</param>
     /// <param name="data">The data the estimator is fitted on; its rows are read only to train.</param>
+    /// <param name="environment">The ML.NET environment training logs to, or null.</param>
     /// <exception cref="ArgumentException">An input or label column does not fit, or the model's output is not one float32 row per input row.</exception>
     /// <exception cref="NotSupportedException">Training was asked for a model of more than one input.</exception>
-    public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, IDataView data)
+    public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, IDataView data,
+        Microsoft.ML.Runtime.IHostEnvironment? environment)
     {
         foreach (var input in inputs) input.FindIn(data.Schema);
         var variables = options.Variables ?? Core.InitTraced(_fn, PrngKey.Create(options.Seed),
@@ -39,7 +41,8 @@ internal sealed class FlaxModel
             if (inputs.Length != 1)
                 throw new NotSupportedException($"Fit trains models of one input; this one has {inputs.Length}.");
             var rows = TrainingData.Read(data, inputs[0], training.LabelColumnName);
-            variables = ModelTraining.Train((s, x) => _fn.Body(s, [x]), variables, rows, training, options.Device);
+            using var log = new TrainingLog(environment);
+            variables = ModelTraining.Train((s, x) => _fn.Body(s, [x]), variables, rows, training, options.Device, log);
         }
         var (onnx, signature) = Export(variables, inputs, outputColumnName);
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);

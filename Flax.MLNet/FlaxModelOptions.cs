@@ -23,7 +23,12 @@ public sealed record FlaxModelOptions
     /// Where the model runs: <see cref="Device.Auto"/> (the default: CUDA when it works, otherwise the CPU),
     /// <see cref="Device.Cpu"/> or <see cref="Device.Cuda"/>.
     /// </summary>
-    public Device Device { get; init; } = Device.Auto;
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public Device Device
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Device), "FlaxModelOptions.Device must be a Device (Device.Auto, Device.Cpu or Device.Cuda(id)).");
+    } = Device.Auto;
 
     /// <summary>The most rows one ONNX Runtime run scores. Default 256.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>

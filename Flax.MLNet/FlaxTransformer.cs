@@ -52,8 +52,13 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// <summary>The schema <see cref="Transform"/> gives for input of <paramref name="inputSchema"/>.</summary>
     /// <param name="inputSchema">The input's schema.</param>
     /// <returns><paramref name="inputSchema"/> with the output column appended.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="inputSchema"/> is null.</exception>
     /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _signature.Bind(inputSchema).OutputSchema;
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return _signature.Bind(inputSchema).OutputSchema;
+    }
 
     /// <summary>Scores <paramref name="input"/> lazily: rows are read ahead and scored a batch per run when a cursor moves.</summary>
     /// <param name="input">The rows to score.</param>
@@ -62,6 +67,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public IDataView Transform(IDataView input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         ThrowIfDisposed();
         return new ScoredDataView(input, _signature.Bind(input.Schema), _scorer, BatchSize);
     }
@@ -72,6 +78,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
+        ArgumentNullException.ThrowIfNull(inputSchema);
         ThrowIfDisposed();
         return new FlaxRowMapper(_signature.Bind(inputSchema), _scorer);
     }

@@ -7,12 +7,13 @@ namespace Flax;
 internal static class ModelTraining
 {
     /// <summary>Trains <paramref name="model"/> (the scored model) from <paramref name="variables"/> on
-    /// <paramref name="data"/>.</summary>
+    /// <paramref name="data"/>, reporting each epoch to <see cref="FlaxTrainingOptions.Progress"/> and
+    /// <paramref name="log"/>.</summary>
     /// <returns>The trained variables: the last epoch's, or with early stopping the best validated epoch's.</returns>
     /// <exception cref="ArgumentException">There are no rows, or too few for the validation split.</exception>
     /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
     internal static VariableDict Train(Func<Scope, Tensor, Tensor> model, VariableDict variables, TrainingData data,
-        FlaxTrainingOptions options, Device device)
+        FlaxTrainingOptions options, Device device, TrainingLog log)
     {
         if (data.Count == 0) throw new ArgumentException("The training data has no rows.", nameof(data));
         var random = new Random(options.ShuffleSeed);
@@ -43,7 +44,9 @@ internal static class ModelTraining
             double rate = order.Length / clock.Elapsed.TotalSeconds;
             var validated = held == 0 ? new TrainMetrics(float.NaN, float.NaN)
                 : evaluator.Evaluate(trainer.Variables, Batches(data, validation, batchSize));
-            options.Progress?.Report(new TrainingProgress(epoch, trainer.StepCount, loss, accuracy, rate, validated.Loss, validated.Accuracy));
+            var progress = new TrainingProgress(epoch, trainer.StepCount, loss, accuracy, rate, validated.Loss, validated.Accuracy);
+            options.Progress?.Report(progress);
+            log.Epoch(progress, options.Epochs);
             if (options.EarlyStoppingPatience is not { } patience || held == 0) continue;
             if (validated.Loss < bestLoss) (best, bestLoss, sinceBest) = (trainer.Variables, validated.Loss, 0);
             else if (++sinceBest >= patience) return best;
