@@ -135,6 +135,13 @@ public sealed class LoweringCrossCheckTests
     }
 
     [TestMethod]
+    public void EveryPrimitiveHasACase()
+    {
+        var covered = Cases().SelectMany(c => ((Case)c[1]).Program.Eqns.Select(e => e.Primitive)).ToHashSet();
+        CollectionAssert.AreEqual(Array.Empty<Primitive>(), Enum.GetValues<Primitive>().Where(p => !covered.Contains(p)).ToArray());
+    }
+
+    [TestMethod]
     [DynamicData(nameof(Cases))]
     public void LoweringMatchesEvaluator(string name, Case c)
     {
