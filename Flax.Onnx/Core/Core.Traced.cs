@@ -20,8 +20,8 @@ public static partial class Core
     }
 
     /// <summary>
-    /// The exact signatures of a call traced for itself alone (init, or apply with rngs): host values drawn while
-    /// tracing, such as dropout masks, need the actual batch size.
+    /// The exact signatures of a call traced for itself alone (init, or an apply whose trace uses its keys' values):
+    /// host values drawn while tracing, such as dropout masks, need the actual batch size.
     /// </summary>
     internal static TensorSpec[] ExactSpecs(IReadOnlyList<NDArray> inputs)
     {
@@ -35,14 +35,18 @@ public static partial class Core
     /// ONNX Runtime session and runs it with this call's inputs and parameter values. <paramref name="state"/> (one per
     /// function returned by <c>Core.Apply</c>) lets repeated calls with the same variables object skip straight to the run.
     /// </summary>
+    /// <remarks>
+    /// Random values drawn from <c>make_rng</c> keys (dropout masks) are program inputs drawn on the host for every run
+    /// from this call's <paramref name="rngs"/> (<see cref="RandomInput"/>), so calls with other keys or batch sizes
+    /// reuse the trace. Only a function that uses a key's value while tracing (<see cref="TracedProgram.DrawsKeys"/>),
+    /// or creates variables, is traced again for each call.
+    /// </remarks>
     internal static (NDArray Output, VariableDict? Mutated) ApplyTraced(ScopeFunction fn, ApplyState state, VariableDict variables,
         NDArray[] inputs, Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        if (rngs is { Count: > 0 })
-            // Keys from MakeRng may shape host values (dropout masks) fixed in the trace: trace this call.
-            return TracedAlone(fn, variables, inputs, rngs, mutable, flags, device);
-        if (state.TryReuse(variables, inputs) is { } last)
+        bool random = rngs is { Count: > 0 };
+        if (!random && state.TryReuse(variables, inputs) is { } last)
         {
             try
             {
@@ -68,10 +72,12 @@ public static partial class Core
             // trace at the exact shapes instead; if that fails too, its error (with the real shapes) is the one to see.
             model = Compiled(ExactSpecs(inputs));
         }
-        if (model.Traced.Created.Count > 0)
-            // The trace created variables with init functions: their values belong to the traced call only.
-            return fresh ? Results(model, model.Run(inputs, Parameter(model, flat)), flat, mutable)
+        if (model.Traced.Created.Count > 0 || model.Traced.DrawsKeys)
+            // The trace holds values of its own call (created variables, host values of its keys): they belong to it only.
+            return fresh ? Results(model, model.Run(inputs, Parameter(model, flat), rngs), flat, mutable)
                 : TracedAlone(fn, variables, inputs, rngs, mutable, flags, device);
+        if (random)
+            return Results(model, model.Run(inputs, Parameter(model, flat), rngs), flat, mutable);
 
         var parameters = model.Bind(Parameter(model, flat));
         parameters.TryAcquire();
@@ -88,14 +94,14 @@ public static partial class Core
         TracedModel Compiled(TensorSpec[] specs) => ModelCache.GetOrCreate(new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device), () =>
         {
             fresh = true;
-            return new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags), device);
+            return new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags, randomPerRun: true), device);
         });
     }
 
     /// <summary>
-    /// Traces one call on its own, at the inputs' exact shapes (host values drawn while tracing, such as dropout
-    /// masks, need the batch size), and runs it on the session shared by every trace of the same structure
-    /// (<see cref="StructureKey"/>), feeding this trace's constants: one session serves every PRNG key.
+    /// Traces one call on its own, at the inputs' exact shapes (host values of its keys drawn while tracing need the
+    /// batch size), and runs it on the session shared by every trace of the same structure (<see cref="StructureKey"/>),
+    /// feeding this trace's constants: one session serves every PRNG key.
     /// </summary>
     private static (NDArray Output, VariableDict? Mutated) TracedAlone(ScopeFunction fn, VariableDict variables, NDArray[] inputs,
         Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
@@ -105,7 +111,7 @@ public static partial class Core
         var model = ModelCache.GetOrCreate(key, () => new TracedModel(traced, device, constantsAsInputs: true));
         var flat = variables.Flatten();
         NDArray Parameter(string path) => flat.TryGetValue(path, out var value) && value is NDArray array ? array : traced.Created[path];
-        var outputs = model.Run(inputs, Parameter, [.. traced.Program.Constants.Select(c => c.Value)]);
+        var outputs = model.Run(inputs, Parameter, constants: [.. traced.Program.Constants.Select(c => c.Value)]);
         return (outputs[0], mutable is null ? null : TracedModel.Variables(traced, outputs, Parameter));
     }
 

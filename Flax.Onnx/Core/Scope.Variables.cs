@@ -108,6 +108,40 @@ public sealed partial class Scope
     /// <exception cref="InvalidScopeException">The scope is invalid.</exception>
     public PrngKey MakeRng(string name = Params)
     {
+        var key = NextRng(ref name).AsKey();
+        (_hook as IRngHook)?.OnKeyDrawn();
+        return key;
+    }
+
+    /// <summary>
+    /// A random value drawn on the host by <paramref name="draw"/> from <paramref name="key"/>, or else from a new key
+    /// of sequence <paramref name="name"/> (derived and counted exactly as <see cref="MakeRng"/> does). In a trace that
+    /// draws per run, a value of a new key becomes a program input computed for every run from that run's key
+    /// (<see cref="RandomInput"/>), so its shape may hold the dynamic batch size; otherwise it is drawn now, as a constant.
+    /// </summary>
+    /// <param name="name">The sequence name.</param>
+    /// <param name="key">A given key to draw from instead (a constant value; no new key is made).</param>
+    /// <param name="spec">The value's dtype and shape (-1 = the batch size).</param>
+    /// <param name="draw">Draws the value from a key for a concrete shape.</param>
+    /// <param name="layer">The layer drawing it, for the error message.</param>
+    /// <exception cref="InvalidRngException">No key is given and neither the sequence nor <c>params</c> exists.</exception>
+    /// <exception cref="ArgumentException">The value is drawn now and <paramref name="spec"/> has the dynamic batch size.</exception>
+    internal Tensor MakeRandom(string name, PrngKey? key, TensorSpec spec, Func<PrngKey, int[], NDArray> draw, string layer)
+    {
+        var hook = _hook as IRngHook;
+        LazyRng? rng = key is null ? NextRng(ref name) : null;
+        if (rng is not null && hook?.OnRandom(name, rng, spec, draw) is { } input) return input;
+        if (spec.Shape.Contains(-1))
+            throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(spec.Shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");
+        if (rng is null) return draw(key!.Value, spec.Shape);
+        hook?.OnKeyDrawn();
+        return draw(rng.AsKey(), spec.Shape);
+    }
+
+    /// <summary>The next key of sequence <paramref name="name"/> (or of <c>params</c>, which <paramref name="name"/>
+    /// then becomes, when the sequence is missing), as a lazy fold.</summary>
+    private LazyRng NextRng(ref string name)
+    {
         ArgumentNullException.ThrowIfNull(name);
         if (!HasRng(name))
         {
@@ -115,7 +149,7 @@ public sealed partial class Scope
             name = Params;
         }
         CheckValid();
-        return _rngs[name].Extend(_counters.Next(name)).AsKey();
+        return _rngs[name].Extend(_counters.Next(name));
     }
 
     private object Created(string collection, string name, object? value)

@@ -19,13 +19,15 @@ internal static class ScopeTracer
     /// <param name="mutable">The mutable collections (<c>apply</c>: null for none and no returned variables;
     /// <c>init</c>: null for all).</param>
     /// <param name="flags">Read-only flags.</param>
+    /// <param name="randomPerRun">Make random values drawn from keys of <paramref name="rngs"/> program inputs drawn
+    /// for every run (<see cref="TracedProgram.RandomInputs"/>) instead of constants.</param>
     /// <exception cref="UntracedOutputException">The function returned null.</exception>
     internal static TracedProgram Trace(ScopeFunction fn, IReadOnlyList<TensorSpec> inputs, VariableDict? variables,
-        Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags)
+        Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, bool randomPerRun = false)
     {
         using var trace = new TraceContext();
         var xs = inputs.Select(trace.AddInput).ToArray();
-        var hook = new TracingHook(trace);
+        var hook = new TracingHook(trace, randomPerRun ? rngs : null);
         var parameters = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
         Tensor? y;
         VariableDict? result;
@@ -50,7 +52,11 @@ internal static class ScopeTracer
                 var other => new LeafSource.Static(other),
             }))];
         }
-        return new TracedProgram(trace.Finish(), fn.InputNames, hook.Created, leaves);
+        return new TracedProgram(trace.Finish(), [.. fn.InputNames, .. hook.RandomInputs.Select(r => r.Name)], hook.Created, leaves)
+        {
+            RandomInputs = [.. hook.RandomInputs],
+            DrawsKeys = hook.DrawsKeys,
+        };
     }
 
     /// <summary>The variables with every array replaced by the program parameter of its path.</summary>

@@ -57,7 +57,7 @@ public static partial class Nn
             int[] maskShape = broadcastDropout
                 ? [.. Enumerable.Repeat(1, batch.Length), .. weights.Shape[^(2 * axis.Length)..]]
                 : weights.Shape;
-            var mask = KeepMask(dropoutRng ?? scope.MakeRng("dropout"), keep, maskShape, nameof(DotProductAttention));
+            var mask = KeepMask(scope, dropoutRng, keep, maskShape, nameof(DotProductAttention));
             weights *= mask.Cast(dtype) / keep;
         }
 

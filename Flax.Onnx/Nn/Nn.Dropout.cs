@@ -10,12 +10,14 @@ public static partial class Nn
     /// returns the input unchanged and draws no key.
     /// </summary>
     /// <param name="scope">The scope that supplies the key.</param>
-    /// <param name="inputs">The input; its shape must be static (the mask is drawn on the host while tracing).</param>
+    /// <param name="inputs">The input. The mask is drawn on the host: in a traced <c>Apply</c> or training step from
+    /// each run's key, at the run's batch size; with a given <paramref name="rng"/> (or outside them) while tracing, which
+    /// needs a static shape.</param>
     /// <param name="rate">The probability of dropping an element.</param>
     /// <param name="deterministic">Return the input unchanged.</param>
     /// <param name="rng">The key to draw the mask from, instead of the scope's.</param>
     /// <returns>The masked, rescaled input.</returns>
-    /// <exception cref="ArgumentException">The input has the dynamic batch size.</exception>
+    /// <exception cref="ArgumentException">The mask is drawn while tracing and the input has the dynamic batch size.</exception>
     /// <exception cref="InvalidRngException">Neither a <c>dropout</c> nor a <c>params</c> sequence is available.</exception>
     public static Tensor Dropout(Scope scope, Tensor inputs, double rate, bool deterministic = false, PrngKey? rng = null)
     {
@@ -24,16 +26,16 @@ public static partial class Nn
         ArgumentNullException.ThrowIfNull(inputs);
         if (rate == 0.0 || deterministic) return inputs;
         double keep = 1.0 - rate;
-        var mask = KeepMask(rng ?? scope.MakeRng("dropout"), keep, inputs.Shape, nameof(Dropout));
+        var mask = KeepMask(scope, rng, keep, inputs.Shape, nameof(Dropout));
         return Tensor.Where(mask, inputs / keep, 0.0);
     }
 
-    /// <summary><c>jax.random.bernoulli(key, keep, shape)</c> as a constant of the current trace.</summary>
-    /// <exception cref="ArgumentException"><paramref name="shape"/> has the dynamic batch size.</exception>
-    private static Tensor KeepMask(PrngKey key, double keep, int[] shape, string layer)
-    {
-        if (shape.Contains(-1))
-            throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");
-        return Prng.Bernoulli(key, keep, shape);
-    }
+    /// <summary>
+    /// <c>jax.random.bernoulli(key, keep, shape)</c>: from the given key, a constant of the current trace; from
+    /// <c>scope.MakeRng("dropout")</c>, a value drawn for every run from that run's key where the trace allows it
+    /// (<see cref="Scope.MakeRandom"/>), so one traced program serves every key and batch size.
+    /// </summary>
+    /// <exception cref="ArgumentException">The mask is a constant and <paramref name="shape"/> has the dynamic batch size.</exception>
+    private static Tensor KeepMask(Scope scope, PrngKey? rng, double keep, int[] shape, string layer) =>
+        scope.MakeRandom("dropout", rng, new TensorSpec(DType.Bool, shape), (key, concrete) => Prng.Bernoulli(key, keep, concrete), layer);
 }

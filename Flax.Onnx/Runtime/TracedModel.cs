@@ -12,7 +12,7 @@ internal sealed class TracedModel : IDisposable
     /// <summary>Lowers <paramref name="traced"/> and creates its session on <paramref name="device"/>.</summary>
     /// <param name="traced">The traced program.</param>
     /// <param name="device">Where to run.</param>
-    /// <param name="constantsAsInputs">Feed the program's constants at run time (see <see cref="Run(IReadOnlyList{NDArray}, Func{string, NDArray}, IReadOnlyList{NDArray}?)"/>),
+    /// <param name="constantsAsInputs">Feed the program's constants at run time (see <see cref="Run(IReadOnlyList{NDArray}, Func{string, NDArray}, Rngs?, IReadOnlyList{NDArray}?)"/>),
     /// so that the model serves every trace of the same structure.</param>
     internal TracedModel(TracedProgram traced, Device device, bool constantsAsInputs = false)
     {
@@ -31,29 +31,39 @@ internal sealed class TracedModel : IDisposable
     internal Device Device => _session.Device;
 
     /// <summary>Runs the program.</summary>
-    /// <param name="inputs">One array per program input.</param>
+    /// <param name="inputs">One array per input of the traced function.</param>
     /// <param name="parameter">The value of a parameter by path.</param>
+    /// <param name="rngs">The run's base keys, from which the program's random inputs are drawn (required when it has
+    /// any, <see cref="TracedProgram.RandomInputs"/>).</param>
     /// <param name="constants">The constants of the program being run, when the model feeds them (a program of the
     /// same structure as <see cref="Traced"/>).</param>
     /// <returns>The program outputs; output 0 is the function's result.</returns>
     /// <exception cref="InputMismatchException">An input does not fit its traced type.</exception>
-    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, Func<string, NDArray> parameter, IReadOnlyList<NDArray>? constants = null)
+    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, Func<string, NDArray> parameter, Rngs? rngs = null, IReadOnlyList<NDArray>? constants = null) =>
+        _session.Run([.. WithRandom(inputs, rngs), .. Onnx.ParameterNames.Select(parameter), .. constants ?? []]);
+
+    /// <summary>
+    /// The function's inputs, checked against their traced types, followed by the value of each random input for a run
+    /// with base keys <paramref name="rngs"/> at the inputs' batch size: all the program inputs of one run.
+    /// </summary>
+    /// <exception cref="InputMismatchException">An input does not fit its traced type.</exception>
+    internal NDArray[] WithRandom(IReadOnlyList<NDArray> inputs, Rngs? rngs)
     {
-        CheckInputs(inputs);
-        return _session.Run([.. inputs, .. Onnx.ParameterNames.Select(parameter), .. constants ?? []]);
+        int batch = CheckInputs(inputs);
+        var random = Traced.RandomInputs;
+        if (random.IsEmpty) return [.. inputs];
+        if (rngs is null) throw new InvalidOperationException("The program draws random inputs per run: pass the run's rngs.");
+        return [.. inputs, .. random.Select(r => r.Value(rngs, batch))];
     }
 
-    /// <summary>Pins the parameter values once, to feed many runs (<see cref="Run(IReadOnlyList{NDArray}, PinnedInputs)"/>).</summary>
+    /// <summary>Pins the parameter values once, to feed many runs (<see cref="Run(IReadOnlyList{NDArray}, PinnedInputs, Rngs?)"/>).</summary>
     /// <param name="parameter">The value of a parameter by path.</param>
     internal PinnedInputs Bind(Func<string, NDArray> parameter) => new([.. Onnx.ParameterNames.Select(parameter)]);
 
     /// <summary>Runs the program with parameters pinned by <see cref="Bind"/>; the caller holds a reference to them.</summary>
     /// <exception cref="InputMismatchException">An input does not fit its traced type.</exception>
-    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, PinnedInputs parameters)
-    {
-        CheckInputs(inputs);
-        return _session.Run(inputs, parameters);
-    }
+    internal NDArray[] Run(IReadOnlyList<NDArray> inputs, PinnedInputs parameters, Rngs? rngs = null) =>
+        _session.Run(WithRandom(inputs, rngs), parameters);
 
     /// <summary>The returned variables of a run: each leaf from its output, its fed parameter or its fixed value.</summary>
     internal VariableDict Variables(NDArray[] outputs, Func<string, NDArray> parameter) => Variables(Traced, outputs, parameter);
@@ -68,11 +78,14 @@ internal sealed class TracedModel : IDisposable
             _ => throw new InvalidOperationException($"Unknown leaf source {leaf.Value}."),
         })));
 
-    private void CheckInputs(IReadOnlyList<NDArray> inputs)
+    /// <summary>Checks the function's inputs against their traced types and returns their batch size (-1 when no
+    /// axis is dynamic).</summary>
+    private int CheckInputs(IReadOnlyList<NDArray> inputs)
     {
         var program = Traced.Program;
-        if (inputs.Count != program.Inputs.Length)
-            throw new ArgumentException($"The model takes {program.Inputs.Length} input(s), got {inputs.Count}.", nameof(inputs));
+        int count = Traced.FunctionInputCount;
+        if (inputs.Count != count)
+            throw new ArgumentException($"The model takes {count} input(s), got {inputs.Count}.", nameof(inputs));
         int batch = -1;
         for (int i = 0; i < inputs.Count; i++)
         {
@@ -90,6 +103,7 @@ internal sealed class TracedModel : IDisposable
                 batch = size;
             }
         }
+        return batch;
     }
 
     /// <summary>Releases the session.</summary>

@@ -126,6 +126,7 @@ public sealed class InitializersTests
         Assert.AreEqual("division by zero: the weights tensor of shape (0, 4) has an empty in, out or batch axis", e.Message);
         e = Assert.ThrowsExactly<ArgumentException>(() => Initializers.LecunNormal()(K0, [0, 3, 4], DType.Float32));
         Assert.AreEqual("float division by zero: the weights tensor of shape (0, 3, 4) has FanIn 0", e.Message);
+        Assert.AreEqual("axes", Assert.ThrowsExactly<ArgumentNullException>(() => Initializers.LecunNormal(inAxis: (int[])null!)).ParamName);
     }
 
     [TestMethod]

@@ -93,5 +93,7 @@ public sealed class PrngKernelTests
     {
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => PrngSettings.Use(new PrngSettings(64, 1)));
         Assert.AreEqual("The vector width must be 0, 128, 256 or 512 bits. (Parameter 'settings')\nActual value was 64.", e.Message);
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => PrngSettings.Use(new PrngSettings(0, 0)));
+        Assert.AreEqual("settings.Threads ('0') must be greater than or equal to '1'. (Parameter 'settings.Threads')\nActual value was 0.", e.Message);
     }
 }

@@ -214,4 +214,14 @@ public sealed class SafeTensorsTests
     public void Read_ThrowsForAnOffsetThatIsNotAnInteger() =>
         AssertInvalid(File("{\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2.5]}}", 2),
             "Invalid safetensors file at \"w\": data_offsets holds 2.5, not an integer.");
+
+    [TestMethod]
+    public void Write_RefusesKeysThatCannotBeNames()
+    {
+        var slash = new VariableDict(("params", new VariableDict(("a/b", NDArray.Zeros(DType.Float32, 1)))));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => SafeTensors.Write(slash, new MemoryStream()));
+        Assert.AreEqual("Cannot flatten key \"params/a/b\": keys must be non-empty and contain no '/'. (Parameter 'variables')", e.Message);
+        var nullMetadata = Assert.ThrowsExactly<ArgumentException>(() => SafeTensors.Write(VariableDict.Empty, new MemoryStream(), new Dictionary<string, string> { ["step"] = null! }));
+        Assert.AreEqual("The metadata value of \"step\" is null. (Parameter 'metadata')", nullMetadata.Message);
+    }
 }
