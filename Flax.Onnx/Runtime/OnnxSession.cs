@@ -28,11 +28,14 @@ internal sealed class OnnxSession : IDisposable
     /// <param name="inputNames">The graph inputs <see cref="Run"/> feeds, in order (overridable initializers included).</param>
     /// <param name="outputNames">The graph outputs <see cref="Run"/> returns, in order.</param>
     /// <param name="device">Where to run.</param>
-    internal OnnxSession(byte[] model, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, Device device)
+    /// <param name="intraOpThreads">ONNX Runtime's intra-op thread count; 0 (the default) lets it pick one per core.
+    /// A session for single rows is faster with 1: waking a thread pool costs more than a tiny run.</param>
+    internal OnnxSession(byte[] model, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, Device device,
+        int intraOpThreads = 0)
     {
         _inputNames = [.. inputNames];
         _outputNames = [.. outputNames];
-        _session = Providers.Open(model, device, out var used);
+        _session = Providers.Open(model, device, out var used, intraOpThreads);
         Device = used;
         try
         {
