@@ -3,9 +3,10 @@ using System.Text;
 namespace Flax;
 
 /// <summary>
-/// The cache key of a call traced on its own (with PRNG keys): the function, the device and the program's structure
-/// with constant values left out (<see cref="Of"/>). Every such call draws its host values (dropout masks) anew, so its
-/// program differs from the last one only in constants, which the shared session takes as inputs.
+/// The cache key of a call traced on its own (one whose trace uses its PRNG keys' values, <see cref="TracedProgram.DrawsKeys"/>):
+/// the function, the device and the program's structure with constant values left out (<see cref="Of"/>). Every such
+/// call draws its host values anew, so its program differs from the last one only in constants, which the shared
+/// session takes as inputs.
 /// </summary>
 internal sealed record StructureKey(Delegate Function, string Structure, Device Device) : ITraceKey
 {
