@@ -3,22 +3,29 @@ using System.Runtime.InteropServices;
 namespace Flax;
 
 /// <summary>
-/// The <see cref="IBatchScorer"/> of a fitted or loaded model: one <see cref="OnnxSession"/> of the Runtime (the one
-/// owner of the native session), fed a float32 batch per model input and read back through the model's output.
+/// The <see cref="IBatchScorer"/> of a fitted or loaded model: <see cref="OnnxSession"/>s of the Runtime (the one
+/// owner of each native session), fed a float32 batch per model input and read back through the model's output.
 /// </summary>
 /// <remarks>
+/// Batches run on a session with ONNX Runtime's default thread pool. Single rows on the CPU (the
+/// <see cref="Microsoft.ML.PredictionEngine{TSrc, TDst}"/> path) run on a second session with one intra-op thread,
+/// created on first use: waking the pool costs more than a one-row run (up to twice the latency on a busy machine).
 /// Disposing while other threads score is safe: <see cref="OnnxSession"/> lets runs in flight finish and releases the
 /// native session after the last one; runs that start after <see cref="Dispose"/> throw
 /// <see cref="ObjectDisposedException"/> naming <see cref="FlaxTransformer"/>.
 /// </remarks>
 internal sealed class SessionScorer : IBatchScorer
 {
+    private readonly byte[] _onnx;
     private readonly OnnxSession _session;
     private readonly ModelSignature _signature;
+    private readonly Lock _gate = new();
+    private OnnxSession? _single;
     private int _disposed;
 
-    private SessionScorer(OnnxSession session, ModelSignature signature)
+    private SessionScorer(byte[] onnx, OnnxSession session, ModelSignature signature)
     {
+        _onnx = onnx;
         _session = session;
         _signature = signature;
     }
@@ -28,8 +35,8 @@ internal sealed class SessionScorer : IBatchScorer
     /// <param name="signature">Its inputs and output.</param>
     /// <param name="device">Where to run.</param>
     /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot run the model.</exception>
-    public static SessionScorer Open(byte[] onnx, ModelSignature signature, Device device) => new(
-        new OnnxSession(onnx, signature.Inputs.Select(i => i.ColumnName).ToArray(), [signature.OnnxOutputName], device), signature);
+    public static SessionScorer Open(byte[] onnx, ModelSignature signature, Device device) =>
+        new(onnx, Session(onnx, signature, device), signature);
 
     /// <inheritdoc/>
     public Device Device => _session.Device;
@@ -48,7 +55,7 @@ internal sealed class SessionScorer : IBatchScorer
         NDArray result;
         try
         {
-            result = _session.Run(arrays)[0];
+            result = (rows == 1 && !Device.IsCuda ? Single() : _session).Run(arrays)[0];
         }
         catch (ObjectDisposedException)
         {
@@ -59,11 +66,27 @@ internal sealed class SessionScorer : IBatchScorer
         result.Span<float>().CopyTo(output);
     }
 
-    /// <summary>Releases the session once no run is in flight; later runs throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Releases the sessions once no run is in flight; later runs throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        lock (_gate) _single?.Dispose();
+        _session.Dispose();
     }
+
+    /// <summary>The single-row session, created on first use.</summary>
+    private OnnxSession Single()
+    {
+        if (Volatile.Read(ref _single) is { } single) return single;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return _single ??= Session(_onnx, _signature, Device, intraOpThreads: 1);
+        }
+    }
+
+    private static OnnxSession Session(byte[] onnx, ModelSignature signature, Device device, int intraOpThreads = 0) =>
+        new(onnx, signature.Inputs.Select(i => i.ColumnName).ToArray(), [signature.OnnxOutputName], device, intraOpThreads);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, typeof(FlaxTransformer));
 }

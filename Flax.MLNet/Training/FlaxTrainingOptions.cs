@@ -65,6 +65,13 @@ public sealed record FlaxTrainingOptions
     /// <summary>The seed of the shuffles: the validation split's and each epoch's order of the rows. Default 0.</summary>
     public int ShuffleSeed { get; init; }
 
+    /// <summary>
+    /// The base keys of the PRNG sequences the training model draws from, such as <c>dropout</c>; at step <c>t</c>
+    /// (from 0) each is folded with <c>t</c>, as Flax's examples do (<see cref="Trainer.StepRngs"/>). Null (the
+    /// default) gives <c>{"dropout": PrngKey.Create(ShuffleSeed)}</c>.
+    /// </summary>
+    public Rngs? Rngs { get; init; }
+
     /// <summary>Receives the metrics of every epoch; null for none.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 

@@ -25,7 +25,8 @@ internal static class ModelTraining
         var order = rows[..^held];
         var validation = rows[^held..];
 
-        using var trainer = new Trainer(options.TrainingModel ?? model, options.Loss, options.Optimizer, variables, device);
+        var rngs = options.Rngs ?? new Rngs(("dropout", PrngKey.Create(options.ShuffleSeed)));
+        using var trainer = new Trainer(options.TrainingModel ?? model, options.Loss, options.Optimizer, variables, device, rngs);
         using var evaluator = new LossEvaluator(model, options.Loss, device);
         int batchSize = options.BatchSize, steps = (order.Length + batchSize - 1) / batchSize;
         var (best, bestLoss, sinceBest) = (variables, double.PositiveInfinity, 0);

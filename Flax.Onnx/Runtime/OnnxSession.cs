@@ -19,6 +19,7 @@ internal sealed class OnnxSession : IDisposable
     private readonly RunOptions _runOptions;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly OrtMemoryInfo _memory;
     private int _disposed;
     private int _references = 1;
 
@@ -27,18 +28,25 @@ internal sealed class OnnxSession : IDisposable
     /// <param name="inputNames">The graph inputs <see cref="Run"/> feeds, in order (overridable initializers included).</param>
     /// <param name="outputNames">The graph outputs <see cref="Run"/> returns, in order.</param>
     /// <param name="device">Where to run.</param>
-    internal OnnxSession(byte[] model, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, Device device)
+    /// <param name="intraOpThreads">ONNX Runtime's intra-op thread count; 0 (the default) lets it pick one per core.
+    /// A session for single rows is faster with 1: waking a thread pool costs more than a tiny run.</param>
+    internal OnnxSession(byte[] model, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, Device device,
+        int intraOpThreads = 0)
     {
         _inputNames = [.. inputNames];
         _outputNames = [.. outputNames];
-        _session = Providers.Open(model, device, out var used);
+        _session = Providers.Open(model, device, out var used, intraOpThreads);
         Device = used;
         try
         {
+            _memory = used.IsCuda
+                ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, used.CudaId, OrtMemType.Default)
+                : OrtMemoryInfo.DefaultInstance;
             _runOptions = new RunOptions();
         }
         catch
         {
+            if (used.IsCuda) _memory?.Dispose();
             _session.Dispose();
             throw;
         }
@@ -136,11 +144,60 @@ internal sealed class OnnxSession : IDisposable
         }
     }
 
-    private static NDArray CopyOut(OrtValue value)
+    /// <summary>
+    /// Runs the model with its outputs left in ONNX Runtime memory on the session's device (an I/O binding: on CUDA
+    /// they stay on the GPU), for a caller that feeds them to later runs. <paramref name="inputs"/> are pinned for the run
+    /// and handed over without a copy, followed by <paramref name="rest"/> (values the caller owns, on the host or the
+    /// session's device).
+    /// </summary>
+    /// <returns>One value per name of <see cref="OutputNames"/>, in order, owned by the caller: disposing the collection
+    /// releases them.</returns>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    /// <exception cref="ArgumentException">The number of inputs is wrong.</exception>
+    /// <exception cref="ModelRunException">ONNX Runtime rejected the run.</exception>
+    internal IDisposableReadOnlyCollection<OrtValue> RunResident(IReadOnlyList<NDArray> inputs, IReadOnlyList<OrtValue> rest)
+    {
+        ObjectDisposedException.ThrowIf(!TryAcquire(), this);
+        var pins = new MemoryHandle[inputs.Count];
+        var pinned = new OrtValue[inputs.Count];
+        try
+        {
+            if (inputs.Count + rest.Count != _inputNames.Length)
+                throw new ArgumentException($"The model takes {_inputNames.Length} inputs, got {inputs.Count + rest.Count}.", nameof(inputs));
+            using var binding = _session.CreateIoBinding();
+            for (int i = 0; i < inputs.Count; i++)
+                binding.BindInput(_inputNames[i], pinned[i] = Pin(inputs[i], out pins[i]));
+            for (int i = 0; i < rest.Count; i++) binding.BindInput(_inputNames[inputs.Count + i], rest[i]);
+            foreach (var name in _outputNames) binding.BindOutputToDevice(name, _memory);
+            try
+            {
+                _session.RunWithBinding(_runOptions, binding);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw ModelRunException.From(e);
+            }
+            return binding.GetOutputValues();
+        }
+        finally
+        {
+            foreach (var value in pinned) value?.Dispose();
+            foreach (var pin in pins) pin.Dispose();
+            Release();
+        }
+    }
+
+    /// <summary>Copies a tensor into a new array: directly from host memory, else through ONNX Runtime's device copy.</summary>
+    internal static NDArray CopyOut(OrtValue value)
     {
         var info = value.GetTensorTypeAndShape();
         var shape = Array.ConvertAll(info.Shape, d => checked((int)d));
-        return NDArray.FromBytes(OrtTypes.ToDType(info.ElementDataType), shape, value.GetTensorDataAsSpan<byte>().ToArray());
+        var dtype = OrtTypes.ToDType(info.ElementDataType);
+        if (value.GetTensorMemoryInfo().GetDeviceType() == OrtMemoryInfoDeviceType.CPU)
+            return NDArray.FromBytes(dtype, shape, value.GetTensorDataAsSpan<byte>().ToArray());
+        using var host = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, info.Shape);
+        OrtEnv.Instance().CopyTensors([value], [host], null);
+        return NDArray.FromBytes(dtype, shape, host.GetTensorDataAsSpan<byte>().ToArray());
     }
 
     /// <summary>Takes a reference for a run; false once the session is disposed.</summary>
@@ -156,11 +213,12 @@ internal sealed class OnnxSession : IDisposable
         return true;
     }
 
-    /// <summary>Returns a reference; the last one releases the run options and the session.</summary>
+    /// <summary>Returns a reference; the last one releases the run options, the device's memory info and the session.</summary>
     private void Release()
     {
         if (Interlocked.Decrement(ref _references) != 0) return;
         _runOptions.Dispose();
+        if (Device.IsCuda) _memory.Dispose();
         _session.Dispose();
     }
 

@@ -31,16 +31,17 @@ internal static class Providers
     /// <param name="model">The serialized model.</param>
     /// <param name="device">The requested device.</param>
     /// <param name="used">The concrete device of the returned session.</param>
+    /// <param name="intraOpThreads">ONNX Runtime's intra-op thread count; 0 (the default) lets it pick one per core.</param>
     /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot be used.</exception>
     /// <exception cref="UnsupportedOperationException">The provider has no kernel for an operator with its dtypes.</exception>
-    internal static InferenceSession Open(byte[] model, Device device, out Device used)
+    internal static InferenceSession Open(byte[] model, Device device, out Device used, int intraOpThreads = 0)
     {
         used = device.Resolve();
         if (used.IsCuda)
         {
             try
             {
-                return Create(model, used);
+                return Create(model, used, intraOpThreads);
             }
             catch (Exception e) when (IsProviderFailure(e))
             {
@@ -51,7 +52,7 @@ internal static class Providers
         }
         try
         {
-            return Create(model, used);
+            return Create(model, used, intraOpThreads);
         }
         catch (OnnxRuntimeException e) when (UnsupportedOperationException.From(e, Cpu) is { } unsupported)
         {
@@ -59,10 +60,14 @@ internal static class Providers
         }
     }
 
-    private static InferenceSession Create(byte[] model, Device device)
+    private static InferenceSession Create(byte[] model, Device device, int intraOpThreads = 0)
     {
         // Errors only: ORT warns about every overridable initializer, which this library makes on purpose.
-        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var options = new SessionOptions
+        {
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            IntraOpNumThreads = intraOpThreads,
+        };
         if (device.IsCuda) options.AppendExecutionProvider_CUDA(device.CudaId);
         return new InferenceSession(model, options);
     }

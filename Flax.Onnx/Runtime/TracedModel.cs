@@ -65,6 +65,13 @@ internal sealed class TracedModel : IDisposable
     internal NDArray[] Run(IReadOnlyList<NDArray> inputs, PinnedInputs parameters, Rngs? rngs = null) =>
         _session.Run(WithRandom(inputs, rngs), parameters);
 
+    /// <summary>Runs the program with its outputs left in ONNX Runtime memory (<see cref="OnnxSession.RunResident"/>).</summary>
+    /// <param name="inputs">All the program inputs (<see cref="WithRandom"/>).</param>
+    /// <param name="parameters">The parameter values, in <see cref="OnnxModel.ParameterNames"/> order.</param>
+    /// <returns>The outputs, owned by the caller.</returns>
+    internal Microsoft.ML.OnnxRuntime.IDisposableReadOnlyCollection<Microsoft.ML.OnnxRuntime.OrtValue> RunResident(
+        IReadOnlyList<NDArray> inputs, IReadOnlyList<Microsoft.ML.OnnxRuntime.OrtValue> parameters) => _session.RunResident(inputs, parameters);
+
     /// <summary>The returned variables of a run: each leaf from its output, its fed parameter or its fixed value.</summary>
     internal VariableDict Variables(NDArray[] outputs, Func<string, NDArray> parameter) => Variables(Traced, outputs, parameter);
 
