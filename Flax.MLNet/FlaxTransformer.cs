@@ -63,8 +63,10 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// <summary>Scores <paramref name="input"/> lazily: rows are read ahead and scored a batch per run when a cursor moves.</summary>
     /// <param name="input">The rows to score.</param>
     /// <returns>The input with the output column appended.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
     /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    /// <exception cref="InvalidOperationException">While the view is read: a row's vector does not have its column's size.</exception>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -74,6 +76,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
 
     /// <summary>The mapper <see cref="PredictionEngine{TSrc, TDst}"/> uses: it scores one row per run.</summary>
     /// <param name="inputSchema">The schema of the rows to map.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="inputSchema"/> is null.</exception>
     /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)

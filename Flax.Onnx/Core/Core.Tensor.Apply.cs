@@ -5,7 +5,8 @@ public static partial class Core
     /// <summary>
     /// Flax's <c>apply(fn)</c> for a traced model: each call runs <paramref name="fn"/> on ONNX Runtime with the given
     /// variables (all immutable) and returns the output. The function is traced and compiled once per input signature
-    /// (the leading axis is the dynamic batch axis) and variable structure; calls with new parameter values or another
+    /// (the leading axis is the dynamic batch axis, unless <paramref name="fn"/> needs its size as a number, as a Dense
+    /// over a rank-1 input does: then the exact shapes) and variable structure; calls with new parameter values or another
     /// batch size reuse that session, feeding the values as inputs.
     /// </summary>
     /// <param name="fn">The model, e.g. <c>Tensor Mlp(Scope scope, Tensor x)</c>.</param>

@@ -24,6 +24,7 @@ public static partial class Nn
     /// <param name="scaleInit">The scale initializer (default <see cref="Initializers.Ones"/>).</param>
     /// <param name="kind">The collection of the running statistics.</param>
     /// <returns>The normalised input.</returns>
+    /// <exception cref="ArgumentException">An axis is out of range for <paramref name="x"/>.</exception>
     /// <exception cref="ModifyScopeVariableException">The statistics need an update but <paramref name="kind"/> is not
     /// mutable.</exception>
     /// <exception cref="FlaxException">What <see cref="Scope.Variable{T}"/> and
@@ -36,6 +37,9 @@ public static partial class Nn
         using var named = Named(scope);
         ArgumentNullException.ThrowIfNull(x);
         x = x.Cast(DType.Float32);
+        foreach (int a in axis ?? [])
+            if (a < -x.Rank || a >= x.Rank)
+                throw new ArgumentException($"BatchNorm axis {a} is out of range for inputs of shape {Shapes.Format(x.Shape)}.", nameof(axis));
         var features = Normalize(axis ?? [-1], x.Rank);
         int[] redux = [.. Enumerable.Range(0, x.Rank).Where(a => !features.Contains(a))];
         var mean = x.Mean(redux, keepDims: true);

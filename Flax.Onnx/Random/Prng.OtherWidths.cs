@@ -31,21 +31,12 @@ public static partial class Prng
         });
     }
 
-    /// <summary>float64 uniform from 64-bit bits: <c>f = bitcast((b &gt;&gt; 12) | 0x3FF0000000000000) - 1</c>, then
-    /// <c>max(min, fma(f, max - min, min)) * scale</c>.</summary>
+    /// <summary>float64 uniform from 64-bit bits: <c>max(min, fma(f, max - min, min)) * scale</c> with <c>f</c> from
+    /// <see cref="Unit64"/>.</summary>
     private static void FillUniform64(PrngKey key, byte[] buffer, double min, double max, double scale)
     {
         double range = max - min;
-        BlockRunner.Words(key, buffer.LongLength / 8, (start, y0, y1) =>
-        {
-            var output = MemoryMarshal.Cast<byte, double>(buffer.AsSpan()).Slice((int)start, y0.Length);
-            for (int j = 0; j < output.Length; j++)
-            {
-                ulong bits = ((ulong)y0[j] << 32) | y1[j];
-                double f = BitConverter.UInt64BitsToDouble((bits >> 12) | 0x3FF0000000000000UL) - 1.0;
-                output[j] = Math.Max(min, Math.FusedMultiplyAdd(f, range, min)) * scale;
-            }
-        });
+        FillFloat64(key, buffer, f => Math.Max(min, Math.FusedMultiplyAdd(f, range, min)) * scale);
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ namespace Flax;
 /// The <c>jax.random</c> samplers for threefry2x32 keys under JAX's default <c>jax_threefry_partitionable=True</c>.
 /// Element <c>i</c> (flat C order) of every result depends only on the key and <c>i</c>. float32 results match XLA on CPU:
 /// bits and uniform exactly, normal and truncated normal to the last bit in all known cases (jax-prng.md P1–P7).
-/// Large arrays are generated with SIMD over all cores.
+/// float64 (as with <c>jax_enable_x64</c>) draws 64-bit bits and follows XLA's float64 <c>erf_inv</c> (see
+/// <see cref="XlaMath64"/>); those samplers run scalar per element. Large arrays are generated with SIMD over all cores.
 /// </summary>
 public static partial class Prng
 {
@@ -61,11 +62,11 @@ public static partial class Prng
     /// </summary>
     /// <param name="key">The PRNG key.</param>
     /// <param name="shape">The output shape.</param>
-    /// <param name="dtype">Float32 (other float dtypes are not ported).</param>
+    /// <param name="dtype">Float32 or Float64 (float16 and bfloat16 are not ported).</param>
     /// <returns>A new array of <paramref name="dtype"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="dtype"/> is not a float dtype, or the shape has a negative dimension.</exception>
-    /// <exception cref="NotSupportedException"><paramref name="dtype"/> is a float dtype other than Float32.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="dtype"/> is Float16 or BFloat16.</exception>
     public static NDArray Normal(PrngKey key, int[] shape, DType dtype = DType.Float32) => Normal(key, shape, dtype, scale: 1);
 
     /// <summary>
@@ -77,11 +78,11 @@ public static partial class Prng
     /// <param name="lower">The lower bound (rounded to <paramref name="dtype"/>).</param>
     /// <param name="upper">The upper bound (rounded to <paramref name="dtype"/>).</param>
     /// <param name="shape">The output shape.</param>
-    /// <param name="dtype">Float32 (other float dtypes are not ported).</param>
+    /// <param name="dtype">Float32 or Float64 (float16 and bfloat16 are not ported).</param>
     /// <returns>A new array of <paramref name="dtype"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="dtype"/> is not a float dtype, or the shape has a negative dimension.</exception>
-    /// <exception cref="NotSupportedException"><paramref name="dtype"/> is a float dtype other than Float32.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="dtype"/> is Float16 or BFloat16.</exception>
     public static NDArray TruncatedNormal(PrngKey key, double lower, double upper, int[] shape, DType dtype = DType.Float32) =>
         TruncatedNormal(key, lower, upper, shape, dtype, scale: 1);
 
@@ -122,19 +123,26 @@ public static partial class Prng
         return NDArray.FromBytes(dtype, shape, buffer);
     }
 
-    /// <summary><see cref="Normal(PrngKey, int[], DType)"/> times <paramref name="scale"/> (float32).</summary>
+    /// <summary><see cref="Normal(PrngKey, int[], DType)"/> times <paramref name="scale"/> (in <paramref name="dtype"/>).</summary>
     internal static NDArray Normal(PrngKey key, int[] shape, DType dtype, double scale)
     {
-        RequireFloat32(dtype, "normal", "a float or complex dtype");
+        RequireErfInvPorted(dtype, "normal", "a float or complex dtype");
         var buffer = Allocate(shape, dtype);
-        BlockRunner.Map(key, buffer, new NormalMap((float)scale));
+        if (dtype == DType.Float64) FillNormal64(key, buffer, scale);
+        else BlockRunner.Map(key, buffer, new NormalMap((float)scale));
         return NDArray.FromBytes(dtype, shape, buffer);
     }
 
-    /// <summary><see cref="TruncatedNormal(PrngKey, double, double, int[], DType)"/> times <paramref name="scale"/> (float32).</summary>
+    /// <summary><see cref="TruncatedNormal(PrngKey, double, double, int[], DType)"/> times <paramref name="scale"/> (in <paramref name="dtype"/>).</summary>
     internal static NDArray TruncatedNormal(PrngKey key, double lower, double upper, int[] shape, DType dtype, double scale)
     {
-        RequireFloat32(dtype, "truncated_normal", "a float dtype");
+        RequireErfInvPorted(dtype, "truncated_normal", "a float dtype");
+        if (dtype == DType.Float64)
+        {
+            var doubles = Allocate(shape, dtype);
+            FillTruncatedNormal64(key, doubles, lower, upper, scale);
+            return NDArray.FromBytes(dtype, shape, doubles);
+        }
         float lo = (float)lower, hi = (float)upper;
         float a = XlaMath.Erf(lo / XlaMath.Sqrt2), b = XlaMath.Erf(hi / XlaMath.Sqrt2);
         var map = new TruncatedNormalMap(a, b - a, MathF.BitIncrement(lo), MathF.BitDecrement(hi), (float)scale);
@@ -156,10 +164,10 @@ public static partial class Prng
             throw new ArgumentException($"dtype argument to `{sampler}` must be {expected}, got {dtype.Name()}", nameof(dtype));
     }
 
-    private static void RequireFloat32(DType dtype, string sampler, string expected)
+    private static void RequireErfInvPorted(DType dtype, string sampler, string expected)
     {
         RequireFloat(dtype, sampler, expected);
-        if (dtype != DType.Float32)
-            throw new NotSupportedException($"jax.random.{sampler} is ported for float32 only, got {dtype.Name()}: XLA computes erf_inv for other dtypes in ways this port does not reproduce bit for bit.");
+        if (dtype is not (DType.Float32 or DType.Float64))
+            throw new NotSupportedException($"jax.random.{sampler} is ported for float32 and float64 only, got {dtype.Name()}: XLA computes erf_inv for other dtypes in ways this port does not reproduce bit for bit.");
     }
 }

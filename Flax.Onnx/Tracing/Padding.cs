@@ -49,7 +49,8 @@ public sealed class Padding
         var pairs = new (int Low, int High)[sizes.Length];
         for (int i = 0; i < sizes.Length; i++)
         {
-            if (_mode == "VALID" || (sizes[i] < 0 && window[i] == 1 && strides[i] == 1)) continue;
+            // A stride below 1 is left to the primitive's shape check, which names every parameter.
+            if (_mode == "VALID" || strides[i] < 1 || (sizes[i] < 0 && window[i] == 1 && strides[i] == 1)) continue;
             if (sizes[i] < 0)
                 throw new ArgumentException($"SAME padding needs a static size on axis {i}, which has a window of {window[i]} and a stride of {strides[i]}.");
             int output = (sizes[i] + strides[i] - 1) / strides[i];

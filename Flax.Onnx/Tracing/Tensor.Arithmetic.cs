@@ -24,11 +24,11 @@ public sealed partial class Tensor
     public static Tensor operator *(double x, Tensor y) => Binary(Primitive.Mul, y, x, numberFirst: true);
 
     /// <summary><c>x / y</c> with broadcasting (<c>jnp.true_divide</c>): integer operands divide as float32.</summary>
-    public static Tensor operator /(Tensor x, Tensor y) => Binary(Primitive.Div, x.ToFloat(), y.ToFloat());
+    public static Tensor operator /(Tensor x, Tensor y) => Binary(Primitive.Div, ToFloat(x, nameof(x)), ToFloat(y, nameof(y)));
     /// <summary><c>x / y</c> with a weakly typed number; an integer tensor divides as float32.</summary>
-    public static Tensor operator /(Tensor x, double y) => Binary(Primitive.Div, x.ToFloat(), y, numberFirst: false);
+    public static Tensor operator /(Tensor x, double y) => Binary(Primitive.Div, ToFloat(x, nameof(x)), y, numberFirst: false);
     /// <summary><c>x / y</c> with a weakly typed number; an integer tensor divides as float32.</summary>
-    public static Tensor operator /(double x, Tensor y) => Binary(Primitive.Div, y.ToFloat(), x, numberFirst: true);
+    public static Tensor operator /(double x, Tensor y) => Binary(Primitive.Div, ToFloat(y, nameof(y)), x, numberFirst: true);
 
     /// <summary><c>-x</c> (<c>jnp.negative</c>).</summary>
     public static Tensor operator -(Tensor x) => Unary(Primitive.Neg, x);
@@ -87,9 +87,9 @@ public sealed partial class Tensor
     public static Tensor Minimum(Tensor x, double y) => Binary(Primitive.Min, x, y, numberFirst: false);
 
     /// <summary><c>x ** y</c> for floats; integer operands compute in float32 (<c>jnp.power</c> on floats).</summary>
-    public static Tensor Pow(Tensor x, Tensor y) => Binary(Primitive.Pow, x.ToFloat(), y.ToFloat());
+    public static Tensor Pow(Tensor x, Tensor y) => Binary(Primitive.Pow, ToFloat(x, nameof(x)), ToFloat(y, nameof(y)));
     /// <summary><c>x ** y</c> with a weakly typed exponent.</summary>
-    public static Tensor Pow(Tensor x, double y) => Binary(Primitive.Pow, x.ToFloat(), y, numberFirst: false);
+    public static Tensor Pow(Tensor x, double y) => Binary(Primitive.Pow, ToFloat(x, nameof(x)), y, numberFirst: false);
 
     /// <summary>
     /// <c>condition ? x : y</c> element-wise, the three broadcast together (<c>jnp.where(condition, x, y)</c>).
@@ -97,6 +97,9 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">The condition is not bool, or the shapes do not broadcast.</exception>
     public static Tensor Where(Tensor condition, Tensor x, Tensor y)
     {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
         if (condition.DType != DType.Bool)
             throw new ArgumentException($"Where requires a bool condition, got {condition.DType.Name()}.", nameof(condition));
         var dtype = PromoteTypes(x.DType, y.DType);
@@ -105,10 +108,12 @@ public sealed partial class Tensor
     }
 
     /// <summary><c>condition ? x : y</c> with a weakly typed number for <c>y</c> (<c>jnp.where(mask, x, 0.0)</c>).</summary>
-    public static Tensor Where(Tensor condition, Tensor x, double y) => Where(condition, x, x.Scalar(y, WeakType(x.DType, y), x.Rank));
+    public static Tensor Where(Tensor condition, Tensor x, double y) =>
+        x is null ? throw new ArgumentNullException(nameof(x)) : Where(condition, x, x.Scalar(y, WeakType(x.DType, y), x.Rank));
 
     /// <summary><c>condition ? x : y</c> with a weakly typed number for <c>x</c>.</summary>
-    public static Tensor Where(Tensor condition, double x, Tensor y) => Where(condition, y.Scalar(x, WeakType(y.DType, x), y.Rank), y);
+    public static Tensor Where(Tensor condition, double x, Tensor y) =>
+        y is null ? throw new ArgumentNullException(nameof(y)) : Where(condition, y.Scalar(x, WeakType(y.DType, x), y.Rank), y);
 
     /// <summary>The dtype two operands promote to: bool &lt; integers &lt; floats, the wider of two of a kind;
     /// float16 with bfloat16 gives float32; a signed and an unsigned integer give a signed one wide enough for both
@@ -136,16 +141,23 @@ public sealed partial class Tensor
         return dtype == DType.Bool ? DType.Int32 : dtype;
     }
 
-    private static Tensor Unary(Primitive primitive, Tensor x) => Bind(primitive, EqnParams.None, x);
+    private static Tensor Unary(Primitive primitive, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Bind(primitive, EqnParams.None, x);
+    }
 
     private static Tensor Binary(Primitive primitive, Tensor x, Tensor y)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
         var dtype = PromoteTypes(x.DType, y.DType);
         return Bind(primitive, EqnParams.None, BroadcastRanks(x.Cast(dtype), y.Cast(dtype)));
     }
 
     private static Tensor Binary(Primitive primitive, Tensor x, double number, bool numberFirst)
     {
+        ArgumentNullException.ThrowIfNull(x, numberFirst ? "y" : "x");
         var dtype = WeakType(x.DType, number);
         var (tensor, constant) = (x.Cast(dtype), x.Scalar(number, dtype, x.Rank));
         return numberFirst ? Bind(primitive, EqnParams.None, constant, tensor) : Bind(primitive, EqnParams.None, tensor, constant);
@@ -153,6 +165,13 @@ public sealed partial class Tensor
 
     /// <summary>This tensor if it is floating-point, else cast to float32.</summary>
     private Tensor ToFloat() => DType.IsFloat() ? this : Cast(DType.Float32);
+
+    /// <summary><paramref name="x"/> as floating point (see <see cref="ToFloat()"/>); null is the caller's argument error.</summary>
+    private static Tensor ToFloat(Tensor x, string name)
+    {
+        ArgumentNullException.ThrowIfNull(x, name);
+        return x.ToFloat();
+    }
 
     /// <summary>
     /// Checks that the shapes broadcast by NumPy rules and gives each operand the common rank by prepending size-1

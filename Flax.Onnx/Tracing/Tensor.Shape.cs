@@ -90,6 +90,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(tensors);
         var parts = tensors.ToArray();
         if (parts.Length == 0) throw new ArgumentException("Need at least one array to concatenate.", nameof(tensors));
+        if (parts.Any(t => t is null)) throw new ArgumentNullException(nameof(tensors), "Concat got a null tensor.");
         string shapes = string.Join(", ", parts.Select(t => Shapes.Format(t.Shape)));
         if (parts.Any(t => t.Rank != parts[0].Rank))
             throw new ArgumentException($"Cannot concatenate arrays with different numbers of dimensions: got {shapes}.", nameof(tensors));

@@ -17,6 +17,15 @@ public sealed class NnErrorTests
             Error((s, xs) => Flax.Nn.Dense(s, xs[0], 2), NDArray.Scalar(1f)));
 
     [TestMethod]
+    public void BatchNormAxisOutOfRange()
+    {
+        Assert.AreEqual("BatchNorm axis 7 is out of range for inputs of shape (2, 3). (Parameter 'axis')",
+            Error((s, xs) => Flax.Nn.BatchNorm(s, xs[0], axis: [7]), TestData.Normal(1, 2, 3)));
+        Assert.AreEqual("BatchNorm axis -3 is out of range for inputs of shape (2, 3). (Parameter 'axis')",
+            Error((s, xs) => Flax.Nn.BatchNorm(s, xs[0], axis: [-3]), TestData.Normal(1, 2, 3)));
+    }
+
+    [TestMethod]
     public void DenseGeneralAxisOutOfRange() =>
         Assert.AreEqual("DenseGeneral axis 2 is out of range for inputs of shape (2, 3). (Parameter 'axis')",
             Error((s, xs) => Flax.Nn.DenseGeneral(s, xs[0], [2], axis: [2]), TestData.Normal(1, 2, 3)));

@@ -23,6 +23,8 @@ public sealed class PrngKernelTests
         ("normal", (k, s) => Prng.Normal(k, s)),
         ("truncated_normal", (k, s) => Prng.TruncatedNormal(k, -2, 2, s)),
         ("truncated_normal_wide", (k, s) => Prng.TruncatedNormal(k, -7, 0.5, s)),
+        ("normal64", (k, s) => Prng.Normal(k, s, DType.Float64)),
+        ("truncated_normal64", (k, s) => Prng.TruncatedNormal(k, -1.5, 0.25, s, DType.Float64)),
         ("lecun_normal", (k, s) => Initializers.LecunNormal()(k, [s[0], 1], DType.Float32)),
     ];
 

@@ -143,8 +143,12 @@ public sealed class PrngTests
     [TestMethod]
     public void NormalRejectsUnportedFloatDtypes()
     {
-        var e = Assert.ThrowsExactly<NotSupportedException>(() => Prng.Normal(K0, [2], DType.Float64));
-        Assert.AreEqual("jax.random.normal is ported for float32 only, got float64: XLA computes erf_inv for other dtypes in ways this port does not reproduce bit for bit.", e.Message);
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => Prng.Normal(K0, [2], DType.Float16));
+        Assert.AreEqual("jax.random.normal is ported for float32 and float64 only, got float16: XLA computes erf_inv for other dtypes in ways this port does not reproduce bit for bit.", e.Message);
+        e = Assert.ThrowsExactly<NotSupportedException>(() => Prng.TruncatedNormal(K0, -2, 2, [2], DType.BFloat16));
+        Assert.AreEqual("jax.random.truncated_normal is ported for float32 and float64 only, got bfloat16: XLA computes erf_inv for other dtypes in ways this port does not reproduce bit for bit.", e.Message);
+        e = Assert.ThrowsExactly<NotSupportedException>(() => Initializers.LecunNormal()(K0, [2, 3], DType.Float16));
+        Assert.AreEqual("jax.random.truncated_normal is ported for float32 and float64 only, got float16: XLA computes erf_inv for other dtypes in ways this port does not reproduce bit for bit.", e.Message);
     }
 
     [TestMethod]

@@ -16,6 +16,35 @@ public sealed class TensorErrorTests
     }
 
     [TestMethod]
+    public void NullOperandsThrowArgumentNullException()
+    {
+        string Message(Func<Tensor[], Tensor> f) =>
+            Assert.ThrowsExactly<ArgumentNullException>(() => Traced.Trace(f, F32(2, 3))).Message;
+        Assert.AreEqual("Value cannot be null. (Parameter 'y')", Message(t => t[0] + (Tensor)null!));
+        Assert.AreEqual("Value cannot be null. (Parameter 'x')", Message(t => (Tensor)null! * t[0]));
+        Assert.AreEqual("Value cannot be null. (Parameter 'x')", Message(_ => -(Tensor)null!));
+        Assert.AreEqual("Value cannot be null. (Parameter 'x')", Message(_ => (Tensor)null! - 1.0));
+        Assert.AreEqual("Value cannot be null. (Parameter 'y')", Message(_ => 1.0 / (Tensor)null!));
+        Assert.AreEqual("Value cannot be null. (Parameter 'x')", Message(_ => Flax.Nn.Relu(null!)));
+        Assert.AreEqual("Value cannot be null. (Parameter 'x')", Message(_ => Flax.Nn.Softplus(null!)));
+        Assert.AreEqual("Value cannot be null. (Parameter 'x')", Message(_ => Flax.Nn.Celu(null!)));
+        Assert.AreEqual("Value cannot be null. (Parameter 'y')", Message(t => Tensor.Where(t[0] > 0, t[0], (Tensor)null!)));
+        Assert.AreEqual("Concat got a null tensor. (Parameter 'tensors')", Message(t => Tensor.Concat([t[0], null!])));
+    }
+
+    [TestMethod]
+    public void SamePaddingWithAZeroStrideGetsTheShapeCheck()
+    {
+        var e = ThrowsWhileTracing(t => Tensor.ConvGeneralDilated(t[0], t[1], [0, 1], Padding.Same), F32(1, 4, 4, 2), F32(3, 3, 2, 3));
+        StringAssert.StartsWith(e.Message, "conv_general_dilated params ");
+        StringAssert.EndsWith(e.Message, " must have 2 entries per list, strides, dilations and feature_group_count of at least 1.");
+        e = ThrowsWhileTracing(t => t[0].ReduceWindowMax([1, 2, 2, 1], [1, 0, 1, 1], Padding.Same), F32(1, 4, 4, 2));
+        Assert.AreEqual("reduce_window_max [padding=((0, 0), (0, 0), (0, 1), (0, 0)) window_dimensions=(1, 2, 2, 1) " +
+            "window_strides=(1, 0, 1, 1)] does not fit f32[1,4,4,2] on axis 1: windows and strides are at least 1 (1 on the " +
+            "batch axis), padding non-negative (0 on the batch axis).", e.Message);
+    }
+
+    [TestMethod]
     public void BatchAxisDoesNotBroadcastAgainstAStaticSize()
     {
         var e = ThrowsWhileTracing(t => t[0] * t[1], F32(-1, 3), F32(5, 3));
