@@ -43,13 +43,15 @@ internal static class ModelTraining
                 (loss, accuracy) = (loss + metrics.Loss / steps, accuracy + metrics.Accuracy / steps);
             }
             double rate = order.Length / clock.Elapsed.TotalSeconds;
-            var validated = held == 0 ? new TrainMetrics(float.NaN, float.NaN)
-                : evaluator.Evaluate(trainer.Variables, Batches(data, validation, batchSize));
+            // One host copy of the variables per validated epoch (the trainer keeps them in ONNX Runtime values).
+            var current = held == 0 ? null : trainer.Variables;
+            var validated = current is null ? new TrainMetrics(float.NaN, float.NaN)
+                : evaluator.Evaluate(current, Batches(data, validation, batchSize));
             var progress = new TrainingProgress(epoch, trainer.StepCount, loss, accuracy, rate, validated.Loss, validated.Accuracy);
             options.Progress?.Report(progress);
             log.Epoch(progress, options.Epochs);
-            if (options.EarlyStoppingPatience is not { } patience || held == 0) continue;
-            if (validated.Loss < bestLoss) (best, bestLoss, sinceBest) = (trainer.Variables, validated.Loss, 0);
+            if (options.EarlyStoppingPatience is not { } patience || current is null) continue;
+            if (validated.Loss < bestLoss) (best, bestLoss, sinceBest) = (current, validated.Loss, 0);
             else if (++sinceBest >= patience) return best;
         }
         return options.EarlyStoppingPatience is not null && held > 0 ? best : trainer.Variables;
