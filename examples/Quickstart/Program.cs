@@ -1,17 +1,10 @@
-using Flax;
-
 // README example: a model is a function of a Scope; Init creates Flax's parameters, Apply runs on ONNX Runtime.
-static Tensor Dense(Scope scope, Tensor x, int features)
-{
-    var kernel = scope.Param<Tensor>("kernel", Initializers.LecunNormal(), [x.Shape[^1], features]);
-    var bias = scope.Param<Tensor>("bias", Initializers.Zeros, [features]);
-    return Tensor.MatMul(x, kernel) + bias;
-}
+using Flax;   // layers are static methods of Flax.Nn (flax.core.nn)
 
 static Tensor Mlp(Scope scope, Tensor x)
 {
-    x = Tensor.Maximum(Dense(scope.Push("hidden"), x, 8), 0.0);
-    return Dense(scope.Push("out"), x, 1);
+    x = Nn.Relu(Nn.Dense(scope.Push("hidden"), x, features: 8));
+    return Nn.Dense(scope.Push("out"), x, features: 1);
 }
 
 var x = NDArray.Ones(DType.Float32, 2, 4);
