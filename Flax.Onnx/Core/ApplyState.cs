@@ -14,12 +14,16 @@ internal sealed class ApplyState
     ~ApplyState() => _last?.Parameters.Release();
 
     /// <summary>The last call's compiled model when <paramref name="variables"/> is the same object and the inputs fit
-    /// its signatures, with a reference to its pinned parameters the caller must release.</summary>
+    /// its signatures, with a reference to its pinned parameters and one to its model the caller must release (null
+    /// when the model has since been evicted from the cache and released).</summary>
     internal LastCall? TryReuse(VariableDict variables, NDArray[] inputs)
     {
         var last = Volatile.Read(ref _last);
         if (last is null || !ReferenceEquals(last.Variables, variables) || !Fits(last.Model.Traced.Program.Inputs, inputs)) return null;
-        return last.Parameters.TryAcquire() ? last : null;
+        if (!last.Parameters.TryAcquire()) return null;
+        if (last.Model.TryAcquire()) return last;
+        last.Parameters.Release();
+        return null;
     }
 
     /// <summary>Remembers <paramref name="call"/> (whose pinned parameters it now owns) and releases the previous one.</summary>

@@ -55,6 +55,7 @@ public static partial class Core
             finally
             {
                 last.Parameters.Release();
+                last.Model.Release();
             }
         }
 
@@ -72,26 +73,34 @@ public static partial class Core
             // trace at the exact shapes instead; if that fails too, its error (with the real shapes) is the one to see.
             model = Compiled(ExactSpecs(inputs));
         }
-        if (model.Traced.Created.Count > 0 || model.Traced.DrawsKeys)
-            // The trace holds values of its own call (created variables, host values of its keys): they belong to it only.
-            return fresh ? Results(model, model.Run(inputs, Parameter(model, flat), rngs), flat, mutable)
-                : TracedAlone(fn, variables, inputs, rngs, mutable, flags, device);
-        if (random)
-            return Results(model, model.Run(inputs, Parameter(model, flat), rngs), flat, mutable);
-
-        var parameters = model.Bind(Parameter(model, flat));
-        parameters.TryAcquire();
-        state.Remember(new ApplyState.LastCall(variables, model, parameters, flat));
         try
         {
-            return Results(model, model.Run(inputs, parameters), flat, mutable);
+            if (model.Traced.Created.Count > 0 || model.Traced.DrawsKeys)
+                // The trace holds values of its own call (created variables, host values of its keys): they belong to it only.
+                return fresh ? Results(model, model.Run(inputs, Parameter(model, flat), rngs), flat, mutable)
+                    : TracedAlone(fn, variables, inputs, rngs, mutable, flags, device);
+            if (random)
+                return Results(model, model.Run(inputs, Parameter(model, flat), rngs), flat, mutable);
+
+            var parameters = model.Bind(Parameter(model, flat));
+            parameters.TryAcquire();
+            state.Remember(new ApplyState.LastCall(variables, model, parameters, flat));
+            try
+            {
+                return Results(model, model.Run(inputs, parameters), flat, mutable);
+            }
+            finally
+            {
+                parameters.Release();
+            }
         }
         finally
         {
-            parameters.Release();
+            model.Release();
         }
 
-        TracedModel Compiled(TensorSpec[] specs) => ModelCache.GetOrCreate(new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device), () =>
+        // The cached model with a reference of this call's (ModelCache.GetOrCreate), released above.
+        TracedModel Compiled(TensorSpec[] specs) => ModelCache.Shared.GetOrCreate(new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device), () =>
         {
             fresh = true;
             return new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags, randomPerRun: true), device);
@@ -108,10 +117,18 @@ public static partial class Core
     {
         var traced = ScopeTracer.Trace(fn, ExactSpecs(inputs), variables, rngs, mutable, flags);
         var key = new StructureKey(fn.Original, StructureKey.Of(traced.Program), device);
-        var model = ModelCache.GetOrCreate(key, () => new TracedModel(traced, device, constantsAsInputs: true));
+        var model = ModelCache.Shared.GetOrCreate(key, () => new TracedModel(traced, device, constantsAsInputs: true));
         var flat = variables.Flatten();
         NDArray Parameter(string path) => flat.TryGetValue(path, out var value) && value is NDArray array ? array : traced.Created[path];
-        var outputs = model.Run(inputs, Parameter, constants: [.. traced.Program.Constants.Select(c => c.Value)]);
+        NDArray[] outputs;
+        try
+        {
+            outputs = model.Run(inputs, Parameter, constants: [.. traced.Program.Constants.Select(c => c.Value)]);
+        }
+        finally
+        {
+            model.Release();
+        }
         return (outputs[0], mutable is null ? null : TracedModel.Variables(traced, outputs, Parameter));
     }
 

@@ -200,8 +200,9 @@ internal sealed class OnnxSession : IDisposable
         return NDArray.FromBytes(dtype, shape, host.GetTensorDataAsSpan<byte>().ToArray());
     }
 
-    /// <summary>Takes a reference for a run; false once the session is disposed.</summary>
-    private bool TryAcquire()
+    /// <summary>Takes a reference (one per run, or a holder's that keeps the session for later runs); false once the
+    /// session is disposed. Return it with <see cref="Release"/>.</summary>
+    internal bool TryAcquire()
     {
         int count;
         do
@@ -214,7 +215,7 @@ internal sealed class OnnxSession : IDisposable
     }
 
     /// <summary>Returns a reference; the last one releases the run options, the device's memory info and the session.</summary>
-    private void Release()
+    internal void Release()
     {
         if (Interlocked.Decrement(ref _references) != 0) return;
         _runOptions.Dispose();

@@ -113,6 +113,13 @@ internal sealed class TracedModel : IDisposable
         return batch;
     }
 
-    /// <summary>Releases the session.</summary>
+    /// <summary>Takes a reference that keeps the session for this holder's runs even after <see cref="Dispose"/>
+    /// (<see cref="OnnxSession.TryAcquire"/>); false once it is released. Return it with <see cref="Release"/>.</summary>
+    internal bool TryAcquire() => _session.TryAcquire();
+
+    /// <summary>Returns a reference taken by <see cref="TryAcquire"/> (or handed out by <see cref="ModelCache.GetOrCreate"/>).</summary>
+    internal void Release() => _session.Release();
+
+    /// <summary>Releases the owner's reference to the session: it is freed now, or when the last reference is returned.</summary>
     public void Dispose() => _session.Dispose();
 }
