@@ -16,8 +16,9 @@ public sealed class TensorType : IShaped, IEquatable<TensorType>
     public TensorType(DType dtype, ImmutableArray<int> dims)
     {
         if (dims.IsDefault) throw new ArgumentException("The dims of a tensor type must not be a default array.", nameof(dims));
-        foreach (var d in dims)
-            if (d < -1) throw new ArgumentException($"Invalid dimension {d} in shape {Shapes.Format(dims.AsSpan())}.", nameof(dims));
+        for (int axis = 0; axis < dims.Length; axis++)
+            if (dims[axis] < -1)
+                throw new ArgumentException($"Invalid dimension {dims[axis]} at axis {axis}: sizes are non-negative, or -1 for the dynamic batch size.", nameof(dims));
         DType = dtype;
         Dims = dims;
     }

@@ -14,9 +14,10 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(shape);
         long known = 1;
-        foreach (var d in shape)
-            if (d >= 0) known *= d;
-            else if (d < -1) throw new ArgumentException($"Invalid dimension {d} in shape {Shapes.Format(shape)}.", nameof(shape));
+        for (int axis = 0; axis < shape.Length; axis++)
+            if (shape[axis] >= 0) known *= shape[axis];
+            else if (shape[axis] < -1)
+                throw new ArgumentException($"Invalid dimension {shape[axis]} at axis {axis}: sizes are non-negative, or -1 for the one inferred size.", nameof(shape));
         long size = Type.Dims.Where(d => d >= 0).Aggregate(1L, (n, d) => n * d);
         int inferredAt = Array.IndexOf(shape, -1), batchAxes = Type.Dims.Count(d => d < 0);
         bool ok = shape.Count(d => d == -1) switch

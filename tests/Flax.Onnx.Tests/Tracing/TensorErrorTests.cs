@@ -61,6 +61,22 @@ public sealed class TensorErrorTests
     }
 
     [TestMethod]
+    public void ReshapeToANegativeSizeNamesTheAxisAndTheValue()
+    {
+        var e = ThrowsWhileTracing(t => t[0].Reshape(2, -3), F32(2, 3));
+        Assert.AreEqual("Invalid dimension -3 at axis 1: sizes are non-negative, or -1 for the one inferred size. (Parameter 'shape')", e.Message);
+    }
+
+    [TestMethod]
+    public void TensorTypeWithANegativeSizeNamesTheAxisAndTheValue()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new TensorType(DType.Float32, -1, 4, -3));
+        Assert.AreEqual("Invalid dimension -3 at axis 2: sizes are non-negative, or -1 for the dynamic batch size. (Parameter 'dims')", e.Message);
+        e = Assert.ThrowsExactly<ArgumentException>(() => new TensorType(DType.Float32, default(System.Collections.Immutable.ImmutableArray<int>)));
+        Assert.AreEqual("The dims of a tensor type must not be a default array. (Parameter 'dims')", e.Message);
+    }
+
+    [TestMethod]
     public void MatMulContractionMismatch()
     {
         var e = ThrowsWhileTracing(t => Tensor.MatMul(t[0], t[1]), F32(2, 3), F32(4, 5));
