@@ -202,22 +202,12 @@ internal sealed class OnnxSession : IDisposable
 
     /// <summary>Takes a reference (one per run, or a holder's that keeps the session for later runs); false once the
     /// session is disposed. Return it with <see cref="Release"/>.</summary>
-    internal bool TryAcquire()
-    {
-        int count;
-        do
-        {
-            count = Volatile.Read(ref _references);
-            if (count == 0) return false;
-        }
-        while (Interlocked.CompareExchange(ref _references, count + 1, count) != count);
-        return true;
-    }
+    internal bool TryAcquire() => ReferenceCount.TryAcquire(ref _references);
 
     /// <summary>Returns a reference; the last one releases the run options, the device's memory info and the session.</summary>
     internal void Release()
     {
-        if (Interlocked.Decrement(ref _references) != 0) return;
+        if (!ReferenceCount.Release(ref _references)) return;
         _runOptions.Dispose();
         if (Device.IsCuda) _memory.Dispose();
         _session.Dispose();

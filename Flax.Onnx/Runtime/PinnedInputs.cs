@@ -37,22 +37,12 @@ internal sealed class PinnedInputs : IDisposable
     internal OrtValue[] Values { get; }
 
     /// <summary>Takes a reference for a run; false once the values are released.</summary>
-    internal bool TryAcquire()
-    {
-        int count;
-        do
-        {
-            count = Volatile.Read(ref _references);
-            if (count == 0) return false;
-        }
-        while (Interlocked.CompareExchange(ref _references, count + 1, count) != count);
-        return true;
-    }
+    internal bool TryAcquire() => ReferenceCount.TryAcquire(ref _references);
 
     /// <summary>Returns a reference; the last one releases the values and unpins the arrays.</summary>
     internal void Release()
     {
-        if (Interlocked.Decrement(ref _references) == 0) Free();
+        if (ReferenceCount.Release(ref _references)) Free();
     }
 
     /// <summary>Returns the creator's reference.</summary>
