@@ -45,24 +45,24 @@ public sealed class FitTrainingTests
         ml.Transforms.Conversion.MapValueToKey("Label", nameof(Point.Class)).Fit(ml.Data.LoadFromEnumerable(Blobs(count, seed)))
             .Transform(ml.Data.LoadFromEnumerable(Blobs(count, seed)));
 
+    /// <summary>Fits <see cref="Classifier"/> on the CPU to <paramref name="rows"/> blob rows with the given training.</summary>
+    private static FlaxTransformer FitClassifier(MLContext ml, int rows, FlaxTrainingOptions training) =>
+        ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, new FlaxModelOptions { Device = Device.Cpu, Training = training })
+            .Fit(Data(ml, rows, 1));
+
     [TestMethod]
     public void FitTrainsAClassifier()
     {
         var ml = new MLContext(seed: 0);
         var progress = new Collector();
-        var options = new FlaxModelOptions
+        using var model = FitClassifier(ml, 300, new FlaxTrainingOptions
         {
-            Device = Device.Cpu,
-            Training = new FlaxTrainingOptions
-            {
-                Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
-                Optimizer = Optimizers.Adam(0.03),
-                Epochs = 8,
-                BatchSize = 32,
-                Progress = progress,
-            },
-        };
-        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, options).Fit(Data(ml, 300, 1));
+            Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
+            Optimizer = Optimizers.Adam(0.03),
+            Epochs = 8,
+            BatchSize = 32,
+            Progress = progress,
+        });
 
         var test = model.Transform(Data(ml, 150, 2));
         var scores = test.GetColumn<float[]>("Score").ToArray();
@@ -81,20 +81,15 @@ public sealed class FitTrainingTests
     {
         var ml = new MLContext(seed: 0);
         var progress = new Collector();
-        var options = new FlaxModelOptions
+        using var model = FitClassifier(ml, 300, new FlaxTrainingOptions
         {
-            Device = Device.Cpu,
-            Training = new FlaxTrainingOptions
-            {
-                Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
-                Optimizer = Optimizers.Adam(0.03),
-                Epochs = 6,
-                BatchSize = 32,
-                ValidationFraction = 0.2,
-                Progress = progress,
-            },
-        };
-        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, options).Fit(Data(ml, 300, 1));
+            Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
+            Optimizer = Optimizers.Adam(0.03),
+            Epochs = 6,
+            BatchSize = 32,
+            ValidationFraction = 0.2,
+            Progress = progress,
+        });
         Assert.HasCount(6, progress.Reports);
         Assert.AreEqual(6 * 8, progress.Reports[^1].Steps, "240 training rows in batches of 32");
         Assert.IsTrue(progress.Reports[^1].ValidationAccuracy > 0.9, $"validation accuracy {progress.Reports[^1].ValidationAccuracy}");
@@ -107,20 +102,15 @@ public sealed class FitTrainingTests
     {
         var ml = new MLContext(seed: 0);
         var progress = new Collector();
-        var options = new FlaxModelOptions
+        using var model = FitClassifier(ml, 40, new FlaxTrainingOptions
         {
-            Device = Device.Cpu,
-            Training = new FlaxTrainingOptions
-            {
-                Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
-                Optimizer = Optimizers.Sgd(0.0),
-                Epochs = 10,
-                ValidationFraction = 0.25,
-                EarlyStoppingPatience = 2,
-                Progress = progress,
-            },
-        };
-        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, options).Fit(Data(ml, 40, 1));
+            Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels,
+            Optimizer = Optimizers.Sgd(0.0),
+            Epochs = 10,
+            ValidationFraction = 0.25,
+            EarlyStoppingPatience = 2,
+            Progress = progress,
+        });
         CollectionAssert.AreEqual(new[] { 1, 2, 3 }, progress.Reports.Select(r => r.Epoch).ToArray());
         Assert.IsFalse(double.IsNaN(progress.Reports[0].ValidationLoss));
     }
@@ -130,12 +120,7 @@ public sealed class FitTrainingTests
     {
         var ml = new MLContext(seed: 0);
         var progress = new Collector();
-        var options = new FlaxModelOptions
-        {
-            Device = Device.Cpu,
-            Training = new FlaxTrainingOptions { Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels, Optimizer = Optimizers.Sgd(0.1), Progress = progress },
-        };
-        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), Classifier, options).Fit(Data(ml, 30, 1));
+        using var model = FitClassifier(ml, 30, new FlaxTrainingOptions { Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels, Optimizer = Optimizers.Sgd(0.1), Progress = progress });
         Assert.IsTrue(double.IsNaN(progress.Reports.Single().ValidationLoss));
         Assert.IsTrue(double.IsNaN(progress.Reports.Single().ValidationAccuracy));
     }
