@@ -85,6 +85,28 @@ public sealed class ModelCacheTests
     }
 
     [TestMethod]
+    public void AnApplyFunctionDoesNotReuseAnEvictedModel()
+    {
+        var model = NewModel();
+        var variables = Variables(model);
+        var parameters = model.Bind(path => model.Traced.Created[path]);
+        var state = new ApplyState();
+        state.Remember(new ApplyState.LastCall(variables, model, parameters, variables.Flatten()));
+        var x = Batch(2);
+
+        var last = state.TryReuse(variables, [x]);
+        Assert.IsNotNull(last);
+        AssertClose(HostMlp(variables, x), last.Model.Run([x], last.Parameters)[0]);
+        last.Parameters.Release();
+        last.Model.Release();
+
+        model.Dispose(); // what eviction does: the next call traces again instead of running a freed session
+        Assert.IsNull(state.TryReuse(variables, [x]));
+        Assert.IsTrue(parameters.TryAcquire(), "the pinned parameters are still held by the apply function");
+        parameters.Release();
+    }
+
+    [TestMethod]
     public void LoweringTheCapacityEvictsAtOnce()
     {
         var cache = new ModelCache(capacity: 3);
