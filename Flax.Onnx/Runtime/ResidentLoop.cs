@@ -65,9 +65,6 @@ internal sealed class ResidentLoop : IDisposable
         }
     }
 
-    /// <summary>Whether <paramref name="path"/> names a parameter of the program.</summary>
-    internal bool Holds(string path) => _parameters.ContainsKey(path);
-
     /// <summary>A host copy of the current value of parameter <paramref name="path"/>.</summary>
     /// <exception cref="ObjectDisposedException">The loop was disposed.</exception>
     /// <exception cref="KeyNotFoundException">The program has no such parameter.</exception>
