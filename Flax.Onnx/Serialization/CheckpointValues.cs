@@ -47,6 +47,20 @@ internal static class CheckpointValues
         }
     }
 
+    /// <summary>The index of the first byte of <paramref name="bytes"/> that is not valid UTF-8, or null when all are.</summary>
+    internal static int? FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            StrictUtf8.GetCharCount(bytes);
+            return null;
+        }
+        catch (DecoderFallbackException e)
+        {
+            return e.Index;
+        }
+    }
+
     /// <summary>
     /// A new array holding a copy of <paramref name="data"/>, whose length the caller has checked against the shape.
     /// Booleans are stored as 0 or 1: numpy treats any non-zero byte as True, and .NET <see cref="bool"/>s compare sanely

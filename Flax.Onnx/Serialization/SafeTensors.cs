@@ -112,31 +112,36 @@ public static class SafeTensors
         var leaves = new List<KeyValuePair<string, object>>(header.Entries.Count);
         foreach (var entry in header.Entries)
         {
+            long at = header.DataStart + entry.Begin;
             try
             {
-                var data = file.Slice(header.DataStart + entry.Begin, entry.End - entry.Begin);
-                leaves.Add(new(entry.Name, CheckpointValues.ToArray(entry.DType, entry.Shape, data)));
+                leaves.Add(new(entry.Name, CheckpointValues.ToArray(entry.DType, entry.Shape, file.Slice(at, entry.End - entry.Begin))));
             }
             catch (InvalidDataException e)
             {
-                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(entry.Name), e.Message, e);
+                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(entry.Name), at, e.Message, e);
             }
         }
         return VariableDict.Unflatten(leaves);
     }
 
-    /// <summary>Refuses names that <see cref="VariableDict.Unflatten"/> cannot nest: empty parts, or one name that is a
-    /// path prefix of another.</summary>
+    /// <summary>
+    /// Refuses names that <see cref="VariableDict.Unflatten"/> cannot nest: empty parts, more than
+    /// <see cref="VariableDict.MaxDepth"/> parts, or one name that is a path prefix of another. Linear in the names'
+    /// total length: prefixes are looked up as spans, never copied.
+    /// </summary>
     private static void CheckNamesFormATree(List<SafeTensorsEntry> entries)
     {
         var names = entries.Select(e => e.Name).ToHashSet();
-        foreach (var name in names)
+        var lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var entry in entries)
         {
-            if (name.Split(VariableDict.Separator).Any(part => part.Length == 0))
-                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), "the name has an empty path part");
+            string name = entry.Name;
+            if (VariableDict.CheckPath(name) is { } problem)
+                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), entry.At, $"the name {problem}");
             for (int at = name.IndexOf(VariableDict.Separator); at >= 0; at = name.IndexOf(VariableDict.Separator, at + 1))
-                if (names.Contains(name[..at]))
-                    throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), $"the name is nested under the tensor {CheckpointText.Quote(name[..at])}");
+                if (lookup.Contains(name.AsSpan(0, at)))
+                    throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), entry.At, $"the name is nested under the tensor {CheckpointText.Quote(name[..at])}");
         }
     }
 }
