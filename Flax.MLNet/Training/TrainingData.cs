@@ -23,6 +23,8 @@ internal sealed class TrainingData
     /// <summary>Reads every row of <paramref name="data"/>.</summary>
     /// <exception cref="ArgumentException">The label column is missing, of an unsupported type, or a key is
     /// missing.</exception>
+    /// <exception cref="InvalidOperationException">A row's feature vector does not have its column's size (as scoring
+    /// refuses it).</exception>
     internal static TrainingData Read(IDataView data, ModelInput input, string labelColumnName)
     {
         var featureColumn = input.FindIn(data.Schema);
@@ -40,6 +42,9 @@ internal sealed class TrainingData
         while (cursor.MoveNext())
         {
             getFeatures(ref row);
+            if (row.Length != input.Size)
+                throw new InvalidOperationException($"Input column '{input.ColumnName}' holds a vector of {row.Length} values " +
+                    $"in row {count}, but its type and the Flax model say {input.Size}.");
             row.CopyTo(dense);
             features.AddRange(dense);
             labels.Read(count++);
