@@ -75,6 +75,6 @@ internal sealed class FlaxModel
         var flat = variables.Flatten();
         var values = program.Parameters.ToDictionary(p => p.Path,
             p => flat.TryGetValue(p.Path, out var value) && value is NDArray array ? array : traced.Created[p.Path]);
-        return (Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), values, overridable: false).ToBytes(), signature);
+        return (Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), ParameterForm.Embedded(values)).ToBytes(), signature);
     }
 }
