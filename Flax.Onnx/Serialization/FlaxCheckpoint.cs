@@ -22,12 +22,13 @@ namespace Flax;
 /// a <c>TrainState</c> with <c>batch_stats=None</c>) is <see cref="NoneLeaf.Value"/>, which <see cref="Restore"/>
 /// treats as absent; a list is a dict keyed <c>"0"</c>, <c>"1"</c>, ... as Flax's state dicts store lists. Writing
 /// uses the same map in reverse (a <see cref="ulong"/> leaf becomes an <c>np.uint64</c> scalar), so a file read and
-/// written back is byte-identical.</para>
+/// written back is byte-identical. Whole train states (step, params, optax state) read with
+/// <see cref="RestoreTrainState"/>.</para>
 /// <para>Files are untrusted input: any damage (truncation, wrong lengths, impossible shapes, unknown dtypes, deep
 /// nesting, non-string keys) is a <see cref="FlaxCheckpointException"/> naming the key path and byte offset, and
 /// reading allocates no more than the file's own size justifies.</para>
 /// </remarks>
-public static class FlaxCheckpoint
+public static partial class FlaxCheckpoint
 {
     /// <summary>Decodes a checkpoint (Flax's <c>msgpack_restore</c>).</summary>
     /// <param name="bytes">The whole file.</param>
