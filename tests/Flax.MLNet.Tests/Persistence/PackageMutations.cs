@@ -61,6 +61,7 @@ internal sealed class PackageMutations(int seed)
 
     private (byte[], string) FlipBits(byte[] zip)
     {
+        if (zip.Length == 0) return (zip, "no bits to flip");
         var copy = (byte[])zip.Clone();
         int flips = 1 + _random.Next(8);
         for (int i = 0; i < flips; i++) copy[_random.Next(copy.Length)] ^= (byte)(1 << _random.Next(8));
