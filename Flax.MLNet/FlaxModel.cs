@@ -65,10 +65,7 @@ internal sealed class FlaxModel
                 $"for inputs {string.Join(", ", specs.Select(s => Shapes.Format(s.Shape)))}; ML.NET scoring needs float32 " +
                 "with one output row per input row, shape (None, ...).", "model");
         var signature = new ModelSignature(inputs, outputColumnName, type.Shape[1..]);
-        var program = traced.Program with { Outputs = traced.Program.Outputs.SetItem(0, output with { Name = outputColumnName }) };
-        var flat = variables.Flatten();
-        var values = program.Parameters.ToDictionary(p => p.Path,
-            p => flat.TryGetValue(p.Path, out var value) && value is NDArray array ? array : traced.Created[p.Path]);
-        return (Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), values, overridable: false).ToBytes(), signature);
+        var onnx = Core.Standalone(traced, variables, [.. inputs.Select(i => i.ColumnName)], outputColumnName, overridable: false);
+        return (onnx.ToBytes(), signature);
     }
 }

@@ -92,6 +92,11 @@ internal sealed class TraceContext : IDisposable
         return new Tensor(this, v);
     }
 
+    /// <summary>The host value of <paramref name="tensor"/> when it is a constant of this trace (a host array made a
+    /// tensor), else null.</summary>
+    internal NDArray? ConstantValue(Tensor tensor) =>
+        _constants.FindLast(c => ReferenceEquals(c.Var, tensor.Variable))?.Value;
+
     /// <summary>Marks <paramref name="value"/> as the program output <paramref name="name"/>: <c>output_0, ...</c> for the
     /// function's results, <c>collection/path/name</c> for a value written to a mutable collection.</summary>
     /// <exception cref="ArgumentException">The name is taken.</exception>
