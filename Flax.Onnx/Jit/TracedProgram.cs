@@ -15,9 +15,6 @@ internal sealed record TracedProgram(
     Program Program, ImmutableArray<string> InputNames, IReadOnlyDictionary<string, NDArray> Created,
     ImmutableArray<KeyValuePair<string, LeafSource>>? Variables)
 {
-    /// <summary>The program output name of the function's result.</summary>
-    internal const string OutputName = "output_0";
-
     /// <summary>The values drawn per run from the run's PRNG keys, after the function's inputs.</summary>
     internal ImmutableArray<RandomInput> RandomInputs { get; init; } = [];
 
