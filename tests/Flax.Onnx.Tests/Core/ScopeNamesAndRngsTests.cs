@@ -1,6 +1,6 @@
 namespace Flax.Tests.Scopes;
 
-/// <summary>Scope naming, PRNG derivation and validity that Flax's suite leaves untested (flax-core.md §2, §3), against Flax's documented behaviour and Appendix A keys.</summary>
+/// <summary>Scope naming, PRNG derivation and validity that Flax's suite leaves untested (<c>flax/core/scope.py</c>: <c>Scope.push</c>, <c>make_rng</c>, <c>LazyRng</c>), against Flax's documented behaviour and keys derived independently (pure-Python threefry and SHA-1).</summary>
 [TestClass]
 public sealed class ScopeNamesAndRngsTests
 {

@@ -3,9 +3,9 @@ using System.Collections.ObjectModel;
 namespace Flax.Tests.Scopes;
 
 /// <summary>
-/// Flax's <c>tests/core/core_scope_test.py</c> (flax-core.md §11.1), one method per upstream test; the filter cases
-/// (#2-#6) are in <see cref="FilterTests"/>. Expected keys come from flax-core.md Appendix A (an independent
-/// pure-Python threefry and SHA-1 derivation).
+/// Flax's <c>tests/core/core_scope_test.py</c>, one method per upstream test; the filter cases
+/// (#2-#6) are in <see cref="FilterTests"/>. Expected keys come from an independent pure-Python
+/// threefry and SHA-1 derivation of <c>flax/core/scope.py</c>'s <c>_fold_in_static</c>.
 /// </summary>
 [TestClass]
 public sealed class ScopeTests

@@ -2,7 +2,7 @@ using static Flax.Tests.Scopes.ScopeTests;
 
 namespace Flax.Tests.Scopes;
 
-/// <summary>Scope variable storage, parameters, flags and Init/Apply rules that Flax's suite leaves untested (flax-core.md §3.4-§4, §12).</summary>
+/// <summary>Scope variable storage, parameters, flags and Init/Apply rules that Flax's suite leaves untested (<c>flax/core/scope.py</c>: <c>Scope.variable</c>, <c>param</c>, <c>put_variable</c>, <c>apply</c>, <c>init</c>).</summary>
 [TestClass]
 public sealed class ScopeVariablesTests
 {
