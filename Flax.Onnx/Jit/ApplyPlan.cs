@@ -37,7 +37,7 @@ internal abstract class ApplyPlan : IDisposable
     private sealed class Remembered(ApplyState.LastCall last) : ApplyPlan
     {
         internal override (NDArray Output, VariableDict? Mutated) Run(TracedCall call, ApplyState state) =>
-            call.Results(last.Model, last.Model.Run(call.Inputs, last.Parameters));
+            call.Results(last.Model, last.Model.Run(call.Inputs, last.Parameters), last.Flat);
 
         public override void Dispose()
         {

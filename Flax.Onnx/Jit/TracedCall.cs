@@ -76,7 +76,7 @@ internal sealed class TracedCall(ScopeFunction fn, VariableDict variables, NDArr
     }
 
     /// <summary>The result of a run of <paramref name="model"/>: its output, and the returned variables when the call
-    /// has mutable collections.</summary>
-    internal (NDArray Output, VariableDict? Mutated) Results(TracedModel model, NDArray[] outputs) =>
-        (outputs[0], Mutable is null ? null : model.Traced.Returned(outputs, model.Traced.ParameterValues(Flat)));
+    /// has mutable collections (parameters read from <paramref name="flat"/>, default <see cref="Flat"/>).</summary>
+    internal (NDArray Output, VariableDict? Mutated) Results(TracedModel model, NDArray[] outputs, IReadOnlyDictionary<string, object>? flat = null) =>
+        (outputs[0], Mutable is null ? null : model.Traced.Returned(outputs, model.Traced.ParameterValues(flat ?? Flat)));
 }
