@@ -23,7 +23,8 @@ internal static partial class LoweringRules
     /// <c>select_and_scatter_add</c> (max pooling's gradient) in one pass: MaxPool's <c>Indices</c> output says where
     /// each window's first maximum is (ONNX Runtime keeps the first of equal values in C order, like the primitive),
     /// and ScatterElements with <c>reduction=add</c> adds the source there into zeros of the operand's size, all on the
-    /// flattened pooling layout of <see cref="ReduceWindowMax"/>.
+    /// flattened pooling layout of <see cref="ReduceWindowMax"/>; disjoint float32 windows (2x2 pooling) use MaxUnpool,
+    /// which writes each value once.
     /// </summary>
     private static string SelectAndScatterAdd(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
     {
@@ -32,6 +33,12 @@ internal static partial class LoweringRules
         if (layout is null) return g.Node("Identity", inputs[0], output);
         var x = layout.In(g, inputs[1], layout.Dims);
         var indices = g.Nodes("MaxPool", [x], 2, layout.Attributes(p))[1];
+        if (layout.Compute == DType.Float32 && Enumerable.Range(0, p.WindowDimensions.Length).All(a => p.WindowStrides[a] >= p.WindowDimensions[a]))
+        {
+            // Disjoint windows select each element at most once: MaxUnpool writes the source at the indices.
+            var unpooled = g.Node("MaxUnpool", [layout.In(g, inputs[0], layout.OutDims), indices, g.Node("Shape", x)], null, layout.Attributes(p));
+            return layout.Out(g, unpooled, layout.Dims, output);
+        }
         var source = g.Node("Reshape", [layout.In(g, inputs[0], layout.OutDims), g.Int64s(-1)]);
         var flat = g.Node("Reshape", [x, g.Int64s(-1)]);
         var zeros = g.Node("Expand", [g.Constant(NDArray.Zeros(layout.Compute, 1)), g.Node("Shape", flat)]);
