@@ -9,8 +9,8 @@ namespace Flax;
 /// <see cref="OrderedDictionary{TKey, TValue}"/>s with string keys in file order, whose leaves are
 /// <see cref="NDArray"/> (extension 1 and Flax's chunked form), numpy scalars as .NET values (extension 3, see
 /// <see cref="NumpyScalar"/>), <see cref="Complex"/> (extension 2), <see cref="long"/> / <see cref="ulong"/>,
-/// <see cref="double"/>, <see cref="bool"/>, <see cref="string"/> and <c>byte[]</c>; Python's <c>None</c> is refused,
-/// as <see cref="VariableDict"/> holds no null leaves. A msgpack list
+/// <see cref="double"/>, <see cref="bool"/>, <see cref="string"/> and <c>byte[]</c>, complex arrays as
+/// <see cref="ComplexArray"/>, and Python's <c>None</c> as <see cref="NoneLeaf.Value"/>. A msgpack list
 /// becomes a dict keyed <c>"0"</c>, <c>"1"</c>, ..., as <c>flax.serialization.to_state_dict</c> stores lists.
 /// </summary>
 /// <remarks>
@@ -20,21 +20,30 @@ namespace Flax;
 /// </remarks>
 internal sealed class CheckpointReader
 {
-    /// <summary>The deepest nesting of dicts and lists accepted; real variable trees are a few levels deep.</summary>
-    internal const int MaxDepth = 64;
+    /// <summary>The deepest nesting of dicts and lists accepted (<see cref="VariableDict.MaxDepth"/>); real variable
+    /// trees are a few levels deep.</summary>
+    internal const int MaxDepth = VariableDict.MaxDepth;
+
+    /// <summary>
+    /// The most characters of flattened key paths (<c>params/Dense_0/kernel</c>, summed over the leaves) accepted per
+    /// byte of the file. Leaves under one long key each repeat it when flattened, so without a bound a 200 KB file
+    /// flattens to gigabytes; real checkpoints stay far below this (arrays take far more bytes than their paths).
+    /// </summary>
+    internal const int MaxPathCharsPerByte = 64;
 
     private readonly List<string> _path = [];
+    private readonly long _pathBudget;
     private long _at;
+    private int _pathLength;
+    private long _pathChars;
 
-    private CheckpointReader()
-    {
-    }
+    private CheckpointReader(long fileLength) => _pathBudget = MaxPathCharsPerByte * fileLength;
 
     /// <summary>Decodes a whole checkpoint; its top level must be a dict.</summary>
     /// <exception cref="FlaxCheckpointException">The bytes are not a well-formed Flax checkpoint.</exception>
     internal static OrderedDictionary<string, object> Read(ReadOnlySequence<byte> bytes)
     {
-        var state = new CheckpointReader();
+        var state = new CheckpointReader(bytes.Length);
         var reader = new MessagePackReader(bytes);
         try
         {
@@ -91,7 +100,8 @@ internal sealed class CheckpointReader
             case MessagePackType.Binary:
                 return CheckpointValues.ReadBytes(ref reader).ToArray();
             case MessagePackType.Nil:
-                throw new InvalidDataException("the value is None, which a VariableDict cannot hold");
+                reader.ReadNil();
+                return NoneLeaf.Value;
             default:
                 throw new InvalidDataException($"the msgpack code 0x{reader.NextCode:x2} is not a value");
         }
@@ -110,11 +120,23 @@ internal sealed class CheckpointReader
             string key = CheckpointValues.DecodeUtf8(CheckpointValues.ReadBytes(ref reader));
             if (map.ContainsKey(key))
                 throw new InvalidDataException($"the key {CheckpointText.Quote(key)} appears twice in this dict");
-            _path.Add(key);
-            map.Add(key, ReadValue(ref reader, depth));
-            _path.RemoveAt(_path.Count - 1);
+            map.Add(key, ReadChild(ref reader, key, depth));
         }
         return map;
+    }
+
+    /// <summary>Reads the value under <paramref name="key"/>, keeping the key path and the flattened-path budget.</summary>
+    private object ReadChild(ref MessagePackReader reader, string key, int depth)
+    {
+        _path.Add(key);
+        int parent = _pathLength;
+        _pathLength += (_path.Count > 1 ? 1 : 0) + key.Length;
+        var value = ReadValue(ref reader, depth);
+        if (value is not OrderedDictionary<string, object> && (_pathChars += _pathLength) > _pathBudget)
+            throw new InvalidDataException($"the flattened key paths total over {_pathBudget} characters ({MaxPathCharsPerByte} per byte of the file); a key path repeated by many leaves is too long");
+        _pathLength = parent;
+        _path.RemoveAt(_path.Count - 1);
+        return value;
     }
 
     private OrderedDictionary<string, object> ReadList(ref MessagePackReader reader, int depth)
@@ -125,9 +147,7 @@ internal sealed class CheckpointReader
         for (int i = 0; i < count; i++)
         {
             string key = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _path.Add(key);
-            map.Add(key, ReadValue(ref reader, depth));
-            _path.RemoveAt(_path.Count - 1);
+            map.Add(key, ReadChild(ref reader, key, depth));
         }
         return map;
     }
@@ -145,12 +165,13 @@ internal sealed class CheckpointReader
         switch ((MsgpackExtType)header.TypeCode)
         {
             case MsgpackExtType.NdArray:
-                return ArrayPayload.Decode(payload);
+                return ArrayPayload.DecodeLeaf(payload);
             case MsgpackExtType.NumpyScalar:
-                var scalar = ArrayPayload.Decode(payload);
-                if (scalar.Rank != 0)
-                    throw new InvalidDataException($"a numpy scalar must have shape (), got {Shapes.Format(scalar.ShapeSpan)}");
-                return NumpyScalar.ToValue(scalar);
+                var scalar = ArrayPayload.DecodeLeaf(payload);
+                var shape = scalar is ComplexArray complex ? complex.ShapeArray : ((NDArray)scalar).Shape;
+                if (shape.Length != 0)
+                    throw new InvalidDataException($"a numpy scalar must have shape (), got {Shapes.Format(shape)}");
+                return scalar is NDArray array ? NumpyScalar.ToValue(array) : new NumpyScalar<ComplexArray>((ComplexArray)scalar);
             case MsgpackExtType.NativeComplex:
                 return ReadComplex(payload);
             default:
