@@ -80,6 +80,11 @@ internal static class Providers
         {
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             IntraOpNumThreads = intraOpThreads,
+            // ONNX Runtime's defaults, stated: every graph optimization, the CPU arena, and memory patterns (buffers
+            // planned once per input shape and reused by later runs of that shape).
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            EnableCpuMemArena = true,
+            EnableMemoryPattern = true,
         };
         if (device.IsCuda) options.AppendExecutionProvider_CUDA(device.CudaId);
         return new InferenceSession(model, options);
