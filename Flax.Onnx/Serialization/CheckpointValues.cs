@@ -96,6 +96,7 @@ internal static class CheckpointValues
         IShaped array => $"an array {Shapes.Format(array.Shape)} {array.DType.Name()}",
         string => "a string",
         byte[] => "bytes",
+        NoneLeaf => "None",
         _ => $"{value.GetType().Name} {value}",
     };
 }

@@ -105,7 +105,8 @@ internal sealed class CheckpointWriter
     }
 
     private static bool IsWritable(object value) =>
-        value is NDArray or long or double or bool or string or byte[] or Complex || NumpyScalar.TryToArray(value, out _);
+        value is NDArray or long or double or bool or string or byte[] or Complex or ComplexArray or NumpyScalar<ComplexArray> or NoneLeaf
+        || NumpyScalar.TryToArray(value, out _);
 
     private void WriteMap(ref MessagePackWriter writer, IReadOnlyDictionary<string, object> map)
     {
@@ -123,21 +124,24 @@ internal sealed class CheckpointWriter
         {
             case IReadOnlyDictionary<string, object> map: WriteMap(ref writer, map); break;
             case NDArray array when array.Bytes.Length > _maxChunkBytes: WriteChunked(ref writer, array); break;
-            case NDArray array: WriteArray(ref writer, MsgpackExtType.NdArray, array.DType, array.ShapeSpan, array.Bytes); break;
+            case NDArray array: WriteArray(ref writer, MsgpackExtType.NdArray, array.DType.Name(), array.ShapeSpan, array.Bytes); break;
             case long number: writer.Write(number); break;
             case double number: writer.Write(number); break;
             case bool flag: writer.Write(flag); break;
             case string text: writer.Write(text); break;
             case byte[] bytes: writer.Write(bytes); break;
             case Complex complex: WriteComplex(ref writer, complex); break;
+            case NoneLeaf: writer.WriteNil(); break;
+            case ComplexArray array: WriteArray(ref writer, MsgpackExtType.NdArray, array.DTypeName, array.ShapeArray, array.Bytes); break;
+            case NumpyScalar<ComplexArray> complexScalar: WriteArray(ref writer, MsgpackExtType.NumpyScalar, complexScalar.Value.DTypeName, [], complexScalar.Value.Bytes); break;
             default:
                 NumpyScalar.TryToArray(value, out var scalar);
-                WriteArray(ref writer, MsgpackExtType.NumpyScalar, scalar!.DType, [], scalar.Bytes);
+                WriteArray(ref writer, MsgpackExtType.NumpyScalar, scalar!.DType.Name(), [], scalar.Bytes);
                 break;
         }
     }
 
-    private void WriteArray(ref MessagePackWriter writer, MsgpackExtType type, DType dtype, scoped ReadOnlySpan<int> shape, scoped ReadOnlySpan<byte> data)
+    private void WriteArray(ref MessagePackWriter writer, MsgpackExtType type, string dtype, scoped ReadOnlySpan<int> shape, scoped ReadOnlySpan<byte> data)
     {
         byte[] header = ArrayPayload.EncodeHeader(dtype, shape, data.Length);
         StreamedHeaders.WriteExtensionHeader(ref writer, (sbyte)type, checked(header.Length + data.Length));
@@ -168,7 +172,7 @@ internal sealed class CheckpointWriter
             long start = (long)i * perChunk;
             int length = (int)Math.Min(perChunk, array.Size - start);
             writer.Write(i.ToString(CultureInfo.InvariantCulture));
-            WriteArray(ref writer, MsgpackExtType.NdArray, array.DType, [length], array.Bytes.Slice((int)(start * itemSize), length * itemSize));
+            WriteArray(ref writer, MsgpackExtType.NdArray, array.DType.Name(), [length], array.Bytes.Slice((int)(start * itemSize), length * itemSize));
         }
     }
 

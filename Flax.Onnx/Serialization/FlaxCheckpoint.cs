@@ -12,18 +12,23 @@ namespace Flax;
 /// Python complex numbers as extension 2; numpy scalars as extension 3. <see cref="Write(VariableDict, Stream)"/>
 /// produces the same bytes Flax writes for the same tree, and <see cref="Read(ReadOnlyMemory{byte})"/> reads every
 /// file Flax writes whose leaves have a <see cref="VariableDict"/> form.</para>
-/// <para>Leaves map as follows: <see cref="NDArray"/> (every <see cref="DType"/>) is an ndarray; a numpy scalar is the
-/// .NET value of its dtype (<c>np.float32</c> is <see cref="float"/>, <c>np.int32</c> is <see cref="int"/>, ...);
-/// Python's int is <see cref="long"/> (<see cref="ulong"/> above <see cref="long.MaxValue"/>), float is
-/// <see cref="double"/>, bool, str and bytes are <see cref="bool"/>, <see cref="string"/> and <c>byte[]</c>, complex
-/// is <see cref="System.Numerics.Complex"/>; a list is a dict keyed <c>"0"</c>, <c>"1"</c>, ... as Flax's state dicts
-/// store lists. Python's <c>None</c> has no form, since a <see cref="VariableDict"/> holds no null leaves. Writing
-/// uses the same map in reverse (a <see cref="ulong"/> leaf becomes an <c>np.uint64</c> scalar).</para>
+/// <para>Leaves map as follows: <see cref="NDArray"/> (every <see cref="DType"/>) is an ndarray, and
+/// <see cref="ComplexArray"/> a complex64 or complex128 one; a numpy scalar is the .NET value of its dtype
+/// (<c>np.float32</c> is <see cref="float"/>, <c>np.int32</c> is <see cref="int"/>, ...), except <c>np.int64</c>,
+/// <c>np.float64</c>, <c>np.bool_</c> and the complex ones, which are <see cref="NumpyScalar{T}"/> so that they stay
+/// numpy scalars when written; Python's int is <see cref="long"/> (<see cref="ulong"/> above
+/// <see cref="long.MaxValue"/>), float is <see cref="double"/>, bool, str and bytes are <see cref="bool"/>,
+/// <see cref="string"/> and <c>byte[]</c>, complex is <see cref="System.Numerics.Complex"/>, and <c>None</c> (as in
+/// a <c>TrainState</c> with <c>batch_stats=None</c>) is <see cref="NoneLeaf.Value"/>, which <see cref="Restore"/>
+/// treats as absent; a list is a dict keyed <c>"0"</c>, <c>"1"</c>, ... as Flax's state dicts store lists. Writing
+/// uses the same map in reverse (a <see cref="ulong"/> leaf becomes an <c>np.uint64</c> scalar), so a file read and
+/// written back is byte-identical. Whole train states (step, params, optax state) read with
+/// <see cref="RestoreTrainState"/>.</para>
 /// <para>Files are untrusted input: any damage (truncation, wrong lengths, impossible shapes, unknown dtypes, deep
 /// nesting, non-string keys) is a <see cref="FlaxCheckpointException"/> naming the key path and byte offset, and
 /// reading allocates no more than the file's own size justifies.</para>
 /// </remarks>
-public static class FlaxCheckpoint
+public static partial class FlaxCheckpoint
 {
     /// <summary>Decodes a checkpoint (Flax's <c>msgpack_restore</c>).</summary>
     /// <param name="bytes">The whole file.</param>
@@ -90,7 +95,8 @@ public static class FlaxCheckpoint
     /// <summary>
     /// Fits loaded variables to a target (Flax's <c>from_state_dict(target, state)</c>): the result has the target's
     /// structure and key order, and the loaded leaves. Unlike Flax, which ignores extra keys and trusts the leaves, it
-    /// insists on an exact fit and reports every problem at once.
+    /// insists on an exact fit and reports every problem at once; a loaded <see cref="NoneLeaf"/> counts as absent
+    /// (so <c>{"params": ..., "batch_stats": None}</c> fits a model without batch stats).
     /// </summary>
     /// <param name="target">The expected variables, e.g. from <c>Core.Init</c>; only its structure, shapes and dtypes are used.</param>
     /// <param name="loaded">The variables read from a checkpoint.</param>
