@@ -40,7 +40,7 @@ internal static class AtomicFile
         fileName.Length == name.Length + RandomDigits + 2 + Suffix.Length
         && fileName.StartsWith($".{name}.", StringComparison.Ordinal)
         && fileName.EndsWith(Suffix, StringComparison.Ordinal)
-        && fileName.AsSpan(name.Length + 2, RandomDigits).ContainsAnyExcept("0123456789abcdef") is false;
+        && !fileName.AsSpan(name.Length + 2, RandomDigits).ContainsAnyExcept("0123456789abcdef");
 
     /// <summary>
     /// Deletes the temporaries of <paramref name="name"/> left by killed writes. A temporary still being written by
