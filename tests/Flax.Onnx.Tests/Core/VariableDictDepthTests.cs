@@ -33,7 +33,8 @@ public sealed class VariableDictDepthTests
 
         var e = Assert.ThrowsExactly<ArgumentException>(() => new VariableDict(("root", loop)));
         StringAssert.EndsWith(e.Message, "nests deeper than 64 levels, the most a VariableDict holds (does a mapping contain itself?). (Parameter 'items')");
-        Assert.ThrowsExactly<ArgumentException>(() => VariableDict.PrettyRepr(loop));
+        var pretty = Assert.ThrowsExactly<ArgumentException>(() => VariableDict.PrettyRepr(loop));
+        Assert.AreEqual("The tree nests mappings deeper than 64 levels, the most a variable tree holds (does a mapping contain itself?).", pretty.Message);
         Assert.ThrowsExactly<ArgumentException>(() => VariableDict.Empty.Copy([KeyValuePair.Create("x", (object)loop)]));
     }
 
