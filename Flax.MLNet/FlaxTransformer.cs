@@ -12,7 +12,10 @@ namespace Flax;
 /// <item><c>mlContext.Model.Save</c> works for any pipeline holding this transformer. ML.NET only lets its own
 /// assemblies load custom transformers, so the model is saved as ML.NET's <c>OnnxTransformer</c> over the exported
 /// ONNX graph: <c>mlContext.Model.Load</c> returns that transformer, with the same outputs and output schema, scoring
-/// one row per ONNX Runtime run.</item>
+/// one row per ONNX Runtime run. ML.NET's path overload <c>mlContext.Model.Save(model, schema, path)</c> truncates
+/// the file first and writes the zip into it, so a crash or a failed save leaves a broken file;
+/// <see cref="ModelFiles.SaveAtomically"/> (<c>mlContext.Model.SaveAtomically(model, schema, path)</c>) writes the same
+/// zip to a temporary file and renames it into place.</item>
 /// <item><see cref="Save(Stream)"/> and <see cref="Load(MLContext, Stream)"/> keep everything: the model reloads as a batched
 /// <see cref="FlaxTransformer"/>.</item>
 /// </list>

@@ -74,8 +74,9 @@ internal sealed class SessionScorer : IBatchScorer
     {
         var arrays = feeds.Select(f => NDArray.From(f.Data.ToArray(), [.. f.Shape.Select(d => (int)d)])).ToArray();
         var result = Session(rows).Run(arrays)[0];
-        if (result.DType != DType.Float32 || result.Shape.Length != _signature.OutputRowShape.Length + 1 || result.Shape[0] != rows
-            || !result.Shape.AsSpan(1).SequenceEqual(_signature.OutputRowShape))
+        var shape = result.ShapeSpan;
+        if (result.DType != DType.Float32 || shape.Length != _signature.OutputRowShape.Length + 1 || shape[0] != rows
+            || !shape[1..].SequenceEqual(_signature.OutputRowShape))
             throw ModelRunException.WrongOutput(_signature.OnnxOutputName,
                 $"float32{Shapes.Format([rows, .. _signature.OutputRowShape])}", $"{result.DType.Name()}{Shapes.Format(result.Shape)}");
         result.Span<float>().CopyTo(output);
