@@ -45,7 +45,7 @@ internal sealed class FlaxModel
             using var log = new TrainingLog(environment);
             variables = ModelTraining.Train((s, x) => _fn.Body(s, [x]), variables, rows, training, options.Device, log);
         }
-        var (onnx, signature) = Export(variables, inputs, outputColumnName);
+        var (onnx, signature) = Export(variables, inputs, outputColumnName, options.BatchSize);
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);
     }
 
@@ -57,11 +57,12 @@ internal sealed class FlaxModel
     /// <summary>
     /// Traces the model on float32 inputs with a dynamic batch axis and lowers it with every variable as an
     /// initializer named by its path, like <c>Core.Export</c>, but with graph inputs named after the input columns and
-    /// the output named after the output column. The variables are plain initializers, not also graph inputs: the
+    /// the output named after the output column, and metadata for <c>mlContext.Model.Load</c> (<see cref="FlaxModelLoader"/>).
+    /// The variables are plain initializers, not also graph inputs: the
     /// scorer never feeds them, and ML.NET's <c>OnnxTransformer</c> (Model.Save, Model.Load, ApplyOnnxModel on
     /// <c>ExportOnnx</c>'s file) then loads the model without ONNX Runtime warning once per parameter.
     /// </summary>
-    private (byte[] Onnx, ModelSignature Signature) Export(VariableDict variables, ModelInput[] inputs, string outputColumnName)
+    private (byte[] Onnx, ModelSignature Signature) Export(VariableDict variables, ModelInput[] inputs, string outputColumnName, int batchSize)
     {
         var specs = inputs.Select(i => new TensorSpec(DType.Float32, [-1, .. i.RowShape])).ToArray();
         var traced = ScopeTracer.Trace(_fn, specs, variables, null, null, null);
@@ -75,6 +76,7 @@ internal sealed class FlaxModel
         var flat = variables.Flatten();
         var values = program.Parameters.ToDictionary(p => p.Path,
             p => flat.TryGetValue(p.Path, out var value) && value is NDArray array ? array : traced.Created[p.Path]);
-        return (Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), ParameterForm.Embedded(values)).ToBytes(), signature);
+        var onnx = Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), ParameterForm.Embedded(values)).ToBytes();
+        return (FlaxModelLoader.WithMetadata(onnx, values.Keys, batchSize), signature);
     }
 }
