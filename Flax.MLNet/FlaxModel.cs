@@ -29,7 +29,7 @@ internal sealed class FlaxModel
     /// <param name="data">The data the estimator is fitted on; its rows are read only to train.</param>
     /// <param name="environment">The ML.NET environment training logs to, or null.</param>
     /// <exception cref="ArgumentException">An input or label column does not fit, or the model's output is not one float32 row per input row.</exception>
-    /// <exception cref="NotSupportedException">Training was asked for a model of more than one input.</exception>
+    /// <exception cref="NotSupportedException">A one-input training model was given for a model of several inputs.</exception>
     public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, IDataView data,
         Microsoft.ML.Runtime.IHostEnvironment? environment)
     {
@@ -38,12 +38,13 @@ internal sealed class FlaxModel
             [.. inputs.Select(i => NDArray.Zeros(DType.Float32, [1, .. i.RowShape]))], null, null, options.Device).Variables;
         if (options.Training is { } training)
         {
-            if (inputs.Length != 1)
-                throw new NotSupportedException($"Fit trains models of one input; this one has {inputs.Length}.");
-            var rows = TrainingData.Read(data, inputs[0], training.LabelColumnName, training.SkipRowsWithNaN);
+            if (inputs.Length != 1 && training.TrainingModel is not null)
+                throw new NotSupportedException($"FlaxTrainingOptions.TrainingModel takes one input, but this model has {inputs.Length}; " +
+                    "leave it null to train the scored model itself.");
+            var rows = TrainingData.Read(data, inputs, training.LabelColumnName, training.SkipRowsWithNaN);
             if (OutputRowShape(variables, inputs) is [var classes]) rows.CheckClasses(classes, training.LabelColumnName);
             using var log = new TrainingLog(environment);
-            variables = ModelTraining.Train((s, x) => _fn.Body(s, [x]), variables, rows, training, options.Device, log);
+            variables = ModelTraining.Train((s, x) => _fn.Body(s, TrainingData.Unpack(x, inputs)), variables, rows, training, options.Device, log);
         }
         var (onnx, signature) = Export(variables, inputs, outputColumnName, options.BatchSize);
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);
