@@ -205,7 +205,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
                 return SessionScorer.Open(package.Onnx, package.Signature, Device.Cpu);
             }
         }
-        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or UnsupportedOperationException)
+        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or UnsupportedOperationException or ModelLoadException)
         {
             throw new FlaxPackageException(PackageGraph.EntryName, $"ONNX Runtime cannot load the graph ({e.Message})", innerException: e);
         }
