@@ -7,7 +7,9 @@ namespace Flax.Tests.Training;
 /// Flax's <c>to_state_dict(TrainState)</c> layout with optax states, and of optax's update formulas in float64) load,
 /// round-trip byte for byte, and one <see cref="Trainer"/> step from them gives the state optax computes, written back
 /// in the same layout. Cases: optax.adam(0.01) and optax.sgd(linear_schedule(0.1, 0.01, 10), momentum=0.9), each for
-/// a Dense model (batch_stats None, or no batch_stats field) and a BatchNorm + Dense model (batch_stats).
+/// a Dense model (batch_stats None, or no batch_stats field) and a BatchNorm + Dense model (batch_stats); and for the
+/// Dense model optax.adamw with a mask (optax.masked's inner_state), optax.rmsprop with momentum, and
+/// optax.chain(clip_by_global_norm, adam) (a chain inside a chain).
 /// </summary>
 [TestClass]
 public sealed class TrainStateTests
@@ -22,7 +24,10 @@ public sealed class TrainStateTests
         "adam" => (Linear, Optimizers.Adam(0.01)),
         "adam_bn" => (Normalized, Optimizers.Adam(0.01)),
         "sgd" => (Linear, Optimizers.Sgd(Schedules.Linear(0.1, 0.01, 10), momentum: 0.9)),
-        _ => (Normalized, Optimizers.Sgd(Schedules.Linear(0.1, 0.01, 10), momentum: 0.9)),
+        "sgd_bn" => (Normalized, Optimizers.Sgd(Schedules.Linear(0.1, 0.01, 10), momentum: 0.9)),
+        "adamw_masked" => (Linear, Optimizers.AdamW(0.01, weightDecay: 0.3, mask: path => path.EndsWith("kernel", StringComparison.Ordinal))),
+        "rmsprop" => (Linear, Optimizers.RmsProp(0.01, momentum: 0.5)),
+        _ => (Linear, Optimizers.Chain(Optimizers.ClipByGlobalNorm(0.1), Optimizers.Adam(0.01))),
     };
 
     private static (NDArray X, NDArray T) Batch()
@@ -61,6 +66,9 @@ public sealed class TrainStateTests
     [DataRow("adam_bn")]
     [DataRow("sgd")]
     [DataRow("sgd_bn")]
+    [DataRow("adamw_masked")]
+    [DataRow("rmsprop")]
+    [DataRow("clip_adam")]
     public void RoundTripsByteForByte(string name)
     {
         var (model, optimizer) = Case(name);
@@ -80,6 +88,9 @@ public sealed class TrainStateTests
     [DataRow("adam_bn")]
     [DataRow("sgd")]
     [DataRow("sgd_bn")]
+    [DataRow("adamw_masked")]
+    [DataRow("rmsprop")]
+    [DataRow("clip_adam")]
     public void ResumedStepMatchesOptax(string name)
     {
         var (model, optimizer) = Case(name);
