@@ -22,4 +22,27 @@ internal sealed class RngCounters
         if (!_children.TryGetValue(name, out var child)) _children.Add(name, child = new RngCounters(sequences));
         return child;
     }
+
+    /// <summary>A deep copy of the counts (this scope's and its children's), to replay a trace from (<see cref="Restore"/>).</summary>
+    public RngCounters Snapshot()
+    {
+        var copy = new RngCounters(_counts.Keys);
+        foreach (var (name, count) in _counts) copy._counts[name] = count;
+        foreach (var (name, child) in _children) copy._children[name] = child.Snapshot();
+        return copy;
+    }
+
+    /// <summary>Sets the counts back to <paramref name="snapshot"/>'s in place (children made since are forgotten), as a
+    /// lifted transform that traces its body once per index must, since JAX traces it once.</summary>
+    public void Restore(RngCounters snapshot)
+    {
+        _counts.Clear();
+        foreach (var (name, count) in snapshot._counts) _counts[name] = count;
+        foreach (var name in _children.Keys.Where(n => !snapshot._children.ContainsKey(n)).ToList()) _children.Remove(name);
+        foreach (var (name, child) in snapshot._children)
+        {
+            if (_children.TryGetValue(name, out var mine)) mine.Restore(child);
+            else _children[name] = child.Snapshot();
+        }
+    }
 }

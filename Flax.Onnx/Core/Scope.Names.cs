@@ -58,7 +58,7 @@ public sealed partial class Scope
         if (!reuse || !_reservations.ContainsKey(name)) Reserve(name);
         var rngs = _rngs.ToDictionary(kv => kv.Key, kv => kv.Value.Extend(name));
         return new Scope(new OrderedDictionary<string, object>(), rngs, name, Mutable, this, _path.Add(name), Flags,
-            _counters.Child(name, rngs.Keys), _hook);
+            _counters.Child(name, rngs.Keys), _hook) { _debugPath = _debugPath.Add(name) };
     }
 
     /// <summary>
@@ -71,7 +71,7 @@ public sealed partial class Scope
     public Scope Rewound(bool rewindRngs = false)
     {
         CheckValid();
-        return new Scope(_variables, _rngs, Name, Mutable, Parent, _path, Flags, rewindRngs ? null : _counters, _hook);
+        return new Scope(_variables, _rngs, Name, Mutable, Parent, _path, Flags, rewindRngs ? null : _counters, _hook) { _debugPath = _debugPath };
     }
 
     /// <summary>

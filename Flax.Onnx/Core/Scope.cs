@@ -23,6 +23,7 @@ public sealed partial class Scope : IEquatable<Scope>
     private readonly RngCounters _counters;
     private readonly Dictionary<string, HashSet<string?>> _reservations = [];
     private readonly ImmutableArray<string> _path;
+    private ImmutableArray<string> _debugPath;
     private readonly IVariableHook? _hook;
 
     /// <summary>A root scope over <paramref name="variables"/>, stored by reference (Flax's <c>Scope(variables, rngs, ...)</c>).</summary>
@@ -47,6 +48,7 @@ public sealed partial class Scope : IEquatable<Scope>
         Mutable = mutable;
         Parent = parent;
         _path = path;
+        _debugPath = path;
         Flags = flags;
         _counters = counters ?? new RngCounters(rngs.Keys);
         _hook = hook;
@@ -64,8 +66,9 @@ public sealed partial class Scope : IEquatable<Scope>
     /// <summary>The names from the root to this scope (Flax's <c>path</c>); empty for the root.</summary>
     public IReadOnlyList<string> Path => _path;
 
-    /// <summary>The path as error messages print it (Flax's <c>path_text</c>): <c>/</c> for the root, <c>/encoder/dense</c> below it.</summary>
-    public string PathText => "/" + string.Join('/', _path);
+    /// <summary>The path as error messages print it (Flax's <c>path_text</c>, from its <c>debug_path</c>): <c>/</c> for the
+    /// root, <c>/encoder/dense</c> below it, <c>/vmap(dense)</c> inside a lifted transform of <c>/dense</c>.</summary>
+    public string PathText => "/" + string.Join('/', _debugPath);
 
     /// <summary>The collections this scope may change (Flax's <c>mutable</c>); children inherit it.</summary>
     public Filter Mutable { get; }

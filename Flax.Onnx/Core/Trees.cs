@@ -26,11 +26,22 @@ internal static class Trees
     }
 
     /// <summary>A deep mutable copy of a mapping (Flax's <c>unfreeze</c>): nested mappings are copied, leaves shared.</summary>
-    public static OrderedDictionary<string, object> Thaw(IReadOnlyDictionary<string, object> mapping)
+    /// <exception cref="ArgumentException">Mappings nest deeper than <see cref="VariableDict.MaxDepth"/> levels.</exception>
+    public static OrderedDictionary<string, object> Thaw(IReadOnlyDictionary<string, object> mapping, int depth = 1)
     {
+        CheckDepth(depth);
         var copy = new OrderedDictionary<string, object>(mapping.Count);
-        foreach (var (key, value) in mapping) copy.Add(key, IsMapping(value, out var nested) ? Thaw(nested) : value);
+        foreach (var (key, value) in mapping) copy.Add(key, IsMapping(value, out var nested) ? Thaw(nested, depth + 1) : value);
         return copy;
+    }
+
+    /// <summary>Refuses a mapping at nesting level <paramref name="depth"/> (the root is 1) beyond <see cref="VariableDict.MaxDepth"/>,
+    /// so that no walk over a caller's tree recurses without bound (a mapping may even contain itself).</summary>
+    /// <exception cref="ArgumentException">The level is too deep.</exception>
+    public static void CheckDepth(int depth)
+    {
+        if (depth > VariableDict.MaxDepth)
+            throw new ArgumentException($"The tree nests mappings deeper than {VariableDict.MaxDepth} levels, the most a variable tree holds (does a mapping contain itself?).");
     }
 
     /// <summary>
@@ -41,15 +52,17 @@ internal static class Trees
         value is not VariableDict && IsMapping(value, out var mapping) ? Thaw(mapping) : value;
 
     /// <summary>The leaves of a tree in JAX's flatten order (mapping keys sorted ordinally); a non-mapping is one leaf.</summary>
-    public static IEnumerable<object> Leaves(object tree)
+    /// <exception cref="ArgumentException">Mappings nest deeper than <see cref="VariableDict.MaxDepth"/> levels.</exception>
+    public static IEnumerable<object> Leaves(object tree, int depth = 1)
     {
         if (!IsMapping(tree, out var mapping))
         {
             yield return tree;
             yield break;
         }
+        CheckDepth(depth);
         foreach (var key in mapping.Keys.Order(StringComparer.Ordinal))
-            foreach (var leaf in Leaves(mapping[key]))
+            foreach (var leaf in Leaves(mapping[key], depth + 1))
                 yield return leaf;
     }
 
@@ -86,14 +99,16 @@ internal static class Trees
     /// Flax's <c>pretty_repr</c> layout: <c>{</c>, one <c>key: value,</c> line per entry indented by
     /// <paramref name="numSpaces"/>, <c>}</c>; an empty mapping is <c>{}</c> and a leaf prints as Python's <c>repr</c> would.
     /// </summary>
-    public static string Pretty(object value, int numSpaces)
+    /// <exception cref="ArgumentException">Mappings nest deeper than <see cref="VariableDict.MaxDepth"/> levels.</exception>
+    public static string Pretty(object value, int numSpaces, int depth = 1)
     {
         if (!IsMapping(value, out var mapping)) return Repr(value);
+        CheckDepth(depth);
         if (mapping.Count == 0) return "{}";
         var indent = new string(' ', numSpaces);
         var text = new System.Text.StringBuilder("{\n");
         foreach (var (key, item) in mapping)
-            foreach (var line in $"{key}: {Pretty(item, numSpaces)},".Split('\n'))
+            foreach (var line in $"{key}: {Pretty(item, numSpaces, depth + 1)},".Split('\n'))
                 text.Append(indent).Append(line).Append('\n');
         return text.Append('}').ToString();
     }

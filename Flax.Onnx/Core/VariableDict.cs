@@ -15,39 +15,73 @@ namespace Flax;
 /// </remarks>
 public sealed partial class VariableDict : IReadOnlyDictionary<string, object>, IEquatable<VariableDict>
 {
+    /// <summary>
+    /// The deepest nesting a dictionary holds: 64 levels, this dictionary included. Every reader of a file that builds a
+    /// tree (checkpoints, safetensors names) stops at the same depth, so code walking a tree never recurses deeper.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     private readonly OrderedDictionary<string, object> _items;
+
+    // The levels of dictionaries in this tree, this one included: 1 when no value is a dictionary.
+    private readonly int _depth;
 
     /// <summary>The empty dictionary (Flax's <c>FrozenDict()</c>).</summary>
     public static VariableDict Empty { get; } = new();
 
     /// <summary>Creates a dictionary from key-value pairs (Flax's <c>FrozenDict(...)</c> / <c>freeze</c>).</summary>
     /// <param name="items">The entries, in order; nested mappings are frozen.</param>
-    /// <exception cref="ArgumentException">A key is repeated, or a value is null.</exception>
+    /// <exception cref="ArgumentException">A key is repeated, a value is null, or mappings nest deeper than
+    /// <see cref="MaxDepth"/> levels (a mapping that contains itself does).</exception>
     public VariableDict(IEnumerable<KeyValuePair<string, object>> items)
+        : this(Build(items ?? throw new ArgumentNullException(nameof(items)), []))
     {
-        ArgumentNullException.ThrowIfNull(items);
-        _items = [];
-        foreach (var (key, value) in items) Add(key, value);
     }
 
     /// <summary>Creates a dictionary from <c>(key, value)</c> tuples: <c>new VariableDict(("a", 1), ("b", new VariableDict(("c", 2))))</c>.</summary>
     /// <param name="items">The entries, in order; nested mappings are frozen.</param>
-    /// <exception cref="ArgumentException">A key is repeated, or a value is null.</exception>
+    /// <exception cref="ArgumentException">A key is repeated, a value is null, or mappings nest deeper than
+    /// <see cref="MaxDepth"/> levels.</exception>
     public VariableDict(params (string Key, object Value)[] items)
+        : this((items ?? throw new ArgumentNullException(nameof(items))).Select(item => KeyValuePair.Create(item.Key, item.Value)))
     {
-        ArgumentNullException.ThrowIfNull(items);
-        _items = new(items.Length);
-        foreach (var (key, value) in items) Add(key, value);
     }
 
-    private VariableDict(OrderedDictionary<string, object> owned) => _items = owned;
+    private VariableDict(VariableDict built) => (_items, _depth) = (built._items, built._depth);
 
-    private void Add(string key, object value)
+    private VariableDict(OrderedDictionary<string, object> owned, int depth) => (_items, _depth) = (owned, depth);
+
+    /// <summary>Freezes <paramref name="items"/>, a dictionary nested under the keys in <paramref name="path"/>.</summary>
+    private static VariableDict Build(IEnumerable<KeyValuePair<string, object>> items, List<string> path)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        if (value is null) throw new ArgumentException($"The value of \"{key}\" is null; variable dictionaries hold no null leaves.", nameof(value));
-        if (!_items.TryAdd(key, Trees.IsMapping(value, out var nested) ? Freeze(nested) : value))
-            throw new ArgumentException($"Duplicate key \"{key}\".", nameof(key));
+        var owned = new OrderedDictionary<string, object>();
+        int depth = 1;
+        foreach (var (key, value) in items)
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            if (value is null) throw new ArgumentException($"The value of \"{key}\" is null; variable dictionaries hold no null leaves.", nameof(value));
+            if (!owned.TryAdd(key, Child(key, value, path, ref depth)))
+                throw new ArgumentException($"Duplicate key \"{key}\".", nameof(key));
+        }
+        return new VariableDict(owned, depth);
+    }
+
+    /// <summary>
+    /// The stored form of <paramref name="value"/> under <paramref name="key"/>: a mapping is frozen, after checking
+    /// that it fits within <see cref="MaxDepth"/> levels below <paramref name="path"/>; <paramref name="depth"/> grows to
+    /// cover it. Recursion into mutable mappings stops at the limit, so a self-containing mapping cannot overflow the stack.
+    /// </summary>
+    private static object Child(string key, object value, List<string> path, ref int depth)
+    {
+        if (!Trees.IsMapping(value, out var mapping)) return value;
+        path.Add(key);
+        var child = mapping as VariableDict;
+        if (path.Count + (child?._depth ?? 1) > MaxDepth)
+            throw new ArgumentException($"The dictionary at {CheckpointText.Path(path)} nests deeper than {MaxDepth} levels, the most a VariableDict holds (does a mapping contain itself?).", "items");
+        child ??= Build(mapping, path);
+        path.RemoveAt(path.Count - 1);
+        depth = Math.Max(depth, child._depth + 1);
+        return child;
     }
 
     /// <summary>Freezes a mapping (Flax's <c>freeze</c>); a <see cref="VariableDict"/> is returned as is.</summary>
@@ -91,8 +125,11 @@ public sealed partial class VariableDict : IReadOnlyDictionary<string, object>, 
     {
         var items = new OrderedDictionary<string, object>(_items);
         foreach (var (key, value) in addOrReplace ?? [])
-            items[key] = Trees.IsMapping(value, out var nested) ? Freeze(nested) : value ?? throw new ArgumentException($"The value of \"{key}\" is null.", nameof(addOrReplace));
-        return new VariableDict(items);
+        {
+            int ignored = 0;
+            items[key] = Child(key, value ?? throw new ArgumentException($"The value of \"{key}\" is null.", nameof(addOrReplace)), [], ref ignored);
+        }
+        return new VariableDict(items, DepthOf(items));
     }
 
     /// <summary>Removes a top-level key (Flax's <c>FrozenDict.pop</c>).</summary>
@@ -104,8 +141,11 @@ public sealed partial class VariableDict : IReadOnlyDictionary<string, object>, 
         var value = this[key];
         var items = new OrderedDictionary<string, object>(_items);
         items.Remove(key);
-        return (new VariableDict(items), value);
+        return (new VariableDict(items, DepthOf(items)), value);
     }
+
+    private static int DepthOf(OrderedDictionary<string, object> frozen) =>
+        1 + frozen.Values.Select(value => value is VariableDict nested ? nested._depth : 0).DefaultIfEmpty(0).Max();
 
     /// <summary>A deep mutable copy (Flax's <c>unfreeze</c>): nested dictionaries become mutable copies, leaves are shared.</summary>
     /// <returns>The mutable dictionary; changing it does not change this one.</returns>
@@ -184,6 +224,7 @@ public sealed partial class VariableDict : IReadOnlyDictionary<string, object>, 
     /// <param name="value">The value to print.</param>
     /// <param name="numSpaces">The indent per nesting level.</param>
     /// <returns>The text.</returns>
+    /// <exception cref="ArgumentException">Mappings in <paramref name="value"/> nest deeper than <see cref="MaxDepth"/> levels.</exception>
     public static string PrettyRepr(object value, int numSpaces = 4)
     {
         ArgumentNullException.ThrowIfNull(value);

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// One IR equation (JAX's <c>JaxprEqn</c>): <c>Outputs = Primitive[Params](Inputs)</c>, recorded while tracing under

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// The static parameters of an equation: one immutable record type per family of <see cref="Primitive"/>s (each

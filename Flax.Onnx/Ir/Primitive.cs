@@ -1,4 +1,4 @@
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// The closed set of IR operations, modelled on <c>jax.lax</c>'s primitives. Each member's documentation is the

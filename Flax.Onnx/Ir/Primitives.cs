@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>Facts about <see cref="Primitive"/> members shared by every pass.</summary>
 public static class Primitives

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// A traced function in A-normal form (JAX's <c>Jaxpr</c>): typed variables bound by the inputs, the parameters, the

@@ -1,4 +1,4 @@
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>A program variable fed by a Flax variable read from the variable dict.</summary>
 /// <param name="Path">The flattened name <c>collection/path/name</c> (<c>params/Dense_0/kernel</c>); unique in a program.</param>

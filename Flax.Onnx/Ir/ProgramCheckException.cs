@@ -1,4 +1,4 @@
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// A <see cref="Program"/> breaks an IR invariant (JAX's <c>JaxprTypeError</c>): a variable read before it is bound or

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// Verifies a <see cref="Program"/>'s invariants before it is lowered (JAX's <c>check_jaxpr</c>): every variable is

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// The loop every pass over a <see cref="Program"/> shares (Autodidax's <c>eval_jaxpr</c>): bind the inputs,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// Prints a <see cref="Program"/> as jaxpr-like text (see <see cref="Program.ToString"/>). Variable names come from a

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Flax;
+namespace Flax.Ir;
 
 internal static partial class ShapeInference
 {

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// The output type of each primitive given its params and input types (JAX's abstract evaluation rules): the one

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// The abstract value of an IR variable (JAX's <c>ShapedArray</c>): a dtype and a shape whose entries are sizes, or -1

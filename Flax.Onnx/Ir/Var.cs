@@ -1,4 +1,4 @@
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// An IR variable: bound exactly once in a <see cref="Program"/> (as an input, parameter, constant or equation

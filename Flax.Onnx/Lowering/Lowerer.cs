@@ -24,18 +24,12 @@ internal static class Lowerer
     /// <summary>Lowers <paramref name="program"/> to an ONNX model (IR 8, opset 17).</summary>
     /// <param name="program">The program; checked first.</param>
     /// <param name="inputNames">The graph names of the program inputs, in order.</param>
-    /// <param name="values">Parameter values to embed as initializers, by path; null or missing paths make plain
-    /// graph inputs that every run must feed.</param>
-    /// <param name="constantsAsInputs">Make the program's constants graph inputs <c>constant_N</c> fed by every run
-    /// (so one model serves programs that differ only in constant values) instead of initializers.</param>
-    /// <param name="overridable">Also list each parameter that has a value among the graph inputs (an overridable
-    /// initializer, <c>Core.Export</c>'s form); false stores it as a plain initializer only, the form ML.NET's
-    /// <c>OnnxTransformer</c> loads without ONNX Runtime's "Initializer … appears in graph inputs" warning.</param>
+    /// <param name="form">How parameters and constants are stored; <see cref="ParameterForm.Fed"/> when null.</param>
     /// <exception cref="ProgramCheckException">The program is ill-formed.</exception>
     /// <exception cref="NotSupportedException">An equation has no lowering rule, or its rule cannot express it.</exception>
-    internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, IReadOnlyDictionary<string, NDArray>? values = null,
-        bool constantsAsInputs = false, bool overridable = true)
+    internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, ParameterForm? form = null)
     {
+        form ??= ParameterForm.Fed;
         ProgramChecker.Check(program);
         if (inputNames.Count != program.Inputs.Length)
             throw new ArgumentException($"The program has {program.Inputs.Length} inputs, got {inputNames.Count} names.", nameof(inputNames));
@@ -47,10 +41,10 @@ internal static class Lowerer
             Bind(g, names, program.Inputs[i], inputNames[i]);
         foreach (var parameter in program.Parameters)
         {
-            if (values is not null && values.TryGetValue(parameter.Path, out var value))
+            if (form.Values is not null && form.Values.TryGetValue(parameter.Path, out var value))
             {
                 g.Graph.Initializer.Add(OnnxTypes.Tensor(parameter.Path, value));
-                if (!overridable)
+                if (!form.ListedAsInputs)
                 {
                     names[parameter.Var] = g.Claim(parameter.Path);
                     continue;
@@ -61,7 +55,7 @@ internal static class Lowerer
         var constantNames = new List<string>();
         foreach (var constant in program.Constants)
         {
-            if (!constantsAsInputs)
+            if (!form.ConstantsAsInputs)
             {
                 names[constant.Var] = g.Constant(constant.Value);
                 continue;
@@ -75,13 +69,12 @@ internal static class Lowerer
         for (int i = 0; i < outputNames.Length; i++)
             if (!names.ContainsKey(program.Outputs[i].Var)) direct.TryAdd(program.Outputs[i].Var, outputNames[i]);
 
-        foreach (var eqn in program.Eqns)
-            LowerEqn(g, names, direct, eqn);
+        var results = ProgramInterpreter.Run(program, v => names[v], (eqn, inputs) => [LowerEqn(g, direct, eqn, inputs)]);
 
         g.ScopePath = "";
         for (int i = 0; i < outputNames.Length; i++)
         {
-            var (source, name) = (names[program.Outputs[i].Var], outputNames[i]);
+            var (source, name) = (results[i], outputNames[i]);
             if (source != name) g.Node("Identity", source, g.Claim(name));
             g.Graph.Output.Add(OnnxTypes.ValueInfo(name, program.Outputs[i].Var.Type.DType, program.Outputs[i].Var.Type.Dims.AsSpan()));
         }
@@ -94,16 +87,15 @@ internal static class Lowerer
         g.Graph.Input.Add(OnnxTypes.ValueInfo(name, var.Type.DType, var.Type.Dims.AsSpan()));
     }
 
-    private static void LowerEqn(GraphBuilder g, Dictionary<Var, string> names, Dictionary<Var, string> direct, Eqn eqn)
+    /// <summary>The lowering pass's rule on the interpreter loop: the ONNX name of <paramref name="eqn"/>'s output.</summary>
+    private static string LowerEqn(GraphBuilder g, Dictionary<Var, string> direct, Eqn eqn, ImmutableArray<string> inputs)
     {
         var at = eqn.ScopePath.Length == 0 ? "/" : eqn.ScopePath;
-        var rule = LoweringRules.For(eqn.Primitive)
-            ?? throw new NotSupportedException($"No ONNX lowering rule for primitive '{eqn.Primitive}' (at {at}).");
         g.ScopePath = eqn.ScopePath.TrimStart('/');
         var output = direct.TryGetValue(eqn.Outputs[0], out var wanted) ? g.Claim(wanted) : null;
         try
         {
-            names[eqn.Outputs[0]] = rule(g, eqn, eqn.Inputs.Select(v => names[v]).ToArray(), output);
+            return LoweringRules.For(eqn.Primitive)(g, eqn, inputs, output);
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
         {

@@ -2,9 +2,6 @@ namespace Flax;
 
 internal static partial class LoweringRules
 {
-    private static void AddConvolution(Dictionary<Primitive, LoweringRule> table) =>
-        table[Primitive.ConvGeneralDilated] = ConvGeneralDilated;
-
     /// <summary>
     /// <c>lax.conv_general_dilated</c> in NHWC/HWIO layout: Transpose the input to NCHW and the kernel to OIHW;
     /// dilate the input where <c>lhs_dilation &gt; 1</c> (per axis: Unsqueeze, Pad with zeros, Reshape, Slice);

@@ -2,8 +2,6 @@ namespace Flax;
 
 internal static partial class LoweringRules
 {
-    private static void AddDot(Dictionary<Primitive, LoweringRule> table) => table[Primitive.DotGeneral] = DotGeneral;
-
     /// <summary>
     /// <c>lax.dot_general</c>. When the batch axes lead on both sides in order, lhs contracts its last axis and rhs is
     /// <c>(batch..., k, n)</c> contracting <c>k</c> (every Dense layer), one MatMul. Otherwise Transpose both operands to

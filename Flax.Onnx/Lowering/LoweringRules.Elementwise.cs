@@ -2,29 +2,6 @@ namespace Flax;
 
 internal static partial class LoweringRules
 {
-    private static void AddElementwise(Dictionary<Primitive, LoweringRule> table)
-    {
-        // One ONNX operator each, same operands: Add, Sub, Mul, Div (integers truncate toward zero, like lax.div),
-        // Pow, Max, Min, Neg, Sign, Abs, Exp, Log, Tanh, Sigmoid, Sqrt, Erf, Equal, Less, LessOrEqual, Greater,
-        // GreaterOrEqual, And, Or, Not, Where.
-        foreach (var (primitive, op) in new (Primitive, string)[]
-        {
-            (Primitive.Add, "Add"), (Primitive.Sub, "Sub"), (Primitive.Mul, "Mul"), (Primitive.Div, "Div"),
-            (Primitive.Pow, "Pow"), (Primitive.Max, "Max"), (Primitive.Min, "Min"), (Primitive.Neg, "Neg"),
-            (Primitive.Sign, "Sign"), (Primitive.Abs, "Abs"), (Primitive.Exp, "Exp"), (Primitive.Log, "Log"),
-            (Primitive.Tanh, "Tanh"), (Primitive.Logistic, "Sigmoid"), (Primitive.Sqrt, "Sqrt"), (Primitive.Erf, "Erf"),
-            (Primitive.Eq, "Equal"), (Primitive.Lt, "Less"), (Primitive.Le, "LessOrEqual"), (Primitive.Gt, "Greater"),
-            (Primitive.Ge, "GreaterOrEqual"), (Primitive.And, "And"), (Primitive.Or, "Or"), (Primitive.Not, "Not"),
-            (Primitive.Select, "Where"),
-        })
-            table[primitive] = (g, _, inputs, output) => g.Node(op, inputs, output);
-
-        table[Primitive.Ne] = Ne;
-        table[Primitive.Rsqrt] = Rsqrt;
-        table[Primitive.Log1p] = Log1p;
-        table[Primitive.ConvertElementType] = ConvertElementType;
-    }
-
     /// <summary><c>x != y</c>: Not(Equal).</summary>
     private static string Ne(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output) =>
         g.Node("Not", g.Node("Equal", inputs), output);

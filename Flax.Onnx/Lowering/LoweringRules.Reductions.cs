@@ -2,13 +2,6 @@ namespace Flax;
 
 internal static partial class LoweringRules
 {
-    private static void AddReductions(Dictionary<Primitive, LoweringRule> table)
-    {
-        table[Primitive.ReduceSum] = ReduceSum;
-        table[Primitive.ReduceMax] = (g, eqn, inputs, output) => ReduceWithAttribute(g, "ReduceMax", eqn, inputs, output);
-        table[Primitive.ReduceMin] = (g, eqn, inputs, output) => ReduceWithAttribute(g, "ReduceMin", eqn, inputs, output);
-    }
-
     /// <summary><c>lax.reduce_sum</c>: ReduceSum with the axes as an input (opset 13) and <c>keepdims=0</c>;
     /// Identity for no axes (ONNX would reduce them all).</summary>
     private static string ReduceSum(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)

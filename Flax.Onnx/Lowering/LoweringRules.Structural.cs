@@ -2,19 +2,6 @@ namespace Flax;
 
 internal static partial class LoweringRules
 {
-    private static void AddStructural(Dictionary<Primitive, LoweringRule> table)
-    {
-        table[Primitive.Reshape] = Reshape;
-        table[Primitive.Transpose] = Transpose;
-        table[Primitive.BroadcastInDim] = BroadcastInDim;
-        table[Primitive.Concatenate] = Concatenate;
-        table[Primitive.Slice] = Slice;
-        table[Primitive.Pad] = Pad;
-        table[Primitive.Iota] = Iota;
-        table[Primitive.Take] = Take;
-        table[Primitive.TakeAlongAxis] = TakeAlongAxis;
-    }
-
     /// <summary><c>lax.reshape</c>: Reshape to <c>new_sizes</c> (the batch size inferred from -1, or computed when
     /// the target has several -1 or a 0, which ONNX would otherwise read as "copy").</summary>
     private static string Reshape(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)

@@ -2,12 +2,6 @@ namespace Flax;
 
 internal static partial class LoweringRules
 {
-    private static void AddWindows(Dictionary<Primitive, LoweringRule> table)
-    {
-        table[Primitive.ReduceWindowMax] = ReduceWindowMax;
-        table[Primitive.ReduceWindowSum] = ReduceWindowSum;
-    }
-
     /// <summary>
     /// <c>lax.reduce_window</c> with max: MaxPool, whose padding never wins (like <c>-inf</c>). ONNX pools over the
     /// trailing axes of <c>(N, C, spatial...)</c>: the windowed axes move last (Transpose); the other axes become N

@@ -7,28 +7,67 @@ namespace Flax;
 internal delegate string LoweringRule(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output);
 
 /// <summary>
-/// The rule table of the ONNX lowering: one rule per <see cref="Primitive"/>, at opset 17. The rules live in the
-/// partial files by family (element-wise, structural, dot, reductions and windows, convolution); each rule's
-/// documentation names the ONNX operators it emits.
+/// The rule table of the ONNX lowering: one rule per <see cref="Primitive"/>, at opset 17, in one <c>switch</c> like
+/// shape inference, evaluation and the VJP rules. The rules live in the partial files by family (element-wise,
+/// structural, dot, reductions and windows, convolution); each rule's documentation names the ONNX operators it emits.
 /// </summary>
 internal static partial class LoweringRules
 {
-    private static readonly Dictionary<Primitive, LoweringRule> Table = Build();
-
-    /// <summary>The rule for <paramref name="primitive"/>, or null when there is none.</summary>
-    internal static LoweringRule? For(Primitive primitive) => Table.GetValueOrDefault(primitive);
-
-    private static Dictionary<Primitive, LoweringRule> Build()
+    /// <summary>The rule of <paramref name="primitive"/>.</summary>
+    /// <exception cref="NotSupportedException">No rule is defined for the primitive.</exception>
+    internal static LoweringRule For(Primitive primitive) => primitive switch
     {
-        var table = new Dictionary<Primitive, LoweringRule>();
-        AddElementwise(table);
-        AddStructural(table);
-        AddDot(table);
-        AddReductions(table);
-        AddWindows(table);
-        AddConvolution(table);
-        return table;
-    }
+        // One ONNX operator each, same operands (Div on integers truncates toward zero, like lax.div).
+        Primitive.Add => Same("Add"),
+        Primitive.Sub => Same("Sub"),
+        Primitive.Mul => Same("Mul"),
+        Primitive.Div => Same("Div"),
+        Primitive.Pow => Same("Pow"),
+        Primitive.Max => Same("Max"),
+        Primitive.Min => Same("Min"),
+        Primitive.Neg => Same("Neg"),
+        Primitive.Sign => Same("Sign"),
+        Primitive.Abs => Same("Abs"),
+        Primitive.Exp => Same("Exp"),
+        Primitive.Log => Same("Log"),
+        Primitive.Tanh => Same("Tanh"),
+        Primitive.Logistic => Same("Sigmoid"),
+        Primitive.Sqrt => Same("Sqrt"),
+        Primitive.Erf => Same("Erf"),
+        Primitive.Eq => Same("Equal"),
+        Primitive.Lt => Same("Less"),
+        Primitive.Le => Same("LessOrEqual"),
+        Primitive.Gt => Same("Greater"),
+        Primitive.Ge => Same("GreaterOrEqual"),
+        Primitive.And => Same("And"),
+        Primitive.Or => Same("Or"),
+        Primitive.Not => Same("Not"),
+        Primitive.Select => Same("Where"),
+        Primitive.Ne => Ne,
+        Primitive.Rsqrt => Rsqrt,
+        Primitive.Log1p => Log1p,
+        Primitive.ConvertElementType => ConvertElementType,
+        Primitive.DotGeneral => DotGeneral,
+        Primitive.ReduceSum => ReduceSum,
+        Primitive.ReduceMax => (g, eqn, inputs, output) => ReduceWithAttribute(g, "ReduceMax", eqn, inputs, output),
+        Primitive.ReduceMin => (g, eqn, inputs, output) => ReduceWithAttribute(g, "ReduceMin", eqn, inputs, output),
+        Primitive.Reshape => Reshape,
+        Primitive.Transpose => Transpose,
+        Primitive.BroadcastInDim => BroadcastInDim,
+        Primitive.Concatenate => Concatenate,
+        Primitive.Slice => Slice,
+        Primitive.Pad => Pad,
+        Primitive.Iota => Iota,
+        Primitive.Take => Take,
+        Primitive.TakeAlongAxis => TakeAlongAxis,
+        Primitive.ConvGeneralDilated => ConvGeneralDilated,
+        Primitive.ReduceWindowMax => ReduceWindowMax,
+        Primitive.ReduceWindowSum => ReduceWindowSum,
+        _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
+    };
+
+    /// <summary>The rule that emits the one ONNX operator <paramref name="op"/> on the same operands.</summary>
+    private static LoweringRule Same(string op) => (g, _, inputs, output) => g.Node(op, inputs, output);
 
     /// <summary>The operand type of input <paramref name="i"/>.</summary>
     private static TensorType In(Eqn eqn, int i = 0) => eqn.Inputs[i].Type;

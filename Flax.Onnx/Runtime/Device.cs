@@ -6,7 +6,8 @@ namespace Flax;
 /// </summary>
 /// <remarks>
 /// CUDA needs the <c>Microsoft.ML.OnnxRuntime.Gpu</c> native package and the CUDA libraries it was built for.
-/// <see cref="Auto"/> does not trust the providers ONNX Runtime lists: it creates a session with the CUDA provider and
+/// <see cref="Auto"/> never tries CUDA with the CPU package (whose native library has no CUDA provider); with the GPU
+/// package it does not trust the providers ONNX Runtime lists: it creates a session with the CUDA provider and
 /// falls back to the CPU when that fails, logging why through <see cref="System.Diagnostics.Trace"/>.
 /// <see cref="Resolve"/> tells which device <see cref="Auto"/> ends up on.
 /// </remarks>
@@ -46,6 +47,8 @@ public sealed class Device : IEquatable<Device>
     /// The concrete device sessions for this device run on: itself for <see cref="Cpu"/> and <see cref="Cuda"/>, and
     /// for <see cref="Auto"/> <c>Cuda(0)</c> or <see cref="Cpu"/>, decided once per process by creating a CUDA session.
     /// </summary>
+    /// <exception cref="DeviceUnavailableException">This is <see cref="Auto"/> and the native ONNX Runtime library
+    /// cannot be loaded (no <c>Microsoft.ML.OnnxRuntime</c> or <c>Microsoft.ML.OnnxRuntime.Gpu</c> package).</exception>
     public Device Resolve() => IsAuto ? Providers.ResolveAuto() : this;
 
     /// <inheritdoc/>

@@ -21,8 +21,19 @@ internal static class Providers
     /// <summary>Why <see cref="Device.Auto"/> runs on the CPU; null while undecided or when it runs on CUDA.</summary>
     internal static string? AutoFallbackReason { get; private set; }
 
-    /// <summary>The device <see cref="Device.Auto"/> runs on, decided on first use by creating a CUDA session.</summary>
-    internal static Device ResolveAuto() => AutoDevice.Value;
+    /// <summary>The device <see cref="Device.Auto"/> runs on, decided on first use: the CPU when the native runtime has
+    /// no CUDA provider (the CPU package), otherwise by creating a CUDA session.</summary>
+    /// <exception cref="DeviceUnavailableException">The native ONNX Runtime library cannot be loaded.</exception>
+    internal static Device ResolveAuto()
+    {
+        NativeRuntime.EnsureLoaded(Device.Auto);
+        return AutoDevice.Value;
+    }
+
+    /// <summary>Why <see cref="Device.Auto"/> need not try CUDA with these compiled-in providers, or null when it must.</summary>
+    internal static string? WithoutCuda(IReadOnlyCollection<string> providers) => providers.Contains(Cuda) ? null
+        : $"this ONNX Runtime has no {Cuda} (it is the CPU package Microsoft.ML.OnnxRuntime; reference " +
+          "Microsoft.ML.OnnxRuntime.Gpu instead to run on CUDA)";
 
     /// <summary>
     /// Creates a session for <paramref name="model"/> on <paramref name="device"/>. <see cref="Device.Auto"/> falls back
@@ -32,10 +43,12 @@ internal static class Providers
     /// <param name="device">The requested device.</param>
     /// <param name="used">The concrete device of the returned session.</param>
     /// <param name="intraOpThreads">ONNX Runtime's intra-op thread count; 0 (the default) lets it pick one per core.</param>
-    /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot be used.</exception>
+    /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot be used, or the native ONNX Runtime
+    /// library cannot be loaded.</exception>
     /// <exception cref="UnsupportedOperationException">The provider has no kernel for an operator with its dtypes.</exception>
     internal static InferenceSession Open(byte[] model, Device device, out Device used, int intraOpThreads = 0)
     {
+        NativeRuntime.EnsureLoaded(device);
         used = device.Resolve();
         if (used.IsCuda)
         {
@@ -74,6 +87,12 @@ internal static class Providers
 
     private static Device ProbeCuda()
     {
+        if (WithoutCuda(NativeRuntime.Providers()) is { } reason)
+        {
+            AutoFallbackReason = reason;
+            Trace.TraceInformation($"Flax: Device.Auto runs on the CPU ({Cpu}): {reason}.");
+            return Device.Cpu;
+        }
         try
         {
             using var session = Create(ProbeModel.Bytes, Device.Cuda(0));

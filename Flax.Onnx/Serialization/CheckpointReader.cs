@@ -20,21 +20,30 @@ namespace Flax;
 /// </remarks>
 internal sealed class CheckpointReader
 {
-    /// <summary>The deepest nesting of dicts and lists accepted; real variable trees are a few levels deep.</summary>
-    internal const int MaxDepth = 64;
+    /// <summary>The deepest nesting of dicts and lists accepted (<see cref="VariableDict.MaxDepth"/>); real variable
+    /// trees are a few levels deep.</summary>
+    internal const int MaxDepth = VariableDict.MaxDepth;
+
+    /// <summary>
+    /// The most characters of flattened key paths (<c>params/Dense_0/kernel</c>, summed over the leaves) accepted per
+    /// byte of the file. Leaves under one long key each repeat it when flattened, so without a bound a 200 KB file
+    /// flattens to gigabytes; real checkpoints stay far below this (arrays take far more bytes than their paths).
+    /// </summary>
+    internal const int MaxPathCharsPerByte = 64;
 
     private readonly List<string> _path = [];
+    private readonly long _pathBudget;
     private long _at;
+    private int _pathLength;
+    private long _pathChars;
 
-    private CheckpointReader()
-    {
-    }
+    private CheckpointReader(long fileLength) => _pathBudget = MaxPathCharsPerByte * fileLength;
 
     /// <summary>Decodes a whole checkpoint; its top level must be a dict.</summary>
     /// <exception cref="FlaxCheckpointException">The bytes are not a well-formed Flax checkpoint.</exception>
     internal static OrderedDictionary<string, object> Read(ReadOnlySequence<byte> bytes)
     {
-        var state = new CheckpointReader();
+        var state = new CheckpointReader(bytes.Length);
         var reader = new MessagePackReader(bytes);
         try
         {
@@ -111,11 +120,23 @@ internal sealed class CheckpointReader
             string key = CheckpointValues.DecodeUtf8(CheckpointValues.ReadBytes(ref reader));
             if (map.ContainsKey(key))
                 throw new InvalidDataException($"the key {CheckpointText.Quote(key)} appears twice in this dict");
-            _path.Add(key);
-            map.Add(key, ReadValue(ref reader, depth));
-            _path.RemoveAt(_path.Count - 1);
+            map.Add(key, ReadChild(ref reader, key, depth));
         }
         return map;
+    }
+
+    /// <summary>Reads the value under <paramref name="key"/>, keeping the key path and the flattened-path budget.</summary>
+    private object ReadChild(ref MessagePackReader reader, string key, int depth)
+    {
+        _path.Add(key);
+        int parent = _pathLength;
+        _pathLength += (_path.Count > 1 ? 1 : 0) + key.Length;
+        var value = ReadValue(ref reader, depth);
+        if (value is not OrderedDictionary<string, object> && (_pathChars += _pathLength) > _pathBudget)
+            throw new InvalidDataException($"the flattened key paths total over {_pathBudget} characters ({MaxPathCharsPerByte} per byte of the file); a key path repeated by many leaves is too long");
+        _pathLength = parent;
+        _path.RemoveAt(_path.Count - 1);
+        return value;
     }
 
     private OrderedDictionary<string, object> ReadList(ref MessagePackReader reader, int depth)
@@ -126,9 +147,7 @@ internal sealed class CheckpointReader
         for (int i = 0; i < count; i++)
         {
             string key = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _path.Add(key);
-            map.Add(key, ReadValue(ref reader, depth));
-            _path.RemoveAt(_path.Count - 1);
+            map.Add(key, ReadChild(ref reader, key, depth));
         }
         return map;
     }

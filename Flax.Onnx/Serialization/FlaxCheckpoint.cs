@@ -56,7 +56,8 @@ public static partial class FlaxCheckpoint
     /// <summary>Encodes variables as Flax's <c>to_bytes</c> does, byte for byte.</summary>
     /// <param name="variables">The variables; every leaf must have a msgpack form (see the class remarks).</param>
     /// <returns>The checkpoint bytes.</returns>
-    /// <exception cref="ArgumentException">A leaf has no msgpack form (a tensor, a record, ...).</exception>
+    /// <exception cref="ArgumentException">The variables would make a file that <see cref="Read(ReadOnlyMemory{byte})"/>
+    /// refuses: a leaf has no msgpack form (a tensor, a record, ...), a key or string holds an unpaired surrogate, a dict has Flax's chunked-array marker key, an array has over 64 dimensions, or leaves share such long key paths that the flattened paths exceed 64 characters per byte of the file.</exception>
     public static byte[] ToBytes(VariableDict variables)
     {
         var buffer = new MemoryStream();
@@ -67,7 +68,8 @@ public static partial class FlaxCheckpoint
     /// <summary>Writes variables to a stream as Flax's <c>to_bytes</c> does, byte for byte.</summary>
     /// <param name="variables">The variables; every leaf must have a msgpack form (see the class remarks).</param>
     /// <param name="stream">The destination; array bytes go to it without an intermediate copy.</param>
-    /// <exception cref="ArgumentException">A leaf has no msgpack form; nothing has been written then.</exception>
+    /// <exception cref="ArgumentException">The variables would make a file that the reader refuses (see
+    /// <see cref="ToBytes"/>); nothing has been written then.</exception>
     public static void Write(VariableDict variables, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -81,7 +83,8 @@ public static partial class FlaxCheckpoint
     /// </summary>
     /// <param name="variables">The variables; every leaf must have a msgpack form (see the class remarks).</param>
     /// <param name="path">The file to create or replace.</param>
-    /// <exception cref="ArgumentException">A leaf has no msgpack form; the file is unchanged then.</exception>
+    /// <exception cref="ArgumentException">The variables would make a file that the reader refuses (see
+    /// <see cref="ToBytes"/>); the file is unchanged then.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Write(VariableDict variables, string path)
     {

@@ -19,7 +19,11 @@ var flow = Core.Init((s, x) => Flow.Forward(s, x))(PrngKey.Create(0), NDArray.On
 Show("flow (test_flow)", flow);
 Console.WriteLine($"  backward(forward(x)) = {Core.Apply((s, y) => Flow.Backward(s, y))(flow.Variables, flow.Output)}");
 Show("resnet (test_resnet)", Core.Init((s, x) => ResNet.Model(s, x, blockSizes: [2, 2]))(PrngKey.Create(1), Prng.Normal(PrngKey.Create(0), [1, 64, 64, 3])));
-Show("attention (multi-head, dropout 0.1)",
+var twoRows = Prng.Normal(PrngKey.Create(0), [1, 4]).Reshape(4);
+var rows = NDArray.From([.. twoRows.ToArray<float>(), .. twoRows.ToArray<float>()], 2, 4);
+Show("vmap, shared params (test_vmap_shared)", Core.Init((s, x) => VmapMlp.Model(s, x, shareParams: true))(PrngKey.Create(1), rows));
+Show("vmap, unshared params (test_vmap_unshared)", Core.Init((s, x) => VmapMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), rows));
+Show("attention (test_attention: vmapped heads, dropout 0.1)",
     Core.Init(Attention.Model)(new Rngs(("params", PrngKey.Create(0)), ("dropout", PrngKey.Create(1))), NDArray.Ones(DType.Float32, 2, 7, 16)));
 
 static void Show(string name, (NDArray Output, VariableDict Variables) result)

@@ -237,6 +237,22 @@ public sealed class FitTrainingTests
         Assert.AreEqual("Label column 'Label' has a missing key at row 1. (Parameter 'data')", e.Message);
     }
 
+    /// <summary>Issue 11: a row whose vector is shorter (or longer) than its column declares is refused as scoring
+    /// refuses it, naming the column and the row, instead of silently taking the previous row's values.</summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(3)]
+    public void ARowWhoseVectorBreaksItsDeclaredSizeIsRefused(int length)
+    {
+        var ml = new MLContext(seed: 0);
+        var rows = Blobs(5, 1);
+        rows[3].Features = new float[length];
+        var data = ml.Transforms.Conversion.MapValueToKey("Label", nameof(Point.Class)).Fit(ml.Data.LoadFromEnumerable(Blobs(5, 1)))
+            .Transform(ml.Data.LoadFromEnumerable(rows));
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => Training(ml).Fit(data));
+        Assert.AreEqual($"Input column 'Features' holds a vector of {length} values in row 3, but its type and the Flax model say 2.", e.Message);
+    }
+
     [TestMethod]
     public void NoRows()
     {

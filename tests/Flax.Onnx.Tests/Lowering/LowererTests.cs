@@ -31,7 +31,7 @@ public sealed class LowererTests
     [TestMethod]
     public void ParametersWithValuesAreOverridableInitializers()
     {
-        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], new Dictionary<string, NDArray> { ["params/p"] = NDArray.Ones(DType.Float32, 1, 3) });
+        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], ParameterForm.Overridable(new Dictionary<string, NDArray> { ["params/p"] = NDArray.Ones(DType.Float32, 1, 3) }));
         var graph = Graph(model);
         CollectionAssert.AreEqual(new[] { "x", "params/p" }, graph.Input.Select(i => i.Name).ToArray());
         Assert.AreEqual("params/p", graph.Initializer.Single().Name);
@@ -44,13 +44,13 @@ public sealed class LowererTests
     public void ParametersMayBeInitializersOnly()
     {
         var values = new Dictionary<string, NDArray> { ["params/p"] = NDArray.Ones(DType.Float32, 1, 3) };
-        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], values, overridable: false);
+        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], ParameterForm.Embedded(values));
         var graph = Graph(model);
         CollectionAssert.AreEqual(new[] { "x" }, graph.Input.Select(i => i.Name).ToArray());
         Assert.AreEqual("params/p", graph.Initializer.Single().Name);
         CollectionAssert.AreEqual(new[] { "x", "params/p" }, graph.Node[0].Input.ToArray());
         // A parameter without a value stays a graph input either way.
-        graph = Graph(Lowerer.Lower(AddParameter("cache/y"), ["x"], overridable: false));
+        graph = Graph(Lowerer.Lower(AddParameter("cache/y"), ["x"], ParameterForm.Embedded(new Dictionary<string, NDArray>())));
         CollectionAssert.AreEqual(new[] { "x", "params/p" }, graph.Input.Select(i => i.Name).ToArray());
         Assert.IsEmpty(graph.Initializer);
     }
@@ -81,7 +81,7 @@ public sealed class LowererTests
         var y = new Var(Row);
         var program = new Program([x], [], [new ProgramConstant(c, NDArray.Ones(DType.Float32, 1, 3))],
             [new Eqn(Primitive.Mul, [x, c], EqnParams.None, [y], "")], [new ProgramOutput("output_0", y)]);
-        var model = Lowerer.Lower(program, ["x"], constantsAsInputs: true);
+        var model = Lowerer.Lower(program, ["x"], ParameterForm.FedWithConstants);
         CollectionAssert.AreEqual(new[] { "constant_0" }, model.ConstantNames.ToArray());
         using var session = new OnnxSession(model.ToBytes(), ["x", "constant_0"], model.OutputNames, Device.Cpu);
         var result = session.Run([NDArray.From([1f, 2f, 3f], 1, 3), NDArray.From([2f, 2f, 2f], 1, 3)])[0];
@@ -98,7 +98,7 @@ public sealed class LowererTests
     [TestMethod]
     public void TheGraphPrintsAsANumberedListing()
     {
-        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], new Dictionary<string, NDArray> { ["params/p"] = NDArray.Ones(DType.Float32, 1, 3) });
+        var model = Lowerer.Lower(AddParameter("cache/y"), ["x"], ParameterForm.Overridable(new Dictionary<string, NDArray> { ["params/p"] = NDArray.Ones(DType.Float32, 1, 3) }));
         Assert.AreEqual(
             """
             graph main (x: float[batch,3], params/p: float[1,3])

@@ -1,4 +1,4 @@
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// The evaluator's array value: a dtype, a concrete shape and C-order elements held as <see cref="double"/>, each

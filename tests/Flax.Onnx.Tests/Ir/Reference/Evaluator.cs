@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>
 /// The managed reference interpreter of a <see cref="Program"/>: the test oracle for the ONNX lowering. Written for

@@ -17,7 +17,7 @@ internal sealed class TracedModel : IDisposable
     internal TracedModel(TracedProgram traced, Device device, bool constantsAsInputs = false)
     {
         Traced = traced;
-        Onnx = Lowerer.Lower(traced.Program, traced.InputNames, constantsAsInputs: constantsAsInputs);
+        Onnx = Lowerer.Lower(traced.Program, traced.InputNames, constantsAsInputs ? ParameterForm.FedWithConstants : ParameterForm.Fed);
         _session = new OnnxSession(Onnx.ToBytes(), [.. Onnx.InputNames, .. Onnx.ParameterNames, .. Onnx.ConstantNames], Onnx.OutputNames, device);
     }
 

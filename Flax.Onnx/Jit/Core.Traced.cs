@@ -193,6 +193,6 @@ public static partial class Core
         var flat = variables.Flatten();
         var values = traced.Program.Parameters.ToDictionary(p => p.Path,
             p => flat.TryGetValue(p.Path, out var v) && v is NDArray a ? a : traced.Created[p.Path]);
-        return Lowerer.Lower(traced.Program, traced.InputNames, values);
+        return Lowerer.Lower(traced.Program, traced.InputNames, ParameterForm.Overridable(values));
     }
 }

@@ -1,4 +1,4 @@
-namespace Flax;
+namespace Flax.Ir;
 
 /// <summary>Scalar functions the evaluator needs that <see cref="Math"/> lacks, computed in double precision.</summary>
 internal static class ReferenceMath

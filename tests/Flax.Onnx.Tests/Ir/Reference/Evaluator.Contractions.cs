@@ -1,4 +1,4 @@
-namespace Flax;
+namespace Flax.Ir;
 
 internal static partial class Evaluator
 {
