@@ -24,7 +24,16 @@ internal static class TrainStateLayout
                 throw new FlaxCheckpointException($"The checkpoint is not a Flax TrainState: it has no {CheckpointText.Quote(key)} field (its fields are {Keys(checkpoint)}).");
         long step = StepOf(checkpoint[Step]);
         var parameters = Dict(checkpoint, Params);
-        foreach (var (path, leaf) in parameters.Flatten())
+        IReadOnlyDictionary<string, object> leaves;
+        try
+        {
+            leaves = parameters.Flatten();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FlaxCheckpointException($"The checkpoint's params cannot be trained: {e.Message}", e);
+        }
+        foreach (var (path, leaf) in leaves)
             if (leaf is not NDArray)
                 throw new FlaxCheckpointException($"The checkpoint's parameter {CheckpointText.Quote(Params + VariableDict.Separator + path)} is {CheckpointValues.Describe(leaf)}, not an array.");
         var collections = new List<KeyValuePair<string, object>> { new(Params, parameters) };

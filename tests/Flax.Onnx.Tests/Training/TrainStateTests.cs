@@ -236,6 +236,20 @@ public sealed class TrainStateTests
     }
 
     [TestMethod]
+    public void RestoreRefusesParamsThatAreNotArrays()
+    {
+        var state = FlaxCheckpoint.Read(File("adam"));
+        var withText = state.Copy([KeyValuePair.Create("params", (object)new VariableDict(("Dense_0", new VariableDict(("kernel", "w"))))) ]);
+        var withSlash = state.Copy([KeyValuePair.Create("params", (object)new VariableDict(("a/b", NDArray.Zeros(DType.Float32, 2))))]);
+
+        var text = Assert.ThrowsExactly<FlaxCheckpointException>(() => FlaxCheckpoint.RestoreTrainState(withText, Optimizers.Adam(0.01)));
+        var slash = Assert.ThrowsExactly<FlaxCheckpointException>(() => FlaxCheckpoint.RestoreTrainState(withSlash, Optimizers.Adam(0.01)));
+
+        Assert.AreEqual("The checkpoint's parameter \"params/Dense_0/kernel\" is a string, not an array.", text.Message);
+        Assert.AreEqual("The checkpoint's params cannot be trained: Cannot flatten key \"a/b\": keys must be non-empty and contain no '/'.", slash.Message);
+    }
+
+    [TestMethod]
     public void RestoreRefusesANegativeStep()
     {
         var state = FlaxCheckpoint.Read(File("sgd")).Copy([KeyValuePair.Create("step", (object)(-1L))]);
