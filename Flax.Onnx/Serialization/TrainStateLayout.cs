@@ -41,7 +41,9 @@ internal static class TrainStateLayout
             collections.Add(new(BatchStats, Dict(checkpoint, BatchStats)));
         var optState = Dict(checkpoint, OptState);
         CheckOptState(optimizer, parameters, optState);
-        return new TrainState(step, new VariableDict(collections), optState) { Layout = checkpoint };
+        var skeletons = checkpoint.Where(kv => kv.Key is Params or OptState or BatchStats && kv.Value is VariableDict)
+            .Select(kv => KeyValuePair.Create(kv.Key, (object)((VariableDict)kv.Value).Map(_ => NoneLeaf.Value)));
+        return new TrainState(step, new VariableDict(collections), optState) { Layout = checkpoint.Copy(skeletons) };
     }
 
     /// <summary>The state dict of <paramref name="state"/>: its layout (when read from a checkpoint) with the new values,
@@ -65,14 +67,18 @@ internal static class TrainStateLayout
         return new VariableDict(items);
     }
 
-    /// <summary><paramref name="source"/> in <paramref name="template"/>'s key order, keeping the template's entries the
-    /// source lacks (the empty dicts of stateless optimizer parts, which flattening drops).</summary>
+    /// <summary><paramref name="source"/> in <paramref name="template"/>'s key order, keeping the template's dicts the
+    /// source lacks (the empty dicts of stateless optimizer parts, which flattening drops) but not its leaves: a layout
+    /// keeps its checkpoint's structure and key order, not its arrays (they are placeholders).</summary>
     internal static object Refill(object template, object source)
     {
         if (template is not VariableDict old || source is not VariableDict fresh) return source;
         var items = new List<KeyValuePair<string, object>>(old.Count);
         foreach (var (key, value) in old)
-            items.Add(new(key, fresh.TryGetValue(key, out var replacement) ? Refill(value, replacement) : value));
+        {
+            if (fresh.TryGetValue(key, out var replacement)) items.Add(new(key, Refill(value, replacement)));
+            else if (value is VariableDict) items.Add(new(key, Refill(value, VariableDict.Empty)));
+        }
         items.AddRange(fresh.Where(kv => !old.ContainsKey(kv.Key)));
         return new VariableDict(items);
     }

@@ -59,6 +59,8 @@ public sealed class TrainStateTests
                 optState["0/mu/Dense_0/kernel"], "mu");
         }
         else Assert.AreEqual(4, ((NDArray)optState["1/count"]).Item<int>(), "the schedule's count");
+        CollectionAssert.AreEqual(FlaxCheckpoint.Read(File(name)).Keys.ToArray(), state.Layout!.Keys.ToArray());
+        Assert.IsFalse(state.Layout.Flatten().Any(kv => kv.Key != "step" && kv.Value is NDArray), "the layout holds no copy of the arrays");
     }
 
     [TestMethod]
