@@ -50,7 +50,7 @@ internal static class TrainStateLayout
     /// else <c>{step, params, opt_state, batch_stats...}</c> as a jitted JAX run writes it (step an int32 array).</summary>
     internal static VariableDict ToStateDict(TrainState state)
     {
-        var layout = state.Layout ?? new VariableDict((Step, NDArray.Scalar(checked((int)state.Step))), (Params, VariableDict.Empty), (OptState, VariableDict.Empty));
+        var layout = state.Layout ?? new VariableDict((Step, NDArray.Scalar(0)), (Params, VariableDict.Empty), (OptState, VariableDict.Empty));
         var items = new List<KeyValuePair<string, object>>();
         foreach (var (key, old) in layout)
         {
@@ -101,14 +101,16 @@ internal static class TrainStateLayout
             : throw new FlaxCheckpointException($"The checkpoint's TrainState step is {CheckpointValues.Describe(value)}; it must be a non-negative integer below 2^31 (a Python int or an int32 or int64 scalar).");
     }
 
-    /// <summary><paramref name="step"/> in the kind <paramref name="old"/> had (Python int, numpy int64, int32 array, ...).</summary>
+    /// <summary><paramref name="step"/> in the kind <paramref name="old"/> had (Python int, numpy int64, int32 array,
+    /// ...), widened to 64 bits when it no longer fits 32.</summary>
     private static object StepLike(object old, long step) => old switch
     {
         long => step,
-        int => checked((int)step),
         NumpyScalar<long> => new NumpyScalar<long>(step),
+        _ when step is < int.MinValue or > int.MaxValue => NDArray.Scalar(step),
+        int => (int)step,
         NDArray { DType: DType.Int64 } => NDArray.Scalar(step),
-        _ => NDArray.Scalar(checked((int)step)),
+        _ => NDArray.Scalar((int)step),
     };
 
     /// <summary>Checks that <paramref name="optState"/> has the structure, shapes and dtypes of

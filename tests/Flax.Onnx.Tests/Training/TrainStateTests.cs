@@ -155,6 +155,7 @@ public sealed class TrainStateTests
         Assert.AreEqual(0, ((VariableDict)optState["1"]).Count, "optax's EmptyState of scale_by_learning_rate");
         var resumed = FlaxCheckpoint.RestoreTrainState(FlaxCheckpoint.Read(FlaxCheckpoint.ToBytes(tree)), Optimizers.Adam(0.01));
         Assert.AreEqual(1L, resumed.Step);
+        ExpectedValues.AssertSame(NDArray.Scalar(1L << 40), FlaxCheckpoint.ToStateDict(resumed with { Step = 1L << 40 })["step"], "a step past int32 widens to int64");
     }
 
     /// <summary>The evaluation step's loss is <c>mean((x W + b - t)^2)</c> of the current params (float64 reference,
