@@ -198,6 +198,36 @@ public sealed class TrainStateTests
     }
 
     [TestMethod]
+    public void Resume_ThrowsForAStateOfAnotherOptimizer()
+    {
+        var state = FlaxCheckpoint.ReadTrainState(File("adam"), Optimizers.Adam(0.01));
+
+        var e = Assert.ThrowsExactly<FlaxCheckpointException>(() => new Trainer(Linear, Losses.SquaredError, Optimizers.RmsProp(0.01), state, Device.Cpu));
+
+        Assert.AreEqual("The checkpoint's optimizer state does not match the optimizer at \"opt_state/0\": the checkpoint has \"count\", which the optimizer does not keep (it keeps \"nu\").", e.Message);
+    }
+
+    [TestMethod]
+    public void Resume_ThrowsForAStepPastInt32()
+    {
+        var state = FlaxCheckpoint.ReadTrainState(File("adam"), Optimizers.Adam(0.01)) with { Step = 1L << 31 };
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new Trainer(Linear, Losses.SquaredError, Optimizers.Adam(0.01), state, Device.Cpu));
+
+        Assert.AreEqual("The step count 2147483648 is above 2147483647. (Parameter 'state')", e.Message);
+    }
+
+    [TestMethod]
+    public void Evaluate_ThrowsWhenDisposed()
+    {
+        var (x, t) = Batch();
+        var trainer = new Trainer(Linear, Losses.SquaredError, Optimizers.Adam(0.01), FlaxCheckpoint.ReadTrainState(File("adam"), Optimizers.Adam(0.01)), Device.Cpu);
+        trainer.Dispose();
+
+        Assert.ThrowsExactly<ObjectDisposedException>(() => trainer.Evaluate(x, t));
+    }
+
+    [TestMethod]
     public void RestoreNamesTheFirstFieldOfAnotherOptimizer()
     {
         var adamState = FlaxCheckpoint.Read(File("adam"));
