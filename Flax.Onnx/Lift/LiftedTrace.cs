@@ -65,7 +65,7 @@ internal sealed class LiftedTrace
         var scope = scopeFn(innerGroups, hook);
         var y = body(scope, args) ?? throw new UntracedOutputException();
         var outGroups = repack(scope);
-        trace.AddOutput(TracedProgram.OutputName, y);
+        trace.AddResult(y);
         var outputLeaves = new List<(int, string)>();
         for (int g = 0; g < outGroups.Length; g++)
             foreach (var (path, value) in outGroups[g].Flatten())
