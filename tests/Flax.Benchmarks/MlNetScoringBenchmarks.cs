@@ -22,7 +22,7 @@ public class MlNetScoringBenchmarks
     private InferenceSession _raw = null!;
 
     /// <summary>Rows per ONNX Runtime run, for (a) and (c).</summary>
-    [Params(256)]
+    [Params(256, 1024)]
     public int BatchSize { get; set; }
 
     [GlobalSetup]
