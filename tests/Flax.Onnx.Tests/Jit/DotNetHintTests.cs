@@ -82,6 +82,20 @@ public sealed class DotNetHintTests
     }
 
     [TestMethod]
+    public void MapVariablesWithoutInitBesideAnExistingParamSaysToPassInit()
+    {
+        static Tensor Model(Scope scope, Tensor x)
+        {
+            var mapped = scope.Push("Mapped_0");
+            var scale = mapped.Param<Tensor>("scale", Initializers.Ones, [3]);
+            return Flax.Lift.MapVariables((Scope s, Tensor h) => Flax.Nn.Dense(s, h, 3), "params")(mapped, x) * scale;
+        }
+        var e = Assert.ThrowsExactly<ScopeParamNotFoundException>(() => Core.Init(Model, device: Device.Cpu)(Key, Ones(2, 4)));
+        Assert.AreEqual("Could not find parameter named \"kernel\" in scope \"/Mapped_0\"."
+            + " (.NET: Lift.MapVariables maps existing variables only; pass init: true to create them first, as during Core.Init)", e.Message);
+    }
+
+    [TestMethod]
     public void MapVariablesWithoutInitOnMissingVariablesInApplyKeepsFlaxsTextAlone()
     {
         var e = Assert.ThrowsExactly<ScopeCollectionNotFoundException>(() =>
