@@ -10,6 +10,8 @@ public sealed class ExportOptionsTests
 {
     private static readonly TensorSpec Rows = new(DType.Float32, -1, 4);
 
+    public TestContext TestContext { get; set; } = null!;
+
     /// <summary>Dense 4 → 3 and a BatchNorm in training mode (it writes <c>batch_stats</c>).</summary>
     private static Tensor TrainingBatchNorm(Scope scope, Tensor x) =>
         Flax.Nn.BatchNorm(scope.Push("BatchNorm_0"), Dense(scope.Push("Dense_0"), x, 3), momentum: 0.9);
@@ -87,6 +89,15 @@ public sealed class ExportOptionsTests
         var h = dense.ToArray<float>();
         var expected = Enumerable.Range(0, 3).Select(j => 0.1f * Enumerable.Range(0, 6).Average(i => h[i * 3 + j])).ToArray();
         AssertClose(NDArray.From(expected, 3), outputs["batch_stats/BatchNorm_0/mean" + suffix], "host running mean");
+    }
+
+    [TestMethod]
+    public void ExportsWithBothOptionsPassTheOnnxChecker()
+    {
+        var (_, variables) = Core.Init(TrainingBatchNorm, device: Device.Cpu)(PrngKey.Create(1), Data(2));
+        var path = Path.Combine(TestContext.TestRunDirectory ?? Path.GetTempPath(), $"{Guid.NewGuid():N}-batchnorm.onnx");
+        Core.Export(TrainingBatchNorm, variables, path, [Rows], mutable: "batch_stats", overridable: false);
+        OnnxChecker.AssertValid(path);
     }
 
     private static Tensor Dense3(Scope scope, Tensor x) => Dense(scope.Push("Dense_0"), x, 3);
