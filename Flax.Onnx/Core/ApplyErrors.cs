@@ -13,12 +13,15 @@ public sealed class InvalidRngException : FlaxException
 /// <summary>
 /// The variables given to <c>Apply</c> or <c>Bind</c> are not a dictionary of collections (Flax's
 /// <c>ApplyScopeInvalidVariablesTypeError</c>): some top-level entry is a leaf, e.g. <c>{"kernel": array}</c> instead
-/// of <c>{"params": {"kernel": array}}</c>.
+/// of <c>{"params": {"kernel": array}}</c>. Flax's message ends with a .NET hint naming the entry and saying to pass the
+/// whole variables rather than their <c>params</c> subtree.
 /// </summary>
 public sealed class ApplyScopeInvalidVariablesTypeException : FlaxException
 {
-    internal ApplyScopeInvalidVariablesTypeException()
-        : base("The first argument passed to an apply function should be a dictionary of collections. Each collection should be a dictionary with string keys.", "ApplyScopeInvalidVariablesTypeError") { }
+    internal ApplyScopeInvalidVariablesTypeException(string entry)
+        : base("The first argument passed to an apply function should be a dictionary of collections. Each collection should be a dictionary with string keys."
+            + (entry == "params" ? "" : $" (.NET: the top-level entry \"{entry}\" is a value, not a collection: pass the whole variables, {{\"params\": ...}}, not their \"params\" subtree)"),
+            "ApplyScopeInvalidVariablesTypeError") { }
 }
 
 /// <summary>

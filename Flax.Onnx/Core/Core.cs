@@ -42,7 +42,7 @@ public static partial class Core
         var root = new OrderedDictionary<string, object>(variables.Count);
         foreach (var (collection, tree) in variables)
         {
-            if (tree is not VariableDict dict) throw new ApplyScopeInvalidVariablesTypeException();
+            if (tree is not VariableDict dict) throw new ApplyScopeInvalidVariablesTypeException(collection);
             root.Add(collection, mutable.Contains(collection) ? dict.Unfreeze() : dict);
         }
         return new Scope(root, rngs, mutable, flags, hook);

@@ -26,7 +26,7 @@ public sealed partial class Scope
         {
             if (!IsMutableCollection(collection) || init is null)
             {
-                if (IsCollectionEmpty(collection)) throw new ScopeCollectionNotFoundException(collection, name, PathText);
+                if (IsCollectionEmpty(collection)) throw new ScopeCollectionNotFoundException(collection, name, PathText, SubtreeHint());
                 throw new ScopeVariableNotFoundException(name, collection, PathText);
             }
             PutVariable(collection, name, Created(collection, name, init()));
@@ -89,7 +89,7 @@ public sealed partial class Scope
         }
         if (!IsMutableCollection(Params))
         {
-            if (IsCollectionEmpty(Params)) throw new ScopeCollectionNotFoundException(Params, name, PathText);
+            if (IsCollectionEmpty(Params)) throw new ScopeCollectionNotFoundException(Params, name, PathText, SubtreeHint());
             throw new ScopeParamNotFoundException(name, PathText);
         }
         var created = Created(Params, name, create(MakeRng(Params)));
@@ -154,6 +154,13 @@ public sealed partial class Scope
         CheckValid();
         return _rngs[name].Extend(_counters.Next(name));
     }
+
+    /// <summary>The .NET hint for a collection missing at the root whose top level holds this scope's first name
+    /// instead (the variables' <c>params</c> subtree passed where the variables belong); empty otherwise.</summary>
+    private string SubtreeHint() =>
+        _path.Length > 0 && Root._variables.ContainsKey(_path[0])
+            ? $" (.NET: the variables' top level holds the layer \"{_path[0]}\" where collections belong: pass the whole variables, {{\"params\": ...}}, not their \"params\" subtree)"
+            : "";
 
     private object Created(string collection, string name, object? value)
     {

@@ -7,32 +7,65 @@ namespace Flax;
 /// </summary>
 public sealed class ScopeParamNotFoundException : FlaxException
 {
-    internal ScopeParamNotFoundException(string paramName, string scopePath)
-        : base($"Could not find parameter named \"{paramName}\" in scope \"{scopePath}\".", "ScopeParamNotFoundError") { }
+    internal ScopeParamNotFoundException(string paramName, string scopePath, string hint = "")
+        : base($"Could not find parameter named \"{paramName}\" in scope \"{scopePath}\".{hint}", "ScopeParamNotFoundError") =>
+        (ParamName, ScopePath) = (paramName, scopePath);
+
+    /// <summary>The parameter's name.</summary>
+    internal string ParamName { get; }
+
+    /// <summary>The scope's path text.</summary>
+    internal string ScopePath { get; }
 }
 
 /// <summary>
 /// A variable is read from a collection that is missing or empty at the root and cannot be created (Flax's
 /// <c>ScopeCollectionNotFound</c>): typically <c>Apply</c> was given no <c>params</c>, or a state collection such as
 /// <c>batch_stats</c> was not passed in nor made mutable.
-/// Message: <c>Tried to access "kernel" from collection "params" in "/dense" but the collection is empty.</c>
+/// Message: <c>Tried to access "kernel" from collection "params" in "/dense" but the collection is empty.</c>, with a
+/// .NET hint appended when the variables' top level holds the layer's name (their <c>params</c> subtree was passed) or
+/// when <c>Lift.MapVariables</c> without <c>init</c> hid a collection that initialisation could create.
 /// </summary>
 public sealed class ScopeCollectionNotFoundException : FlaxException
 {
-    internal ScopeCollectionNotFoundException(string collection, string variableName, string scopePath)
-        : base($"Tried to access \"{variableName}\" from collection \"{collection}\" in \"{scopePath}\" but the collection is empty.", "ScopeCollectionNotFound") { }
+    internal ScopeCollectionNotFoundException(string collection, string variableName, string scopePath, string hint = "")
+        : base($"Tried to access \"{variableName}\" from collection \"{collection}\" in \"{scopePath}\" but the collection is empty.{hint}", "ScopeCollectionNotFound") =>
+        (Collection, VariableName, ScopePath) = (collection, variableName, scopePath);
+
+    /// <summary>The collection.</summary>
+    internal string Collection { get; }
+
+    /// <summary>The variable's name.</summary>
+    internal string VariableName { get; }
+
+    /// <summary>The scope's path text.</summary>
+    internal string ScopePath { get; }
 }
 
 /// <summary>
 /// An existing parameter's shape differs from the shape its initializer would produce (Flax's
-/// <c>ScopeParamShapeError</c>): the variables were made for a model with other sizes, or the input's shape changed.
+/// <c>ScopeParamShapeError</c>): the variables were made for a model with other sizes, or the input's shape changed
+/// (Dense, Conv and ConvTranspose then append a .NET hint naming the input axis).
 /// Message: <c>For parameter "kernel" in "/dense", the given initializer is expected to generate shape (4, 3), but the
 /// existing parameter it received has shape (2, 3).</c>
 /// </summary>
 public sealed class ScopeParamShapeException : FlaxException
 {
-    internal ScopeParamShapeException(string paramName, string scopePath, int[] valueShape, int[] initShape)
-        : base($"For parameter \"{paramName}\" in \"{scopePath}\", the given initializer is expected to generate shape {Shapes.Format(initShape)}, but the existing parameter it received has shape {Shapes.Format(valueShape)}.", "ScopeParamShapeError") { }
+    internal ScopeParamShapeException(string paramName, string scopePath, int[] valueShape, int[] initShape, string hint = "")
+        : base($"For parameter \"{paramName}\" in \"{scopePath}\", the given initializer is expected to generate shape {Shapes.Format(initShape)}, but the existing parameter it received has shape {Shapes.Format(valueShape)}.{hint}", "ScopeParamShapeError") =>
+        (ParamName, ScopePath, ValueShape, InitShape) = (paramName, scopePath, valueShape, initShape);
+
+    /// <summary>The parameter's name.</summary>
+    internal string ParamName { get; }
+
+    /// <summary>The scope's path text.</summary>
+    internal string ScopePath { get; }
+
+    /// <summary>The shape of the existing parameter.</summary>
+    internal int[] ValueShape { get; }
+
+    /// <summary>The shape the initializer would produce.</summary>
+    internal int[] InitShape { get; }
 }
 
 /// <summary>

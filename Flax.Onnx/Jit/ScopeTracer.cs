@@ -22,6 +22,8 @@ internal static class ScopeTracer
     /// <param name="randomPerRun">Make random values drawn from keys of <paramref name="rngs"/> program inputs drawn
     /// for every run (<see cref="TracedProgram.RandomInputs"/>) instead of constants.</param>
     /// <exception cref="UntracedOutputException">The function returned null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not fit an operation; raised inside a layer below the root (a
+    /// <c>Nn</c> layer), the message ends with a .NET hint naming the layer's scope path.</exception>
     internal static TracedProgram Trace(ScopeFunction fn, IReadOnlyList<TensorSpec> inputs, VariableDict? variables,
         Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, bool randomPerRun = false)
     {
@@ -31,13 +33,22 @@ internal static class ScopeTracer
         var parameters = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
         Tensor? y;
         VariableDict? result;
-        if (variables is null)
+        string? layer = null;
+        try
         {
-            ArgumentNullException.ThrowIfNull(rngs);
-            (y, result) = Core.InitCore(root => fn.Body(root, xs), rngs, mutable, flags, hook);
+            if (variables is null)
+            {
+                ArgumentNullException.ThrowIfNull(rngs);
+                (y, result) = Core.InitCore(root => fn.Body(root, xs), rngs, mutable, flags, hook);
+            }
+            else
+                (y, result) = Core.ApplyCore(root => fn.Body(root, xs), Parameterize(trace, variables, parameters), rngs, mutable, flags, hook);
         }
-        else
-            (y, result) = Core.ApplyCore(root => fn.Body(root, xs), Parameterize(trace, variables, parameters), rngs, mutable, flags, hook);
+        // The filter runs before the layer's scope is left, so it sees which layer raised the error.
+        catch (ArgumentException e) when (e.GetType() == typeof(ArgumentException) && (layer = trace.ScopePath) is not (null or "/") && !e.Message.Contains(LayerHint, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{e.Message}{LayerHint}\"{layer}\")", e);
+        }
 
         trace.AddResult(y);
         foreach (var (path, tensor) in hook.Tensors) parameters[tensor] = path;
@@ -58,6 +69,9 @@ internal static class ScopeTracer
             DrawsKeys = hook.DrawsKeys,
         };
     }
+
+    /// <summary>The start of the hint added to a shape error raised inside a layer: the layer's scope path follows.</summary>
+    private const string LayerHint = " (.NET: raised inside the layer at scope path ";
 
     /// <summary>The variables with every array replaced by the program parameter of its path.</summary>
     private static VariableDict Parameterize(TraceContext trace, VariableDict variables, Dictionary<Tensor, string> parameters) =>

@@ -137,7 +137,15 @@ public static partial class Lift
                 }
             }
             var inner = scopeFn([mapIn(target), groups[1]], rngGroups, mutableFilter);
-            var y = run(inner);
+            TOut y;
+            try
+            {
+                y = run(inner);
+            }
+            catch (FlaxException e) when (!targetOut && WithInitHint(e, scope, mappedCollections) is { } hinted)
+            {
+                throw hinted;
+            }
             var outGroups = repack(inner);
             if (targetOut) outGroups[0] = mapOut(outGroups[0]);
             return (y, outGroups);

@@ -43,7 +43,7 @@ public static partial class Nn
         if (inputDilation is not null && inputDilation.Any(d => d != 1) && IsNamed(padding))
             throw new ArgumentException("String padding is not implemented for transposed convolution using this op. Please either exactly specify the required padding or use conv_transpose.", nameof(padding));
 
-        var kernel = scope.Param<Tensor>("kernel", kernelInit ?? DefaultKernelInit, [.. kernelSize, inFeatures / featureGroupCount, features]);
+        var kernel = InputKernel(scope, inputs, kernelInit ?? DefaultKernelInit, [.. kernelSize, inFeatures / featureGroupCount, features], kernelSize.Length, featureGroupCount);
         var y = Tensor.ConvGeneralDilated(inputs, kernel.Cast(dtype), strides, padding, inputDilation, kernelDilation, featureGroupCount);
         if (bias) y += scope.Param<Tensor>("bias", biasInit ?? Initializers.Zeros, [features]).Cast(dtype);
         return y;

@@ -40,7 +40,7 @@ public static partial class Nn
         if (kernelSize.Length != n || strides.Length != n || kernelDilation.Length != n)
             throw new ArgumentException($"ConvTranspose needs one kernel size, stride and dilation per spatial axis of inputs {Shapes.Format(inputs.Shape)}, got kernel_size {Shapes.Format(kernelSize)}, strides {Shapes.Format(strides)} and kernel_dilation {Shapes.Format(kernelDilation)}.");
 
-        var kernel = scope.Param<Tensor>("kernel", kernelInit ?? DefaultKernelInit, [.. kernelSize, inputs.Shape[^1], features]);
+        var kernel = InputKernel(scope, inputs, kernelInit ?? DefaultKernelInit, [.. kernelSize, inputs.Shape[^1], features], kernelSize.Length);
         int[] windows = [.. kernelSize.Select((k, i) => (k - 1) * kernelDilation[i] + 1)];
         var pads = IsNamed(padding)
             ? windows.Select((k, i) => TransposePadding(ReferenceEquals(padding, Padding.Same), k, strides[i])).ToArray()

@@ -26,7 +26,7 @@ public static partial class Nn
         using var named = Named(scope);
         RequireRank(inputs, 1, nameof(Dense));
         inputs = inputs.Cast(dtype);
-        var kernel = scope.Param<Tensor>("kernel", kernelInit ?? DefaultKernelInit, [inputs.Shape[^1], features]).Cast(dtype);
+        var kernel = InputKernel(scope, inputs, kernelInit ?? DefaultKernelInit, [inputs.Shape[^1], features], 0).Cast(dtype);
         var y = Tensor.DotGeneral(inputs, kernel, ([inputs.Rank - 1], [0]));
         if (bias) y += scope.Param<Tensor>("bias", biasInit ?? Initializers.Zeros, [features]).Cast(dtype);
         return y;

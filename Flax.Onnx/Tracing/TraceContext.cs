@@ -129,6 +129,9 @@ internal sealed class TraceContext : IDisposable
         return new ScopeExit(_scopePaths);
     }
 
+    /// <summary>The innermost scope path of <see cref="InScope"/> (the layer now tracing), or null outside one.</summary>
+    internal string? ScopePath => _scopePaths.TryPeek(out var path) ? path : null;
+
     /// <summary>Appends <c>primitive[parameters](args)</c> and returns its output.</summary>
     /// <exception cref="UnexpectedTensorException">An argument belongs to another trace.</exception>
     /// <exception cref="ArgumentException">The arguments do not fit the primitive (from <see cref="ShapeInference"/>).</exception>

@@ -114,6 +114,9 @@ public sealed class TracedFormsTests
         using var stream = new MemoryStream();
         Core.Export(variable, variables, stream, [Spec, Spec]);
         Assert.IsTrue(stream.Length > 0);
+        using var plain = new MemoryStream();
+        Core.Export((Scope s, Tensor a, Tensor b) => Sum(s, a, b), variables, plain, [Spec, Spec], mutable: "batch_stats", overridable: false);
+        Assert.IsTrue(plain.Length > 0);
     }
 
     [TestMethod]
@@ -144,6 +147,9 @@ public sealed class TracedFormsTests
             s => Core.Export((Scope scope, Tensor x) => Mlp(scope, x), variables, s, [Spec]),
             s => Core.Export((scope, x) => Mlp(scope, x), variables, s, inputs: [Spec], flags: NoFlags),
             s => Core.Export(variable, variables, s, [Spec]),
+            s => Core.Export(variable, variables, s, [Spec], overridable: true),
+            s => Core.Export(Mlp, variables, s, [Spec], mutable: "batch_stats", overridable: true),
+            s => Core.Export((scope, x) => Mlp(scope, x), variables, s, [Spec], flags: NoFlags, mutable: false),
         })
         {
             using var stream = new MemoryStream();

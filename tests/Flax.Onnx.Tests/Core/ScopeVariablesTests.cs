@@ -177,7 +177,8 @@ public sealed class ScopeVariablesTests
     public void BindRejectsCollectionsThatAreLeaves()
     {
         var error = Assert.ThrowsExactly<ApplyScopeInvalidVariablesTypeException>(() => Core.Bind(new VariableDict(("kernel", 1))));
-        Assert.AreEqual("The first argument passed to an apply function should be a dictionary of collections. Each collection should be a dictionary with string keys.", error.Message);
+        Assert.AreEqual("The first argument passed to an apply function should be a dictionary of collections. Each collection should be a dictionary with string keys."
+            + " (.NET: the top-level entry \"kernel\" is a value, not a collection: pass the whole variables, {\"params\": ...}, not their \"params\" subtree)", error.Message);
         Assert.ThrowsExactly<ApplyScopeInvalidVariablesTypeException>(() => Core.Apply((Scope scope) => 0)(new VariableDict(("params", 1))));
     }
 

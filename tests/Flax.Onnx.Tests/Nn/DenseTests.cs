@@ -45,7 +45,8 @@ public sealed class DenseTests
         var variables = Variables(("params/kernel", NDArray.Zeros(DType.Float32, 2, 4)), ("params/bias", NDArray.Zeros(DType.Float32, 4)));
         var e = Assert.ThrowsExactly<ScopeParamShapeException>(() =>
             Evaluated.Apply((s, xs) => Flax.Nn.Dense(s, xs[0], 4), variables, null, null, TestData.Normal(1, 1, 3)));
-        Assert.AreEqual("For parameter \"kernel\" in \"/\", the given initializer is expected to generate shape (3, 4), but the existing parameter it received has shape (2, 4).", e.Message);
+        Assert.AreEqual("For parameter \"kernel\" in \"/\", the given initializer is expected to generate shape (3, 4), but the existing parameter it received has shape (2, 4)."
+            + " (.NET: kernel axis 0 is sized by the input's last axis, axis 1, which has 3 features here; the variables were made for inputs with 2)", e.Message);
     }
 
     [TestMethod]
