@@ -144,6 +144,24 @@ public sealed class TypedInputTests
     }
 
     [TestMethod]
+    [DataRow("L")]
+    [DataRow("B")]
+    public void MlNetModelSaveAndLoadKeepInt64AndBooleanColumns(string column)
+    {
+        var ml = new MLContext(seed: 0);
+        using var flax = ml.Transforms.ApplyFlaxModel("Score", column, column == "B" ? Gate : Embed).Fit(Data);
+        var expected = flax.Transform(Data).GetColumn<float[]>("Score").SelectMany(v => v).ToArray();
+        using var saved = new MemoryStream();
+        ml.Model.Save(flax, Data.Schema, saved);
+        saved.Position = 0;
+        Assert.IsTrue(ml.ComponentCatalog.RegisterFlaxModels());
+
+        using var loaded = Assert.IsInstanceOfType<FlaxTransformer>(ml.Model.Load(saved, out _));
+
+        AssertClose(expected, loaded.Transform(Data).GetColumn<float[]>("Score").SelectMany(v => v).ToArray());
+    }
+
+    [TestMethod]
     public void MlNetModelSaveRefusesAKeyColumn()
     {
         var keyed = Ml.Transforms.Conversion.MapValueToKey("Keys", "Words").Fit(Data).Transform(Data);
