@@ -35,13 +35,13 @@ internal sealed class FlaxModel
         Microsoft.ML.Runtime.IHostEnvironment? environment)
     {
         foreach (var input in inputs) input.FindIn(data.Schema);
+        if (options.Training is not null && inputs.FirstOrDefault(i => i.Kind != InputKind.Single) is { } typed)
+            throw new NotSupportedException($"Fit trains on Single input columns; input column '{typed.ColumnName}' is " +
+                $"{typed.Kind.Describe()}. Train with Core and the Trainer, and pass the variables as FlaxModelOptions.Variables.");
         var variables = options.Variables ?? Core.InitTraced(_fn, PrngKey.Create(options.Seed),
             [.. inputs.Select(i => NDArray.Zeros(i.DType, [1, .. i.RowShape]))], null, null, options.Device).Variables;
         if (options.Training is { } training)
         {
-            if (inputs.FirstOrDefault(i => i.Kind != InputKind.Single) is { } typed)
-                throw new NotSupportedException($"Fit trains on Single input columns; input column '{typed.ColumnName}' is " +
-                    $"{typed.Kind.Describe()}. Train with Core and the Trainer, and pass the variables as FlaxModelOptions.Variables.");
             if (inputs.Length != 1 && training.TrainingModel is not null)
                 throw new NotSupportedException($"FlaxTrainingOptions.TrainingModel takes one input, but this model has {inputs.Length}; " +
                     "leave it null to train the scored model itself.");
