@@ -49,6 +49,27 @@ public sealed class TypedInputTests
         AssertScoresLikeApply("Keys", Embed, DType.Int64, ids, keyed);
     }
 
+    /// <summary>A row of keys as a user's class declares them (key count 8, so keys 1 to 8).</summary>
+    private sealed class KeyRow
+    {
+        [VectorType(3), KeyType(8)]
+        public uint[] Keys { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void KeyColumnScoresInAPredictionEngine()
+    {
+        KeyRow[] rows = [new() { Keys = [1, 8, 3] }, new() { Keys = [5, 5, 2] }];
+        var data = Ml.Data.LoadFromEnumerable(rows);
+        var flax = Ml.Transforms.ApplyFlaxModel("Score", "Keys", Embed).Fit(data);
+        var ids = NDArray.From(rows.SelectMany(r => r.Keys.Select(k => (long)k - 1)).ToArray(), rows.Length, 3);
+        var expected = Core.Apply(Embed, device: Device.Cpu)(flax.Variables, ids).ToArray<float>();
+
+        using var engine = Ml.Model.CreatePredictionEngine<KeyRow, ScoreRow>(flax);
+
+        AssertClose(expected, rows.SelectMany(r => engine.Predict(r).Score).ToArray());
+    }
+
     private static void AssertScoresLikeApply(string column, Func<Scope, Tensor, Tensor> model, DType dtype, NDArray values, IDataView? data = null)
     {
         data ??= Data;
