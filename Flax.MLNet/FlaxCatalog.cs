@@ -12,8 +12,10 @@ namespace Flax;
 public static class FlaxCatalog
 {
     /// <summary>
-    /// Scores the model <paramref name="model"/> on one input column: a known-size vector of Single whose values
-    /// are one row of the model's input, shape <c>(batch, ..row shape)</c>.
+    /// Scores the model <paramref name="model"/> on one input column: a vector whose values are one row of the
+    /// model's input, shape <c>(batch, ..row shape)</c>. Single feeds float32; a key of UInt32 (<c>MapValueToKey</c>)
+    /// feeds int64 key − 1, the index <c>Nn.Embedding</c> takes; UInt32 and Int64 feed int64, Int32 int32, Boolean bool
+    /// (see <see cref="FlaxEstimator"/>).
     /// </summary>
     /// <param name="catalog">The transforms catalog (<c>mlContext.Transforms</c>).</param>
     /// <param name="outputColumnName">The column the model's output goes to: a vector of Single.</param>

@@ -4,8 +4,12 @@ namespace Flax;
 /// The estimator of a Flax model in an ML.NET pipeline (made by <c>mlContext.Transforms.ApplyFlaxModel</c>):
 /// <see cref="Fit"/> initializes the model's variables with <c>Core.Init</c> (or takes
 /// <see cref="FlaxModelOptions.Variables"/>), exports it to ONNX and opens an ONNX Runtime session, giving a
-/// <see cref="FlaxTransformer"/>. The model's inputs are fed from the input columns, in order, each a known-size
-/// vector of Single; its output becomes the output column. Training logs one line per epoch to the
+/// <see cref="FlaxTransformer"/>. The model's inputs are fed from the input columns, in order, each a vector whose
+/// item type sets the input's dtype: Single → float32; a key of UInt32 (<c>MapValueToKey</c>) → int64 holding key − 1,
+/// the 0-based index an <c>Nn.Embedding</c> takes (a missing key, 0, is an error when the row is read); UInt32 → int64;
+/// Int32 → int32; Int64 → int64; Boolean → bool. A variable-size vector column (<c>TokenizeIntoWords</c> then
+/// <c>MapValueToKey</c>) needs its row shape in <see cref="FlaxModelOptions.InputShapes"/>, and each row must have that
+/// many values. The model's output becomes the output column, a vector of Single. Training logs one line per epoch to the
 /// <see cref="MLContext"/>'s log (<c>mlContext.Log</c>, source <c>Flax</c>).
 /// </summary>
 public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
@@ -37,12 +41,14 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     }
 
     /// <summary>
-    /// Checks the input columns (present, known-size vectors of Single) and returns the schema shape after the
+    /// Checks the input columns (present, vectors of a supported item type, known-size unless
+    /// <see cref="FlaxModelOptions.InputShapes"/> is set) and returns the schema shape after the
     /// transformer: <paramref name="inputSchema"/> with the output column, a vector of Single.
     /// </summary>
     /// <param name="inputSchema">The shape of the input.</param>
     /// <exception cref="ArgumentNullException"><paramref name="inputSchema"/> is null.</exception>
-    /// <exception cref="ArgumentException">An input column is missing or is not a known-size vector of Single.</exception>
+    /// <exception cref="ArgumentException">An input column is missing, is not a vector of Single, Key&lt;UInt32&gt;, UInt32,
+    /// Int32, Int64 or Boolean, or is a variable-size vector without a row shape in <see cref="FlaxModelOptions.InputShapes"/>.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
@@ -50,8 +56,10 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
         {
             var column = inputSchema.Where(c => c.Name == name).Select(c => (SchemaShape.Column?)c).FirstOrDefault()
                 ?? throw SchemaChecks.Missing(name, inputSchema.Select(c => c.Name));
-            if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-                throw NotSingleVector(name, SchemaTypes.Describe(column));
+            if (column.Kind == SchemaShape.Column.VectorKind.Scalar || InputKinds.Of(column.ItemType) is null)
+                throw Unsupported(name, SchemaTypes.Describe(column));
+            if (column.Kind == SchemaShape.Column.VectorKind.VariableVector && _options.InputShapes is null)
+                throw VariableSize(name, SchemaTypes.Describe(column));
         }
         return SchemaShapes.Append(inputSchema, SchemaShapes.SingleVector(_outputColumnName));
     }
@@ -65,24 +73,33 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
     /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds, or
     /// the label column is missing or of an unsupported type.</exception>
-    /// <exception cref="NotSupportedException">A one-input <see cref="FlaxTrainingOptions.TrainingModel"/> was given for a
-    /// model of several inputs.</exception>
+    /// <exception cref="NotSupportedException">Training was asked for with an input column that is not Single, or a
+    /// one-input <see cref="FlaxTrainingOptions.TrainingModel"/> was given for a model of several inputs.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public FlaxTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var inputs = new ModelInput[_inputColumnNames.Length];
-        for (int i = 0; i < inputs.Length; i++)
-            inputs[i] = new ModelInput(_inputColumnNames[i], _options.InputShapes?[i] ?? RowShapeOf(input.Schema, _inputColumnNames[i]));
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = InputOf(input.Schema, i);
         return _model.Fit(inputs, _outputColumnName, _options, input, _environment);
     }
 
-    private static int[] RowShapeOf(DataViewSchema schema, string name) =>
-        SchemaChecks.Find(schema, name).Type is VectorDataViewType { ItemType: NumberDataViewType item, IsKnownSize: true } vector &&
-        item == NumberDataViewType.Single
-            ? SchemaTypes.RowShapeOf(vector)
-            : throw NotSingleVector(name, $"of type {schema[name].Type}");
+    private ModelInput InputOf(DataViewSchema schema, int index)
+    {
+        string name = _inputColumnNames[index];
+        var type = SchemaChecks.Find(schema, name).Type;
+        if (type is not VectorDataViewType vector || InputKinds.Of(vector.ItemType) is not { } kind)
+            throw Unsupported(name, $"of type {type}");
+        if (_options.InputShapes?[index] is { } shape) return new ModelInput(name, shape, kind);
+        return vector.IsKnownSize
+            ? new ModelInput(name, SchemaTypes.RowShapeOf(vector), kind)
+            : throw VariableSize(name, $"of type {SchemaTypes.Describe(type)}");
+    }
 
-    private static ArgumentException NotSingleVector(string name, string actual) =>
-        new($"Input column '{name}' is {actual}, but the Flax model expects a known-size vector of Single.", "inputSchema");
+    private static ArgumentException Unsupported(string name, string actual) =>
+        new($"Input column '{name}' is {actual}, but the Flax model expects a known-size vector of {InputKinds.Supported}.", "inputSchema");
+
+    private static ArgumentException VariableSize(string name, string actual) =>
+        new($"Input column '{name}' is {actual}, but the Flax model needs a fixed row shape: give it in " +
+            "FlaxModelOptions.InputShapes (each row must then have that many values).", "inputSchema");
 }

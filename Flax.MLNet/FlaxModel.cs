@@ -29,13 +29,17 @@ internal sealed class FlaxModel
     /// <param name="data">The data the estimator is fitted on; its rows are read only to train.</param>
     /// <param name="environment">The ML.NET environment training logs to, or null.</param>
     /// <exception cref="ArgumentException">An input or label column does not fit, or the model's output is not one float32 row per input row.</exception>
-    /// <exception cref="NotSupportedException">A one-input training model was given for a model of several inputs.</exception>
+    /// <exception cref="NotSupportedException">Training was asked for a model with an input column that is not Single, or a
+    /// one-input training model was given for a model of several inputs.</exception>
     public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, IDataView data,
         Microsoft.ML.Runtime.IHostEnvironment? environment)
     {
         foreach (var input in inputs) input.FindIn(data.Schema);
+        if (options.Training is not null && inputs.FirstOrDefault(i => i.Kind != InputKind.Single) is { } typed)
+            throw new NotSupportedException($"Fit trains on Single input columns; input column '{typed.ColumnName}' is " +
+                $"{typed.Kind.Describe()}. Train with Core and the Trainer, and pass the variables as FlaxModelOptions.Variables.");
         var variables = options.Variables ?? Core.InitTraced(_fn, PrngKey.Create(options.Seed),
-            [.. inputs.Select(i => NDArray.Zeros(DType.Float32, [1, .. i.RowShape]))], null, null, options.Device).Variables;
+            [.. inputs.Select(i => NDArray.Zeros(i.DType, [1, .. i.RowShape]))], null, null, options.Device).Variables;
         if (options.Training is { } training)
         {
             if (inputs.Length != 1 && training.TrainingModel is not null)
@@ -52,11 +56,11 @@ internal sealed class FlaxModel
 
     /// <summary>The shape of one row of the model's output (traced, not run).</summary>
     private int[] OutputRowShape(VariableDict variables, ModelInput[] inputs) => ScopeTracer.Trace(_fn,
-        inputs.Select(i => new TensorSpec(DType.Float32, [-1, .. i.RowShape])).ToArray(), variables, null, null, null)
+        inputs.Select(i => i.Spec).ToArray(), variables, null, null, null)
         .Program.Outputs[0].Var.Type.Shape is { Length: > 0 } shape ? shape[1..] : [];
 
     /// <summary>
-    /// Traces the model on float32 inputs with a dynamic batch axis and lowers it with every variable as an
+    /// Traces the model on inputs of the columns' dtypes with a dynamic batch axis and lowers it with every variable as an
     /// initializer named by its path, like <c>Core.Export</c>, but with graph inputs named after the input columns and
     /// the output named after the output column, and metadata for <c>mlContext.Model.Load</c> (<see cref="FlaxModelLoader"/>).
     /// The variables are plain initializers, not also graph inputs: the
@@ -65,7 +69,7 @@ internal sealed class FlaxModel
     /// </summary>
     private (byte[] Onnx, ModelSignature Signature) Export(VariableDict variables, ModelInput[] inputs, string outputColumnName, int batchSize)
     {
-        var specs = inputs.Select(i => new TensorSpec(DType.Float32, [-1, .. i.RowShape])).ToArray();
+        var specs = inputs.Select(i => i.Spec).ToArray();
         var traced = ScopeTracer.Trace(_fn, specs, variables, null, null, null);
         var output = traced.Program.Outputs[0];
         if (output.Var.Type is not { DType: DType.Float32, Rank: > 0 } type || type.Dims[0] != -1)

@@ -92,7 +92,8 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
 
     /// <summary>
     /// Writes the model as an ONNX file for other runtimes: inputs named after the input columns, each
-    /// <c>(batch, ..row shape)</c> float32 with a dynamic batch axis; one output named after the output column (with
+    /// <c>(batch, ..row shape)</c> of the dtype the column feeds (float32 for Single, int64 for keys, UInt32 and Int64, int32,
+    /// bool) with a dynamic batch axis; one output named after the output column (with
     /// the suffix <c>:updated</c> when an input column has that name too); the variables as initializers named by their
     /// path (<c>params/Dense_0/kernel</c>), not also graph inputs, so ML.NET's <c>ApplyOnnxModel</c> loads the file
     /// without a warning per parameter (<c>Core.Export</c> writes them as overridable initializers).

@@ -87,7 +87,7 @@ internal static class FlaxModelLoader
         var graph = model.Graph;
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
         var inputs = graph.Input.Where(v => !initializers.ContainsKey(v.Name))
-            .Select(v => new ModelInput(v.Name, RowShape(v))).ToArray();
+            .Select(v => new ModelInput(v.Name, RowShape(v), InputKindOf(v))).ToArray();
         var signature = new ModelSignature(inputs, graph.Output[0].Name, RowShape(graph.Output[0]));
         var variables = VariableDict.Unflatten((JsonSerializer.Deserialize<string[]>(paths) ?? []).Select(path =>
             KeyValuePair.Create(path, (object)ToArray(initializers.TryGetValue(path, out var tensor) ? tensor
@@ -95,6 +95,12 @@ internal static class FlaxModelLoader
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, Device.Auto),
             int.Parse(batch, System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>The kind of column an input of the saved graph reads: the one ML.NET's <c>OnnxTransformer</c> would feed it.</summary>
+    private static InputKind InputKindOf(ValueInfoProto value) =>
+        Enum.GetValues<DType>().Where(d => Matches(d, value.Type.TensorType.ElemType)).Select(InputKinds.OfOnnx).FirstOrDefault(k => k is not null)
+            ?? throw new InvalidDataException($"The saved Flax model's input '{value.Name}' has ONNX data type {value.Type.TensorType.ElemType}, " +
+                "which no input column type feeds.");
 
     private static int[] RowShape(ValueInfoProto value) =>
         value.Type.TensorType.Shape.Dim.Skip(1).Select(d => checked((int)d.DimValue)).ToArray();

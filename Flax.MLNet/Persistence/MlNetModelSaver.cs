@@ -15,14 +15,18 @@ internal static class MlNetModelSaver
     /// <param name="context">ML.NET's save context.</param>
     /// <param name="signature">The model's columns; they are also its ONNX input and output names.</param>
     /// <param name="onnx">The exported model.</param>
-    /// <exception cref="NotSupportedException">The output column has an input column's name, which
-    /// <see cref="OnnxTransformer"/> cannot express.</exception>
+    /// <exception cref="NotSupportedException">The output column has an input column's name, or an input column is a key
+    /// or UInt32 column (fed to the model converted to int64), which <see cref="OnnxTransformer"/> cannot express.</exception>
     public static void Save(ModelSaveContext context, ModelSignature signature, byte[] onnx)
     {
         if (signature.OnnxOutputName != signature.OutputColumnName)
             throw new NotSupportedException($"mlContext.Model.Save stores a Flax model as ML.NET's OnnxTransformer, which " +
                 $"cannot write its output to an input column ('{signature.OutputColumnName}'). Give the output column " +
                 "another name, or save the model with FlaxTransformer.Save.");
+        if (signature.Inputs.FirstOrDefault(i => i.Kind is InputKind.Key or InputKind.UInt32) is { } converted)
+            throw new NotSupportedException($"mlContext.Model.Save stores a Flax model as ML.NET's OnnxTransformer, which " +
+                $"cannot feed input column '{converted.ColumnName}' ({converted.Kind.Describe()}, converted to int64 for the model). " +
+                "Save the model with FlaxTransformer.Save.");
         // OnnxTransformer reads its model back from the file when it saves, so the file must live until then.
         var path = Path.Combine(Path.GetTempPath(), $"flax-{Guid.NewGuid():N}.onnx");
         try

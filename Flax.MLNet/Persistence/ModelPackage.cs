@@ -35,7 +35,7 @@ internal sealed record ModelPackage(ModelSignature Signature, int BatchSize, byt
     public void Write(Stream stream)
     {
         var manifest = new PackageManifest(PackageManifest.FormatName, PackageManifest.CurrentVersion,
-            Signature.Inputs.Select(i => new PackageColumn(i.ColumnName, i.RowShape)).ToArray(),
+            Signature.Inputs.Select(i => new PackageColumn(i.ColumnName, i.RowShape, i.Kind == InputKind.Single ? null : i.Kind.ManifestName())).ToArray(),
             new PackageColumn(Signature.OutputColumnName, Signature.OutputRowShape),
             BatchSize,
             Variables.Select(v => new PackageTensor(v.Key, v.Value.DType.Name(), v.Value.Shape)).ToArray());
@@ -64,7 +64,7 @@ internal sealed record ModelPackage(ModelSignature Signature, int BatchSize, byt
         if (zip.Entries.Keys.FirstOrDefault(name => !listed.Contains(name)) is { } extra)
             throw new FlaxPackageException(extra, "manifest.json does not list this entry.");
         var signature = new ModelSignature(
-            manifest.Inputs.Select(c => new ModelInput(c.Column, c.Shape)).ToArray(), manifest.Output.Column, manifest.Output.Shape);
+            manifest.Inputs.Select(c => new ModelInput(c.Column, c.Shape, c.Kind)).ToArray(), manifest.Output.Column, manifest.Output.Shape);
         long variableBytes = manifest.Variables.Sum(PackageManifest.ByteSize);
         var graph = PackageGraph.Parse(zip.Read(PackageGraph.EntryName, variableBytes + GraphAllowance,
             $"bytes its variables ({variableBytes}) and a graph may take"), manifest, signature);

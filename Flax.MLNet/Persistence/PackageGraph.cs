@@ -5,8 +5,9 @@ namespace Flax;
 
 /// <summary>
 /// <c>model.onnx</c> of a package, parsed and checked against its manifest before ONNX Runtime sees it: the graph's
-/// inputs are the manifest's input columns in order, float32 of shape <c>(batch, ..row shape)</c>; its one output is
-/// the output column with the manifest's row shape; every initializer named after a variable has that variable's
+/// inputs are the manifest's input columns in order, of shape <c>(batch, ..row shape)</c> and the dtype each column's
+/// type feeds (float32 when the manifest names none); its one output is float32, the output column with the manifest's
+/// row shape; every initializer named after a variable has that variable's
 /// dtype, shape and bytes; no tensor points at external data (a package is one file, and ONNX Runtime would read any
 /// path it names). The bytes handed on are re-serialized from the fields this library models, so nothing the
 /// checks did not see reaches ONNX Runtime.
@@ -48,10 +49,10 @@ internal sealed class PackageGraph
             throw Error($"the graph has {graph.Input.Count} input(s) ({Names(graph.Input)}), manifest.json lists " +
                 $"{manifest.Inputs.Length} ({string.Join(", ", manifest.Inputs.Select(i => i.Column))}).");
         for (int i = 0; i < graph.Input.Count; i++)
-            CheckValue("input", graph.Input[i], manifest.Inputs[i].Column, manifest.Inputs[i].Shape);
+            CheckValue("input", graph.Input[i], manifest.Inputs[i].Column, manifest.Inputs[i].Shape, manifest.Inputs[i].Kind.DType());
         if (graph.Output.Count != 1)
             throw Error($"the graph has {graph.Output.Count} outputs ({Names(graph.Output)}), a package model has one.");
-        CheckValue("output", graph.Output[0], signature.OnnxOutputName, manifest.Output.Shape);
+        CheckValue("output", graph.Output[0], signature.OnnxOutputName, manifest.Output.Shape, DType.Float32);
         if (graph.Initializer.Concat(graph.Node.SelectMany(n => n.Attribute).Select(a => a.T).OfType<TensorProto>())
                 .FirstOrDefault(t => t.DataLocation != TensorProto.Types.DataLocation.Default || t.ExternalData.Count > 0) is { } external)
             throw Error($"the tensor '{external.Name}' points at external data; a package holds its tensors inline.");
@@ -81,16 +82,16 @@ internal sealed class PackageGraph
                 $"the variable's bytes differ from those of the graph's initializer '{path}' in {EntryName}.");
     }
 
-    private static void CheckValue(string role, ValueInfoProto value, string name, int[] rowShape)
+    private static void CheckValue(string role, ValueInfoProto value, string name, int[] rowShape, DType dtype)
     {
         if (value.Name != name) throw Error($"the graph's {role} is named '{value.Name}', manifest.json says '{name}'.");
         var tensor = value.Type?.TensorType;
         var dims = tensor?.Shape?.Dim;
-        bool fits = tensor is { ElemType: (int)TensorProto.Types.DataType.Float } && dims is not null && dims.Count == rowShape.Length + 1
+        bool fits = tensor is not null && tensor.ElemType == (int)OnnxTypes.DataType(dtype) && dims is not null && dims.Count == rowShape.Length + 1
             && !dims[0].HasDimValue && rowShape.Select((d, i) => dims[i + 1].HasDimValue && dims[i + 1].DimValue == d).All(ok => ok);
         if (!fits)
             throw Error($"the graph's {role} '{name}' is {(tensor is null ? "not a tensor" : Describe(tensor.ElemType, dims?.Select(DimText)))}, " +
-                $"manifest.json says float({string.Join(", ", ["batch", .. rowShape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))])}).");
+                $"manifest.json says {Describe((int)OnnxTypes.DataType(dtype), ["batch", .. rowShape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))])}.");
     }
 
     private static string Describe(int dataType, IEnumerable<long> dims) => Describe(dataType, dims.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)));

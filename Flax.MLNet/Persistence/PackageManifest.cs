@@ -87,6 +87,9 @@ internal sealed record PackageManifest(
             if (column.Column.Length == 0 || column.Column.Length > PackagePaths.MaxLength || column.Column.Any(char.IsControl))
                 return $"the column name '{column.Column}' is empty, too long or holds a control character";
             if (!ReferenceEquals(column, Output) && !columns.Add(column.Column)) return $"the input column '{column.Column}' is listed twice";
+            if (ReferenceEquals(column, Output) ? column.Type is not null : column.Type is not null && !InputKinds.TryParseManifestName(column.Type, out _))
+                return $"column '{column.Column}' has type '{column.Type}'; an input column's type is one of " +
+                    $"{string.Join(", ", Enum.GetValues<InputKind>().Select(k => k.ManifestName()))}, the output column has none";
             if (ShapeProblem(column.Shape, minimum: 1) is { } shape) return $"column '{column.Column}' has {shape}";
             long values = Size(column.Shape);
             if (BatchSize < 1 || BatchSize > MaxBatchSize || values * BatchSize > MaxBatchValues)
@@ -141,9 +144,17 @@ internal sealed record PackageManifest(
 /// <summary>A column of the model and the shape of one of its rows.</summary>
 /// <param name="Column">The column (and ONNX value) name.</param>
 /// <param name="Shape">The row shape, without the batch axis.</param>
+/// <param name="Type">An input column's item type (<see cref="InputKinds.ManifestName"/>: <c>float32</c>, <c>key</c>,
+/// <c>uint32</c>, <c>int32</c>, <c>int64</c>, <c>bool</c>); absent (null) means <c>float32</c>, as packages written before
+/// typed inputs say. The output column has none.</param>
 internal sealed record PackageColumn(
     [property: JsonPropertyName("column")] string Column,
-    [property: JsonPropertyName("shape")] int[] Shape);
+    [property: JsonPropertyName("shape")] int[] Shape,
+    [property: JsonPropertyName("type"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Type = null)
+{
+    /// <summary>The input column's kind; <see cref="PackageManifest.Problem"/> has checked <see cref="Type"/>.</summary>
+    public InputKind Kind => InputKinds.TryParseManifestName(Type ?? "float32", out var kind) ? kind : InputKind.Single;
+}
 
 /// <summary>One variable: its flattened path (<c>params/Dense_0/kernel</c>), numpy dtype name and shape.</summary>
 /// <param name="Path">The flattened path; the zip entry is <c>variables/</c> + path, raw little-endian C-order bytes.</param>

@@ -1,15 +1,14 @@
 namespace Flax;
 
 /// <summary>
-/// Reads the model's input columns of the current upstream row into dense float batches, one buffer per model
-/// input with the rows back to back: the layout <see cref="IBatchScorer.Score"/> takes.
+/// Reads the model's input columns of the current upstream row into dense batches, one typed buffer per model input
+/// with the rows back to back: the layout <see cref="IBatchScorer.Score"/> takes. Each value is copied once, from the
+/// column's <see cref="VBuffer{T}"/> into the batch (converted on the way for keys and <c>UInt32</c>); ONNX Runtime
+/// then reads the batch in place.
 /// </summary>
 internal sealed class FeatureReader
 {
-    private readonly ValueGetter<VBuffer<float>>[] _getters;
-    private readonly int[] _sizes;
-    private readonly string[] _names;
-    private VBuffer<float> _scratch;
+    private readonly ColumnReader[] _readers;
 
     /// <summary>Creates a reader of <paramref name="binding"/>'s input columns from <paramref name="upstream"/>.</summary>
     /// <param name="binding">The columns that feed the model.</param>
@@ -17,28 +16,20 @@ internal sealed class FeatureReader
     /// <param name="capacity">The number of rows a batch holds.</param>
     public FeatureReader(SchemaBinding binding, DataViewRow upstream, int capacity)
     {
-        var inputs = binding.Signature.Inputs;
-        _getters = binding.InputColumns.Select(upstream.GetGetter<VBuffer<float>>).ToArray();
-        _sizes = inputs.Select(i => i.Size).ToArray();
-        _names = inputs.Select(i => i.ColumnName).ToArray();
-        Batches = _sizes.Select(size => new float[capacity * size]).ToArray();
+        _readers = binding.Signature.Inputs.Select((input, i) =>
+            ColumnReader.Create(input, upstream, binding.InputColumns[i], capacity)).ToArray();
+        Batches = _readers.Select(r => r.Batch).ToArray();
     }
 
     /// <summary>The batch buffers, one per model input.</summary>
-    public float[][] Batches { get; }
+    public HostBatch[] Batches { get; }
 
     /// <summary>Copies the upstream row's inputs to row <paramref name="slot"/> of the batches (sparse vectors densified).</summary>
     /// <exception cref="InvalidOperationException">A row's vector does not have its column's size (an in-memory row
-    /// whose array is shorter or longer than its <c>VectorType</c> says).</exception>
+    /// whose array is shorter or longer than its <c>VectorType</c> says, or a row of a variable-size column whose
+    /// length is not the model's), or a key column holds a missing key (0).</exception>
     public void Read(int slot)
     {
-        for (int i = 0; i < _getters.Length; i++)
-        {
-            _getters[i](ref _scratch);
-            if (_scratch.Length != _sizes[i])
-                throw new InvalidOperationException($"Input column '{_names[i]}' holds a vector of {_scratch.Length} values in " +
-                    $"this row, but its type and the Flax model say {_sizes[i]}.");
-            _scratch.CopyTo(Batches[i].AsSpan(slot * _sizes[i], _sizes[i]));
-        }
+        foreach (var reader in _readers) reader.Read(slot);
     }
 }

@@ -2,7 +2,7 @@ namespace Flax;
 
 /// <summary>
 /// The one thing the ML.NET plumbing needs from a model: score a batch of rows in one run. Each input is a dense
-/// float32 batch with the rows back to back; the output is written the same way.
+/// typed batch (<see cref="HostBatch"/>, the model input's dtype) with the rows back to back; the output is written the same way.
 /// </summary>
 /// <remarks>Implementations are safe to call from several threads at once; the buffers belong to the caller.</remarks>
 internal interface IBatchScorer : IDisposable
@@ -15,5 +15,5 @@ internal interface IBatchScorer : IDisposable
     /// <param name="inputs">One buffer per model input, holding at least <c>rows × input size</c> values.</param>
     /// <param name="output">Receives <c>rows × output size</c> values.</param>
     /// <exception cref="ObjectDisposedException">The scorer was disposed.</exception>
-    void Score(int rows, float[][] inputs, float[] output);
+    void Score(int rows, HostBatch[] inputs, float[] output);
 }

@@ -2,7 +2,7 @@ namespace Flax;
 
 /// <summary>
 /// The <see cref="IBatchScorer"/> of a fitted or loaded model: <see cref="OnnxSession"/>s of the Runtime (the one
-/// owner of each native session), fed a float32 batch per model input and read back through the model's output.
+/// owner of each native session), fed a typed batch per model input and read back through the model's output.
 /// </summary>
 /// <remarks>
 /// Batches run on a session with ONNX Runtime's default thread pool. Single rows on the CPU (the
@@ -42,14 +42,14 @@ internal sealed class SessionScorer : IBatchScorer
     /// <inheritdoc/>
     /// <exception cref="ModelRunException">ONNX Runtime failed, or the output is not <c>(rows, ..output row shape)</c>
     /// float32 (a loaded model file whose nodes contradict its declared output).</exception>
-    public void Score(int rows, float[][] inputs, float[] output)
+    public void Score(int rows, HostBatch[] inputs, float[] output)
     {
         ThrowIfDisposed();
-        var feeds = new (Memory<float> Data, long[] Shape)[inputs.Length];
+        var feeds = new (HostBatch Data, long[] Shape)[inputs.Length];
         for (int i = 0; i < feeds.Length; i++)
         {
             var input = _signature.Inputs[i];
-            feeds[i] = (inputs[i].AsMemory(0, rows * input.Size), [rows, .. input.RowShape.Select(d => (long)d)]);
+            feeds[i] = (inputs[i], [rows, .. input.RowShape.Select(d => (long)d)]);
         }
         try
         {
@@ -70,9 +70,9 @@ internal sealed class SessionScorer : IBatchScorer
 
     /// <summary>Scores into a new array and checks the output's type: the path that names a model whose output
     /// contradicts its declared one (or rethrows ONNX Runtime's own error).</summary>
-    private void ScoreChecked(int rows, (Memory<float> Data, long[] Shape)[] feeds, float[] output)
+    private void ScoreChecked(int rows, (HostBatch Data, long[] Shape)[] feeds, float[] output)
     {
-        var arrays = feeds.Select(f => NDArray.From(f.Data.ToArray(), [.. f.Shape.Select(d => (int)d)])).ToArray();
+        var arrays = feeds.Select(f => f.Data.ToArray([.. f.Shape.Select(d => (int)d)])).ToArray();
         var result = Session(rows).Run(arrays)[0];
         var shape = result.ShapeSpan;
         if (result.DType != DType.Float32 || shape.Length != _signature.OutputRowShape.Length + 1 || shape[0] != rows

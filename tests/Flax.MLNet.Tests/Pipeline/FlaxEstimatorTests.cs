@@ -37,6 +37,8 @@ public sealed class FlaxEstimatorTests
         Assert.AreEqual(expected, e2.Message);
     }
 
+    private const string Supported = "Single, Key<UInt32> (MapValueToKey), UInt32, Int32, Int64 or Boolean. ";
+
     [TestMethod]
     public void WrongType()
     {
@@ -44,11 +46,11 @@ public sealed class FlaxEstimatorTests
         var e2 = Assert.ThrowsExactly<ArgumentException>(() => Estimator("Wide").Fit(Data));
         var e3 = Assert.ThrowsExactly<ArgumentException>(() => Estimator("Label").Fit(Data));
 
-        Assert.AreEqual("Input column 'Wide' is a vector of Double, but the Flax model expects a known-size vector of Single. " +
+        Assert.AreEqual("Input column 'Wide' is a vector of Double, but the Flax model expects a known-size vector of " + Supported +
             "(Parameter 'inputSchema')", e1.Message);
-        Assert.AreEqual("Input column 'Wide' is of type Vector<Double, 3>, but the Flax model expects a known-size vector of Single. " +
+        Assert.AreEqual("Input column 'Wide' is of type Vector<Double, 3>, but the Flax model expects a known-size vector of " + Supported +
             "(Parameter 'inputSchema')", e2.Message);
-        Assert.AreEqual("Input column 'Label' is of type Single, but the Flax model expects a known-size vector of Single. " +
+        Assert.AreEqual("Input column 'Label' is of type Single, but the Flax model expects a known-size vector of " + Supported +
             "(Parameter 'inputSchema')", e3.Message);
     }
 

@@ -16,10 +16,11 @@ internal sealed class AffineScorer(params int[] inputSizes) : IBatchScorer
 
     public int Disposals;
 
-    public void Score(int rows, float[][] inputs, float[] output)
+    public void Score(int rows, HostBatch[] batches, float[] output)
     {
         ObjectDisposedException.ThrowIf(Disposals > 0, this);
         Batches.Enqueue(rows);
+        var inputs = batches.Select(b => ((HostBatch<float>)b).Data).ToArray();
         for (int r = 0; r < rows; r++)
         {
             float sum = 0;
