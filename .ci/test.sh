@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs the Debian packages the tests use (the ONNX checker, msgpack/numpy for
-# checkpoint fixtures, Fashion-MNIST), then runs every test project of the solution, one TRX file per project.
+# checkpoint fixtures, Fashion-MNIST), then runs every test project of the solution, one TRX file per project, then
+# packs the NuGet packages and runs a fresh project that consumes them (.ci/consume.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -12,4 +13,6 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
     >/tmp/flax-apt.log 2>&1 || echo "warning: apt-get install ${need[*]} failed (see /tmp/flax-apt.log)" >&2
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-exec dotnet test Flax.MLNet.sln -c Release --logger "trx;LogFilePrefix=results" --results-directory TestResults "$@"
+dotnet test Flax.MLNet.sln -c Release --logger "trx;LogFilePrefix=results" --results-directory TestResults "$@"; rc=$?
+bash .ci/consume.sh --no-build || { echo "error: the packages' consumer project failed (.ci/consume.sh)" >&2; rc=1; }
+exit $rc

@@ -40,13 +40,19 @@ internal sealed class FlaxModel
         {
             if (inputs.Length != 1)
                 throw new NotSupportedException($"Fit trains models of one input; this one has {inputs.Length}.");
-            var rows = TrainingData.Read(data, inputs[0], training.LabelColumnName);
+            var rows = TrainingData.Read(data, inputs[0], training.LabelColumnName, training.SkipRowsWithNaN);
+            if (OutputRowShape(variables, inputs) is [var classes]) rows.CheckClasses(classes, training.LabelColumnName);
             using var log = new TrainingLog(environment);
             variables = ModelTraining.Train((s, x) => _fn.Body(s, [x]), variables, rows, training, options.Device, log);
         }
         var (onnx, signature) = Export(variables, inputs, outputColumnName);
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);
     }
+
+    /// <summary>The shape of one row of the model's output (traced, not run).</summary>
+    private int[] OutputRowShape(VariableDict variables, ModelInput[] inputs) => ScopeTracer.Trace(_fn,
+        inputs.Select(i => new TensorSpec(DType.Float32, [-1, .. i.RowShape])).ToArray(), variables, null, null, null)
+        .Program.Outputs[0].Var.Type.Shape is { Length: > 0 } shape ? shape[1..] : [];
 
     /// <summary>
     /// Traces the model on float32 inputs with a dynamic batch axis and lowers it with every variable as an

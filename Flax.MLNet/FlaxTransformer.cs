@@ -114,7 +114,9 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// arrays under <c>variables/</c>. Nothing is written to <paramref name="stream"/> if saving fails.
     /// </summary>
     /// <param name="stream">Where to write.</param>
-    /// <exception cref="NotSupportedException">A variable is not an <see cref="NDArray"/>.</exception>
+    /// <exception cref="NotSupportedException">A variable is not an <see cref="NDArray"/>, or the package would be one
+    /// <see cref="Load(MLContext, Stream)"/> refuses: a variable path that is empty, has an empty, <c>.</c> or <c>..</c>
+    /// segment, a <c>\</c>, <c>:</c> or control character (zip-slip), or more than 64 levels; a batch size over 65,536.</exception>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -129,7 +131,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// renamed when complete, so a failed save leaves no partial file and an existing file is replaced whole.
     /// </summary>
     /// <param name="path">The file to write.</param>
-    /// <exception cref="NotSupportedException">A variable is not an <see cref="NDArray"/>.</exception>
+    /// <exception cref="NotSupportedException">See <see cref="Save(Stream)"/>.</exception>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -147,7 +149,8 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="path">The saved model's file.</param>
     /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
-    /// <exception cref="InvalidDataException">The file does not hold a saved Flax model.</exception>
+    /// <exception cref="FlaxPackageException">The file is not a readable Flax model package (see <see cref="Load(MLContext, Stream)"/>).</exception>
+    /// <exception cref="IOException">The file cannot be opened (<see cref="FileNotFoundException"/> and the like).</exception>
     /// <exception cref="DeviceUnavailableException">The GPU the context names cannot run the model.</exception>
     public static FlaxTransformer Load(MLContext mlContext, string path)
     {
@@ -162,10 +165,19 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// to the CPU when that GPU is unavailable and <c>mlContext.FallbackToCpu</c> is set), <see cref="Device.Auto"/>
     /// otherwise.
     /// </summary>
+    /// <remarks>
+    /// A package is untrusted input and is checked before use: every entry's size is bounded by the manifest and the
+    /// package's length before it is read, its declared length and CRC-32 are verified, the manifest must agree with
+    /// the ONNX graph (input and output names and shapes, each variable's dtype, shape and bytes) and the graph may not
+    /// reference external files. A package that loads scores as saved; scoring it throws only the documented
+    /// exceptions of <see cref="Transform"/> and <see cref="ModelRunException"/>.
+    /// </remarks>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="stream">The saved model.</param>
     /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
-    /// <exception cref="InvalidDataException">The stream does not hold a saved Flax model.</exception>
+    /// <exception cref="FlaxPackageException">The stream is not a readable Flax model package: not a zip, an entry
+    /// missing, damaged, unlisted or larger than allowed, a manifest that contradicts the graph, or a graph ONNX
+    /// Runtime cannot load. The message names the entry and, where meaningful, the byte offset.</exception>
     /// <exception cref="DeviceUnavailableException">The GPU the context names cannot run the model and
     /// <c>mlContext.FallbackToCpu</c> is not set.</exception>
     public static FlaxTransformer Load(MLContext mlContext, Stream stream)
@@ -173,21 +185,28 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(stream);
         var package = ModelPackage.Read(stream);
-        var variables = VariableDict.Unflatten(package.Variables.Select(v => KeyValuePair.Create(v.Key, (object)v.Value)));
+        var variables = package.VariableTree();
         return new FlaxTransformer(package.Signature, package.Onnx, variables, Open(mlContext, package), package.BatchSize);
     }
 
     private static SessionScorer Open(MLContext mlContext, ModelPackage package)
     {
-        if (mlContext.GpuDeviceId is not int id) return SessionScorer.Open(package.Onnx, package.Signature, Device.Auto);
         try
         {
-            return SessionScorer.Open(package.Onnx, package.Signature, Device.Cuda(id));
+            if (mlContext.GpuDeviceId is not int id) return SessionScorer.Open(package.Onnx, package.Signature, Device.Auto);
+            try
+            {
+                return SessionScorer.Open(package.Onnx, package.Signature, Device.Cuda(id));
+            }
+            catch (DeviceUnavailableException e) when (mlContext.FallbackToCpu)
+            {
+                System.Diagnostics.Trace.TraceWarning($"Flax: {e.Message} Loading the model on the CPU (mlContext.FallbackToCpu).");
+                return SessionScorer.Open(package.Onnx, package.Signature, Device.Cpu);
+            }
         }
-        catch (DeviceUnavailableException e) when (mlContext.FallbackToCpu)
+        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or UnsupportedOperationException)
         {
-            System.Diagnostics.Trace.TraceWarning($"Flax: {e.Message} Loading the model on the CPU (mlContext.FallbackToCpu).");
-            return SessionScorer.Open(package.Onnx, package.Signature, Device.Cpu);
+            throw new FlaxPackageException(PackageGraph.EntryName, $"ONNX Runtime cannot load the graph ({e.Message})", innerException: e);
         }
     }
 

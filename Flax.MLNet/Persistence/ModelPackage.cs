@@ -1,6 +1,3 @@
-using System.IO.Compression;
-using System.Text.Json;
-
 namespace Flax;
 
 /// <summary>
@@ -8,80 +5,101 @@ namespace Flax;
 /// <c>model.onnx</c> (the exported graph, variables included as initializers) and <c>variables/…</c> (one raw entry
 /// per variable, so the variables come back exactly, whatever the graph holds).
 /// </summary>
+/// <remarks>
+/// A package is untrusted input. <see cref="Read"/> reads the manifest first (at most <see cref="ManifestLimit"/>
+/// bytes) and checks it; then the graph, at most the manifest's variable bytes plus <see cref="GraphAllowance"/>,
+/// checked against the manifest (<see cref="PackageGraph"/>); then each variable, exactly the bytes its dtype and
+/// shape need, compared with the graph's initializer. Every entry is checked for its declared length and CRC-32
+/// before use (<see cref="PackageZip"/>), and the zip may hold no entry the manifest does not list. Every failure is
+/// a <see cref="FlaxPackageException"/>. <see cref="Write"/> refuses to write what <see cref="Read"/> would refuse.
+/// </remarks>
 /// <param name="Signature">The model's columns.</param>
 /// <param name="BatchSize">The most rows one run scores.</param>
 /// <param name="Onnx">The exported model.</param>
 /// <param name="Variables">The variables, flattened to <c>collection/path/name</c>.</param>
 internal sealed record ModelPackage(ModelSignature Signature, int BatchSize, byte[] Onnx, IReadOnlyDictionary<string, NDArray> Variables)
 {
-    private const string ManifestEntry = "manifest.json", OnnxEntry = "model.onnx", VariablesFolder = "variables/";
+    /// <summary>The folder of the variable entries.</summary>
+    public const string VariablesFolder = "variables/";
+
+    /// <summary>The largest manifest: about 100,000 variables.</summary>
+    public const long ManifestLimit = 16L << 20;
+
+    /// <summary>What <c>model.onnx</c> may hold beyond the variables' bytes: the nodes and the constants.</summary>
+    public const long GraphAllowance = 16L << 20;
 
     /// <summary>Writes the package to <paramref name="stream"/>.</summary>
+    /// <exception cref="NotSupportedException">The package would be one <see cref="Read"/> refuses (a variable path
+    /// that is empty, holds <c>..</c> or nests deeper than 64 levels; a batch size over 65,536; a graph or manifest
+    /// over its limit).</exception>
     public void Write(Stream stream)
     {
-        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         var manifest = new PackageManifest(PackageManifest.FormatName, PackageManifest.CurrentVersion,
             Signature.Inputs.Select(i => new PackageColumn(i.ColumnName, i.RowShape)).ToArray(),
             new PackageColumn(Signature.OutputColumnName, Signature.OutputRowShape),
             BatchSize,
             Variables.Select(v => new PackageTensor(v.Key, v.Value.DType.Name(), v.Value.Shape)).ToArray());
-        WriteEntry(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, JsonOptions));
-        WriteEntry(zip, OnnxEntry, Onnx);
+        var json = manifest.ToJson();
+        long variableBytes = manifest.Variables.Sum(PackageManifest.ByteSize);
+        var problem = manifest.Problem()
+            ?? (json.Length > ManifestLimit ? $"its manifest takes {json.Length} bytes, more than {ManifestLimit}" : null)
+            ?? (Onnx.Length > variableBytes + GraphAllowance
+                ? $"its graph takes {Onnx.Length - variableBytes} bytes beyond the variables, more than {GraphAllowance}" : null);
+        if (problem is not null) throw new NotSupportedException($"This model cannot be saved as a Flax package: {problem}.");
+        using var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true);
+        WriteEntry(zip, PackageManifest.EntryName, json);
+        WriteEntry(zip, PackageGraph.EntryName, Onnx);
         foreach (var (path, value) in Variables) WriteEntry(zip, VariablesFolder + path, value.Bytes);
     }
 
-    /// <summary>Reads a package written by <see cref="Write"/>.</summary>
-    /// <exception cref="InvalidDataException">The stream is not a Flax model package, or one this version cannot read.</exception>
+    /// <summary>Reads a package written by <see cref="Write"/>, checking everything (see the remarks).</summary>
+    /// <exception cref="FlaxPackageException">The stream is not a Flax model package, or one this version cannot
+    /// read, or any part of it is damaged or contradicts another.</exception>
     public static ModelPackage Read(Stream stream)
     {
-        using var zip = Open(stream);
-        var manifest = JsonSerializer.Deserialize<PackageManifest>(ReadEntry(zip, ManifestEntry), JsonOptions);
-        if (manifest is not { Inputs: not null, Output: not null, Variables: not null })
-            throw NotAPackage("manifest.json lacks inputs, output or variables");
-        if (manifest.Format != PackageManifest.FormatName || manifest.Version != PackageManifest.CurrentVersion)
-            throw NotAPackage($"manifest.json says format '{manifest.Format}' version {manifest.Version}, " +
-                $"this reader knows '{PackageManifest.FormatName}' version {PackageManifest.CurrentVersion}");
+        using var zip = PackageZip.Open(stream);
+        var manifest = PackageManifest.Parse(zip.Read(PackageManifest.EntryName, ManifestLimit, "bytes a manifest may take"));
+        var listed = manifest.Variables.Select(v => VariablesFolder + v.Path).Append(PackageManifest.EntryName).Append(PackageGraph.EntryName)
+            .ToHashSet(StringComparer.Ordinal);
+        if (zip.Entries.Keys.FirstOrDefault(name => !listed.Contains(name)) is { } extra)
+            throw new FlaxPackageException(extra, "manifest.json does not list this entry.");
         var signature = new ModelSignature(
             manifest.Inputs.Select(c => new ModelInput(c.Column, c.Shape)).ToArray(), manifest.Output.Column, manifest.Output.Shape);
-        var variables = new Dictionary<string, NDArray>();
+        long variableBytes = manifest.Variables.Sum(PackageManifest.ByteSize);
+        var graph = PackageGraph.Parse(zip.Read(PackageGraph.EntryName, variableBytes + GraphAllowance,
+            $"bytes its variables ({variableBytes}) and a graph may take"), manifest, signature);
+        var variables = new Dictionary<string, NDArray>(StringComparer.Ordinal);
         foreach (var tensor in manifest.Variables)
         {
-            if (!DTypes.TryParse(tensor.DType, out var dtype)) throw NotAPackage($"variable '{tensor.Path}' has unknown dtype '{tensor.DType}'");
-            variables.Add(tensor.Path, NDArray.FromBytes(dtype, tensor.Shape, ReadEntry(zip, VariablesFolder + tensor.Path)));
+            var name = VariablesFolder + tensor.Path;
+            long size = PackageManifest.ByteSize(tensor);
+            var bytes = zip.Read(name, size, $"bytes of {tensor.DType}{Shapes.Format(tensor.Shape)} in manifest.json");
+            if (bytes.Length != size)
+                throw new FlaxPackageException(name, $"the entry holds {bytes.Length} bytes, {tensor.DType}{Shapes.Format(tensor.Shape)} in manifest.json needs {size}.");
+            graph.CheckVariable(tensor.Path, bytes);
+            DTypes.TryParse(tensor.DType, out var dtype);
+            variables.Add(tensor.Path, NDArray.FromBytes(dtype, tensor.Shape, bytes));
         }
-        return new ModelPackage(signature, manifest.BatchSize, ReadEntry(zip, OnnxEntry), variables);
+        return new ModelPackage(signature, manifest.BatchSize, graph.ToBytes(), variables);
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
-    private static void WriteEntry(ZipArchive zip, string name, ReadOnlySpan<byte> bytes)
-    {
-        using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        entry.Write(bytes);
-    }
-
-    private static ZipArchive Open(Stream stream)
+    /// <summary>The variables as a tree.</summary>
+    /// <exception cref="FlaxPackageException">One variable path runs through another (<c>a/b</c> and <c>a/b/c</c>).</exception>
+    public VariableDict VariableTree()
     {
         try
         {
-            var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-            _ = zip.Entries; // reads the central directory: a damaged zip fails here
-            return zip;
+            return VariableDict.Unflatten(Variables.Select(v => KeyValuePair.Create(v.Key, (object)v.Value)));
         }
-        catch (InvalidDataException e)
+        catch (ArgumentException e)
         {
-            throw new InvalidDataException("This is not a Flax model package: it is not a readable zip file.", e);
+            throw new FlaxPackageException(PackageManifest.EntryName, $"its variables do not form a tree ({e.Message})", innerException: e);
         }
     }
 
-    private static byte[] ReadEntry(ZipArchive zip, string name)
+    private static void WriteEntry(System.IO.Compression.ZipArchive zip, string name, ReadOnlySpan<byte> bytes)
     {
-        var entry = zip.GetEntry(name) ?? throw NotAPackage($"it has no entry '{name}'");
-        using var source = entry.Open();
-        var bytes = new byte[entry.Length];
-        source.ReadExactly(bytes);
-        return bytes;
+        using var entry = zip.CreateEntry(name, System.IO.Compression.CompressionLevel.Fastest).Open();
+        entry.Write(bytes);
     }
-
-    private static InvalidDataException NotAPackage(string why) => new($"This is not a Flax model package: {why}.");
 }

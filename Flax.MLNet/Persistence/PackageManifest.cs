@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Flax;
@@ -25,6 +26,116 @@ internal sealed record PackageManifest(
 
     /// <summary>The version this code writes and reads.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>The entry name.</summary>
+    public const string EntryName = "manifest.json";
+
+    /// <summary>The largest batch a package may ask for: its scoring buffers are allocated at that size.</summary>
+    public const int MaxBatchSize = 1 << 16;
+
+    /// <summary>The most values one scoring buffer (batch size × row size) may hold: 512 MB of float32.</summary>
+    public const long MaxBatchValues = 1L << 27;
+
+    /// <summary>The most dimensions of a row shape or a variable.</summary>
+    public const int MaxRank = 32;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        MaxDepth = 8,
+        AllowDuplicateProperties = false,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>The manifest as UTF-8 JSON.</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+
+    /// <summary>Parses and checks <paramref name="json"/>; see <see cref="Problem"/> for what is checked.</summary>
+    /// <exception cref="FlaxPackageException">The JSON is malformed, or the manifest is not one this reader accepts.</exception>
+    public static PackageManifest Parse(byte[] json)
+    {
+        PackageManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<PackageManifest>(json, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new FlaxPackageException(EntryName, $"it is not a valid manifest ({FirstSentence(e.Message)})", OffsetOf(json, e), e);
+        }
+        if (manifest?.Problem() is { } problem) throw new FlaxPackageException(EntryName, problem + ".");
+        return manifest ?? throw new FlaxPackageException(EntryName, "it is null.");
+    }
+
+    /// <summary>
+    /// Why this manifest cannot describe a package, or null when it can: the format and version; input and output
+    /// columns named, distinct, with row shapes of positive sizes; a batch size from 1 to <see cref="MaxBatchSize"/>
+    /// whose buffers stay under <see cref="MaxBatchValues"/> values; variables with distinct valid paths
+    /// (<see cref="PackagePaths"/>), known dtypes and shapes of sizes that fit one array. The writer asks the same.
+    /// </summary>
+    public string? Problem()
+    {
+        if (Format != FormatName || Version != CurrentVersion)
+            return $"it says format '{Format}' version {Version}, this reader knows '{FormatName}' version {CurrentVersion}";
+        if (Inputs.Length == 0) return "it lists no input columns";
+        var columns = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var column in Inputs.Append(Output))
+        {
+            if (column is null) return "a column is null";
+            if (column.Column.Length == 0 || column.Column.Length > PackagePaths.MaxLength || column.Column.Any(char.IsControl))
+                return $"the column name '{column.Column}' is empty, too long or holds a control character";
+            if (!ReferenceEquals(column, Output) && !columns.Add(column.Column)) return $"the input column '{column.Column}' is listed twice";
+            if (ShapeProblem(column.Shape, minimum: 1) is { } shape) return $"column '{column.Column}' has {shape}";
+            long values = Size(column.Shape);
+            if (BatchSize < 1 || BatchSize > MaxBatchSize || values * BatchSize > MaxBatchValues)
+                return $"batch_size {BatchSize} is not from 1 to {MaxBatchSize} with at most {MaxBatchValues} values per batch " +
+                    $"of column '{column.Column}' ({values} per row)";
+        }
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tensor in Variables)
+        {
+            if (tensor is null) return "a variable is null";
+            if (PackagePaths.Problem(tensor.Path) is { } path) return $"the variable path '{Shorten(tensor.Path)}' {path}";
+            if (!paths.Add(tensor.Path)) return $"the variable '{tensor.Path}' is listed twice";
+            if (!DTypes.TryParse(tensor.DType, out var dtype)) return $"the variable '{tensor.Path}' has unknown dtype '{tensor.DType}'";
+            if (ShapeProblem(tensor.Shape, minimum: 0) is { } shape) return $"the variable '{tensor.Path}' has {shape}";
+            if (Size(tensor.Shape) * dtype.ItemSize() > Array.MaxLength)
+                return $"the variable '{tensor.Path}' of shape {Shapes.Format(tensor.Shape)} does not fit one array";
+        }
+        return null;
+    }
+
+    /// <summary>The bytes of variable <paramref name="tensor"/> (its shape checked by <see cref="Problem"/>).</summary>
+    public static long ByteSize(PackageTensor tensor) => DTypes.TryParse(tensor.DType, out var dtype) ? Size(tensor.Shape) * dtype.ItemSize() : 0;
+
+    private static string? ShapeProblem(int[] shape, int minimum)
+    {
+        if (shape is null) return "no shape";
+        if (shape.Length > MaxRank) return $"{shape.Length} dimensions, more than {MaxRank}";
+        if (shape.Any(d => d < minimum)) return $"shape {Shapes.Format(shape)}, whose sizes must be at least {minimum}";
+        long size = 1;
+        foreach (var d in shape)
+            if ((size *= d) > Array.MaxLength) return $"shape {Shapes.Format(shape)}, more values than one array holds";
+        return null;
+    }
+
+    private static long Size(int[] shape) => shape.Aggregate(1L, (size, d) => size * d);
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+
+    private static string FirstSentence(string message) => message.Split(" Path: ")[0].TrimEnd('.');
+
+    /// <summary>The byte offset in <paramref name="json"/> of <paramref name="e"/>'s line and byte position.</summary>
+    private static long? OffsetOf(byte[] json, JsonException e)
+    {
+        if (e.LineNumber is not { } line || e.BytePositionInLine is not { } column) return null;
+        long offset = 0;
+        for (long l = 0; l < line && offset < json.Length; offset++)
+            if (json[offset] == (byte)'\n') l++;
+        return offset + column;
+    }
 }
 
 /// <summary>A column of the model and the shape of one of its rows.</summary>

@@ -42,6 +42,8 @@ internal sealed class SessionScorer : IBatchScorer
     public Device Device => _session.Device;
 
     /// <inheritdoc/>
+    /// <exception cref="ModelRunException">ONNX Runtime failed, or the output is not <c>(rows, ..output row shape)</c>
+    /// float32 (a loaded model file whose nodes contradict its declared output).</exception>
     public void Score(int rows, float[][] inputs, float[] output)
     {
         ThrowIfDisposed();
@@ -63,6 +65,10 @@ internal sealed class SessionScorer : IBatchScorer
             ThrowIfDisposed();
             throw;
         }
+        if (result.DType != DType.Float32 || result.Shape.Length != _signature.OutputRowShape.Length + 1 || result.Shape[0] != rows
+            || !result.Shape.AsSpan(1).SequenceEqual(_signature.OutputRowShape))
+            throw ModelRunException.WrongOutput(_signature.OnnxOutputName,
+                $"float32{Shapes.Format([rows, .. _signature.OutputRowShape])}", $"{result.DType.Name()}{Shapes.Format(result.Shape)}");
         result.Span<float>().CopyTo(output);
     }
 

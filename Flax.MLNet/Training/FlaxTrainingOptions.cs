@@ -72,8 +72,25 @@ public sealed record FlaxTrainingOptions
     /// </summary>
     public Rngs? Rngs { get; init; }
 
-    /// <summary>Receives the metrics of every epoch; null for none.</summary>
+    /// <summary>Receives the metrics of every epoch; null for none. An <see cref="IProgress{T}"/> such as
+    /// <see cref="Progress{T}"/> may post its reports asynchronously; <see cref="OnProgress"/> is called in order, on
+    /// the training thread.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Called on the training thread after every step (<see cref="TrainingProgress.EndOfEpoch"/> false: the step's
+    /// loss, the epoch's rows per second and estimated time left so far) and after every epoch (true: the epoch's
+    /// metrics, as <see cref="Progress"/> receives them), in order, before <c>Fit</c> returns; null for none. Keep it
+    /// short: training waits for it.
+    /// </summary>
+    public Action<TrainingProgress>? OnProgress { get; init; }
+
+    /// <summary>
+    /// Whether rows whose features or float label hold NaN are left out of training (the default, as ML.NET's own
+    /// trainers leave out rows with missing values; the number left out goes to <c>mlContext.Log</c> as a warning).
+    /// False makes <c>Fit</c> throw <see cref="ArgumentException"/> naming the first such row.
+    /// </summary>
+    public bool SkipRowsWithNaN { get; init; } = true;
 
     /// <summary>Stops training between steps; <c>Fit</c> then throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; init; }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Flax;
 
 /// <summary>Reads a label column row by row into a growing int32 or float32 buffer, by the column's type.</summary>
@@ -27,7 +29,9 @@ internal sealed class LabelReader
     internal int[] RowShape { get; }
 
     /// <summary>The labels read: int32 for key and Int32 columns, float32 otherwise.</summary>
-    internal Array Values => _column.Type is KeyDataViewType || _column.Type == NumberDataViewType.Int32 ? _ints.ToArray() : _floats.ToArray();
+    internal Array Values => IsClassIndex ? _ints.ToArray() : _floats.ToArray();
+
+    private bool IsClassIndex => _column.Type is KeyDataViewType || _column.Type == NumberDataViewType.Int32;
 
     /// <summary>Prepares to read from <paramref name="cursor"/>.</summary>
     internal void Bind(DataViewRowCursor cursor)
@@ -71,4 +75,20 @@ internal sealed class LabelReader
 
     /// <summary>Reads the current row's label (row <paramref name="row"/>, for messages).</summary>
     internal void Read(int row) => _read!(row);
+
+    /// <summary>Whether the label read last holds NaN (float labels only).</summary>
+    internal bool LastHasNaN()
+    {
+        if (IsClassIndex) return false;
+        foreach (var value in CollectionsMarshal.AsSpan(_floats)[^SchemaTypes.SizeOf(RowShape)..])
+            if (float.IsNaN(value)) return true;
+        return false;
+    }
+
+    /// <summary>Forgets the label read last.</summary>
+    internal void DropLast()
+    {
+        if (IsClassIndex) _ints.RemoveAt(_ints.Count - 1);
+        else _floats.RemoveRange(_floats.Count - SchemaTypes.SizeOf(RowShape), SchemaTypes.SizeOf(RowShape));
+    }
 }

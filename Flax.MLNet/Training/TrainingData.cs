@@ -3,6 +3,7 @@ namespace Flax;
 /// <summary>
 /// The training rows of an <see cref="IDataView"/> in memory: the model input's rows back to back as float32 and the
 /// labels as int32 class indices (key columns, from 0; Int32 columns) or float32 (Single, Boolean and vector columns).
+/// Rows holding NaN are left out (<see cref="Skipped"/>), as ML.NET's trainers leave out rows with missing values.
 /// </summary>
 internal sealed class TrainingData
 {
@@ -11,21 +12,27 @@ internal sealed class TrainingData
     private readonly int _rowSize;
     private readonly Array _labels;
     private readonly int[] _labelShape;
+    private readonly int[] _rowIndices;
 
-    private TrainingData(float[] features, int[] rowShape, Array labels, int[] labelShape, int count)
+    private TrainingData(float[] features, int[] rowShape, Array labels, int[] labelShape, int[] rowIndices, int skipped)
     {
-        (_features, _rowShape, _rowSize, _labels, _labelShape, Count) = (features, rowShape, SchemaTypes.SizeOf(rowShape), labels, labelShape, count);
+        (_features, _rowShape, _rowSize, _labels, _labelShape) = (features, rowShape, SchemaTypes.SizeOf(rowShape), labels, labelShape);
+        (_rowIndices, Skipped) = (rowIndices, skipped);
     }
 
-    /// <summary>The number of rows.</summary>
-    internal int Count { get; }
+    /// <summary>The number of rows kept.</summary>
+    internal int Count => _rowIndices.Length;
 
-    /// <summary>Reads every row of <paramref name="data"/>.</summary>
+    /// <summary>The number of rows left out for holding NaN in their features or label.</summary>
+    internal int Skipped { get; }
+
+    /// <summary>Reads every row of <paramref name="data"/>, leaving out (or, without <paramref name="skipNaN"/>,
+    /// refusing) rows whose features or float label hold NaN.</summary>
     /// <exception cref="ArgumentException">The label column is missing, of an unsupported type, or a key is
-    /// missing.</exception>
+    /// missing; or a row holds NaN and <paramref name="skipNaN"/> is false.</exception>
     /// <exception cref="InvalidOperationException">A row's feature vector does not have its column's size (as scoring
     /// refuses it).</exception>
-    internal static TrainingData Read(IDataView data, ModelInput input, string labelColumnName)
+    internal static TrainingData Read(IDataView data, ModelInput input, string labelColumnName, bool skipNaN = true)
     {
         var featureColumn = input.FindIn(data.Schema);
         var labelColumn = data.Schema.GetColumnOrNull(labelColumnName) is { IsHidden: false } found ? found
@@ -38,18 +45,45 @@ internal sealed class TrainingData
         labels.Bind(cursor);
         VBuffer<float> row = default;
         var dense = new float[input.Size];
-        int count = 0;
-        while (cursor.MoveNext())
+        var kept = new List<int>();
+        int index = 0;
+        for (; cursor.MoveNext(); index++)
         {
             getFeatures(ref row);
             if (row.Length != input.Size)
                 throw new InvalidOperationException($"Input column '{input.ColumnName}' holds a vector of {row.Length} values " +
-                    $"in row {count}, but its type and the Flax model say {input.Size}.");
+                    $"in row {index}, but its type and the Flax model say {input.Size}.");
             row.CopyTo(dense);
-            features.AddRange(dense);
-            labels.Read(count++);
+            labels.Read(index);
+            int nan = Array.FindIndex(dense, float.IsNaN);
+            if (nan < 0 && !labels.LastHasNaN())
+            {
+                features.AddRange(dense);
+                kept.Add(index);
+                continue;
+            }
+            if (!skipNaN)
+                throw new ArgumentException((nan >= 0
+                    ? $"Row {index} holds NaN in input column '{input.ColumnName}' (value {nan} of {input.Size})"
+                    : $"Row {index} holds NaN in label column '{labelColumn.Name}'") +
+                    "; fix the row, or let Fit leave such rows out (FlaxTrainingOptions.SkipRowsWithNaN).", nameof(data));
+            labels.DropLast();
         }
-        return new TrainingData([.. features], input.RowShape, labels.Values, labels.RowShape, count);
+        return new TrainingData([.. features], input.RowShape, labels.Values, labels.RowShape, [.. kept], index - kept.Count);
+    }
+
+    /// <summary>
+    /// Checks that class-index labels (int32 scalars) lie in <c>[0, <paramref name="classes"/>)</c>, the classes of
+    /// a model whose output row has shape <c>(classes)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A label is out of range; the message names it, its row and the class count.</exception>
+    internal void CheckClasses(int classes, string labelColumnName)
+    {
+        if (_labels is not int[] ints || _labelShape.Length != 0) return;
+        int bad = Array.FindIndex(ints, k => (uint)k >= (uint)classes);
+        if (bad >= 0)
+            throw new ArgumentException($"Label {ints[bad]} in row {_rowIndices[bad]} of label column '{labelColumnName}' is out of " +
+                $"range for the model's {classes} classes (its output row has shape ({classes})); class labels lie in [0, {classes}).", "data");
     }
 
     /// <summary>The rows at <paramref name="indices"/>: inputs <c>(n, row shape...)</c> and labels <c>(n, ...)</c>.</summary>

@@ -31,6 +31,20 @@ internal sealed class TrainingLog : IDisposable
         _channel.Info(MessageSensitivity.None, text);
     }
 
+    /// <summary>Logs a step within an epoch as a <c>Trace</c> line, about ten per epoch, e.g.
+    /// <c>Epoch 1/5: step 94/938, loss 0.5123, 5120 rows/s, 00:00:12 left</c>.</summary>
+    internal void Step(TrainingProgress progress, int epochs)
+    {
+        if (_channel is null || progress.EpochStep % Math.Max(1, progress.EpochSteps / 10) != 0) return;
+        _channel.Trace(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
+            $"Epoch {progress.Epoch}/{epochs}: step {progress.EpochStep}/{progress.EpochSteps}, loss {progress.Loss:F4}, " +
+            $"{progress.RowsPerSecond:F0} rows/s, {progress.EpochRemaining:hh\\:mm\\:ss} left"));
+    }
+
+    /// <summary>Warns that <paramref name="skipped"/> of <paramref name="total"/> rows were left out for holding NaN.</summary>
+    internal void Skipped(int skipped, int total) => _channel?.Warning(MessageSensitivity.None,
+        $"Left out {skipped} of {total} training rows whose features or label hold NaN (FlaxTrainingOptions.SkipRowsWithNaN).");
+
     /// <summary>Closes the channel.</summary>
     public void Dispose() => _channel?.Dispose();
 }

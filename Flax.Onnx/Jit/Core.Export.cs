@@ -7,7 +7,9 @@ public static partial class Core
     /// other runtimes load: graph inputs named after the function's parameters (<c>x</c>), output <c>output_0</c>,
     /// every variable an overridable initializer named by its path (<c>params/Dense_0/kernel</c>), and a dimension of
     /// -1 in <paramref name="inputs"/> the symbolic axis <c>batch</c>. The file appears whole or not at all; weights
-    /// over 1 GB go to ONNX external data in <c>&lt;path&gt;.data</c> beside it.
+    /// over 1 GB go to ONNX external data in <c>&lt;path&gt;.&lt;hash&gt;.data</c> beside it, named after its content and
+    /// written before the model, so that a crash leaves the old or the new model with its own data (data files of
+    /// earlier exports of <paramref name="path"/> are removed).
     /// </summary>
     /// <param name="fn">The model.</param>
     /// <param name="variables">Its variables, e.g. from <c>Core.Init</c>.</param>

@@ -104,15 +104,6 @@ internal sealed class ModelCache
         }
     }
 
-    /// <summary>The number of cached models traced from <paramref name="fn"/> (for tests).</summary>
-    internal int CountOf(Delegate fn)
-    {
-        lock (_gate) return _entries.Keys.Count(k => k.Function.Equals(fn));
-    }
-
-    /// <summary>The number of models traced from <paramref name="fn"/> in <see cref="Shared"/> (for tests).</summary>
-    internal static int CountFor(Delegate fn) => Shared.CountOf(fn);
-
     /// <summary>Removes the least recently used entries beyond the capacity; the caller disposes them outside the lock.</summary>
     private List<Entry> EvictBeyondCapacity()
     {

@@ -66,22 +66,21 @@ internal sealed class OnnxModel
 
     /// <summary>
     /// Saves the model to <paramref name="path"/> atomically (a temporary file moved into place, so a failure leaves no
-    /// half-written file). The parameters' weights go to the external-data file <c>&lt;file&gt;.data</c> beside it
-    /// when all weights exceed <paramref name="inlineLimit"/> bytes in total.
+    /// half-written file). The parameters' weights go to a content-named external-data file beside it
+    /// (<see cref="ExternalData"/>: <c>&lt;file&gt;.&lt;hash&gt;.data</c>, consistent with the model after any crash)
+    /// when all weights exceed <paramref name="inlineLimit"/> bytes in total; data files of earlier exports are removed.
     /// </summary>
     internal void Save(string path, long inlineLimit = ExternalData.InlineLimit)
     {
         var full = Path.GetFullPath(path);
         long bytes = _graph.Initializer.Sum(t => (long)t.RawData.Length);
-        if (bytes <= inlineLimit)
+        if (bytes > inlineLimit)
         {
-            AtomicFile.Write(full, stream => Model(_graph).WriteTo(stream));
+            ExternalData.Save(full, _graph, Model);
             return;
         }
-        var dataName = Path.GetFileName(full) + ".data";
-        var graph = _graph.Clone();
-        AtomicFile.Write(Path.Combine(Path.GetDirectoryName(full)!, dataName), stream => ExternalData.Move(graph, stream, dataName));
-        AtomicFile.Write(full, stream => Model(graph).WriteTo(stream));
+        AtomicFile.Write(full, stream => Model(_graph).WriteTo(stream));
+        ExternalData.DeleteStale(full, keep: null);
     }
 
     private static ModelProto Model(GraphProto graph)

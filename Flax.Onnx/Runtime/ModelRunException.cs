@@ -10,7 +10,7 @@ namespace Flax;
 /// </summary>
 public sealed partial class ModelRunException : FlaxException
 {
-    private ModelRunException(string message, string? node, Exception cause) : base(message, cause)
+    private ModelRunException(string message, string? node, Exception? cause) : base(message, cause)
     {
         Node = node;
     }
@@ -27,6 +27,11 @@ public sealed partial class ModelRunException : FlaxException
                 $"{match.Groups[3].Value.TrimEnd()}.", match.Groups[2].Value, e)
             : new ModelRunException($"ONNX Runtime could not run the model: {e.Message}", null, e);
     }
+
+    /// <summary>The error for a run whose output <paramref name="name"/> is not what the model declares (a model
+    /// file whose nodes contradict its declared output shape).</summary>
+    internal static ModelRunException WrongOutput(string name, string expected, string actual) =>
+        new($"ONNX Runtime ran the model, but its output '{name}' is {actual} where the model declares {expected}.", null, null);
 
     [GeneratedRegex(@"running (\S+) node\. Name:'([^']*)' Status Message: (.*)$", RegexOptions.Singleline)]
     private static partial Regex NodeFailure();

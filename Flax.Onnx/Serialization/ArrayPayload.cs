@@ -19,14 +19,14 @@ internal static class ArrayPayload
     /// The payload without its trailing element bytes: the list header, the shape, the dtype name and the header of
     /// the <paramref name="dataLength"/>-byte binary that follows.
     /// </summary>
-    internal static byte[] EncodeHeader(DType dtype, ReadOnlySpan<int> shape, int dataLength)
+    internal static byte[] EncodeHeader(string dtypeName, ReadOnlySpan<int> shape, int dataLength)
     {
         var buffer = new ArrayBufferWriter<byte>(16 + 5 * shape.Length);
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(3);
         writer.WriteArrayHeader(shape.Length);
         foreach (int dim in shape) writer.Write(dim);
-        writer.Write(dtype.Name());
+        writer.Write(dtypeName);
         StreamedHeaders.WriteBinHeader(ref writer, dataLength);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
@@ -35,7 +35,13 @@ internal static class ArrayPayload
     /// <summary>Decodes a payload into a new array.</summary>
     /// <exception cref="InvalidDataException">The payload is malformed, names an unknown dtype, or its byte count
     /// does not match its shape.</exception>
-    internal static NDArray Decode(ReadOnlySequence<byte> payload)
+    internal static NDArray Decode(ReadOnlySequence<byte> payload) => (NDArray)DecodeLeaf(payload, complexAllowed: false);
+
+    /// <summary>Decodes a payload into a new <see cref="NDArray"/>, or a <see cref="ComplexArray"/> for numpy's
+    /// complex dtypes.</summary>
+    /// <exception cref="InvalidDataException">The payload is malformed, names an unknown dtype, or its byte count
+    /// does not match its shape.</exception>
+    internal static object DecodeLeaf(ReadOnlySequence<byte> payload, bool complexAllowed = true)
     {
         try
         {
@@ -43,11 +49,20 @@ internal static class ArrayPayload
             if (reader.NextMessagePackType != MessagePackType.Array || reader.ReadArrayHeader() != 3)
                 throw new InvalidDataException("an array payload must be the msgpack list (shape, dtype, bytes)");
             int[] shape = ReadShape(ref reader);
-            DType dtype = ReadDType(ref reader);
+            string name = ReadDTypeName(ref reader);
             ReadOnlySequence<byte> data = ReadData(ref reader);
             if (!reader.End)
                 throw new InvalidDataException($"the array payload has {payload.Length - reader.Consumed} bytes after its (shape, dtype, bytes) list");
             long count = ElementCount(shape);
+            if (complexAllowed && ComplexArray.TryParse(name, out bool single))
+            {
+                if (data.Length % ComplexArray.ItemSize(single) != 0 || data.Length / ComplexArray.ItemSize(single) != count)
+                    throw new InvalidDataException($"shape {Shapes.Format(shape)} of {name} needs {count} elements, but the data has {data.Length} bytes");
+                if (data.Length > Array.MaxLength)
+                    throw new InvalidDataException($"an array of {data.Length} bytes does not fit one .NET buffer");
+                return ComplexArray.FromBytes(data.ToArray(), shape, single);
+            }
+            DType dtype = ParseDType(name, complexAllowed);
             if (data.Length % dtype.ItemSize() != 0 || data.Length / dtype.ItemSize() != count)
                 throw new InvalidDataException($"shape {Shapes.Format(shape)} of {dtype.Name()} needs {count} elements, but the data has {data.Length} bytes");
             return CheckpointValues.ToArray(dtype, shape, data);
@@ -99,14 +114,18 @@ internal static class ArrayPayload
         return shape;
     }
 
-    private static DType ReadDType(ref MessagePackReader reader)
+    private static string ReadDTypeName(ref MessagePackReader reader)
     {
         // Flax reads the payload with raw=True, so the name may be a msgpack str or bin.
         if (reader.NextMessagePackType is not (MessagePackType.String or MessagePackType.Binary))
             throw new InvalidDataException($"the dtype name must be a string, got {reader.NextMessagePackType}");
-        string text = CheckpointValues.DecodeUtf8(CheckpointValues.ReadBytes(ref reader));
+        return CheckpointValues.DecodeUtf8(CheckpointValues.ReadBytes(ref reader));
+    }
+
+    private static DType ParseDType(string text, bool complexAllowed)
+    {
         if (!DTypes.TryParse(text, out var dtype))
-            throw new InvalidDataException($"unsupported dtype {CheckpointText.Quote(text)}; supported: {string.Join(", ", Enum.GetValues<DType>().Select(d => d.Name()))}");
+            throw new InvalidDataException($"unsupported dtype {CheckpointText.Quote(text)}; supported: {string.Join(", ", Enum.GetValues<DType>().Select(d => d.Name()))}{(complexAllowed ? ", complex64, complex128" : "")}");
         return dtype;
     }
 

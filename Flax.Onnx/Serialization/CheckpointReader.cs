@@ -9,8 +9,8 @@ namespace Flax;
 /// <see cref="OrderedDictionary{TKey, TValue}"/>s with string keys in file order, whose leaves are
 /// <see cref="NDArray"/> (extension 1 and Flax's chunked form), numpy scalars as .NET values (extension 3, see
 /// <see cref="NumpyScalar"/>), <see cref="Complex"/> (extension 2), <see cref="long"/> / <see cref="ulong"/>,
-/// <see cref="double"/>, <see cref="bool"/>, <see cref="string"/> and <c>byte[]</c>; Python's <c>None</c> is refused,
-/// as <see cref="VariableDict"/> holds no null leaves. A msgpack list
+/// <see cref="double"/>, <see cref="bool"/>, <see cref="string"/> and <c>byte[]</c>, complex arrays as
+/// <see cref="ComplexArray"/>, and Python's <c>None</c> as <see cref="NoneLeaf.Value"/>. A msgpack list
 /// becomes a dict keyed <c>"0"</c>, <c>"1"</c>, ..., as <c>flax.serialization.to_state_dict</c> stores lists.
 /// </summary>
 /// <remarks>
@@ -100,7 +100,8 @@ internal sealed class CheckpointReader
             case MessagePackType.Binary:
                 return CheckpointValues.ReadBytes(ref reader).ToArray();
             case MessagePackType.Nil:
-                throw new InvalidDataException("the value is None, which a VariableDict cannot hold");
+                reader.ReadNil();
+                return NoneLeaf.Value;
             default:
                 throw new InvalidDataException($"the msgpack code 0x{reader.NextCode:x2} is not a value");
         }
@@ -164,12 +165,13 @@ internal sealed class CheckpointReader
         switch ((MsgpackExtType)header.TypeCode)
         {
             case MsgpackExtType.NdArray:
-                return ArrayPayload.Decode(payload);
+                return ArrayPayload.DecodeLeaf(payload);
             case MsgpackExtType.NumpyScalar:
-                var scalar = ArrayPayload.Decode(payload);
-                if (scalar.Rank != 0)
-                    throw new InvalidDataException($"a numpy scalar must have shape (), got {Shapes.Format(scalar.ShapeSpan)}");
-                return NumpyScalar.ToValue(scalar);
+                var scalar = ArrayPayload.DecodeLeaf(payload);
+                var shape = scalar is ComplexArray complex ? complex.ShapeArray : ((NDArray)scalar).Shape;
+                if (shape.Length != 0)
+                    throw new InvalidDataException($"a numpy scalar must have shape (), got {Shapes.Format(shape)}");
+                return scalar is NDArray array ? NumpyScalar.ToValue(array) : new NumpyScalar<ComplexArray>((ComplexArray)scalar);
             case MsgpackExtType.NativeComplex:
                 return ReadComplex(payload);
             default:

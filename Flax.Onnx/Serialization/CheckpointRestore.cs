@@ -37,12 +37,13 @@ internal sealed class CheckpointRestore
         foreach (var (key, want) in target)
         {
             string path = prefix + key;
-            if (!loaded.TryGetValue(key, out var got)) _missing.Add(path);
+            if (!loaded.TryGetValue(key, out var got) || got is NoneLeaf) _missing.Add(path);
             else if (want is VariableDict wantDict && got is VariableDict gotDict) items.Add(new(key, Fit(wantDict, gotDict, path + VariableDict.Separator)));
             else if (Mismatch(want, got) is { } problem) _mismatched.Add($"{CheckpointText.Quote(path)}: {problem}");
             else items.Add(new(key, got));
         }
-        _unexpected.AddRange(loaded.Keys.Where(key => !target.ContainsKey(key)).Select(key => prefix + key));
+        // A None (TrainState's batch_stats=None) stands for an absent entry.
+        _unexpected.AddRange(loaded.Where(kv => kv.Value is not NoneLeaf && !target.ContainsKey(kv.Key)).Select(kv => prefix + kv.Key));
         return new VariableDict(items);
     }
 

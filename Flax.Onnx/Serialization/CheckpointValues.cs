@@ -47,6 +47,31 @@ internal static class CheckpointValues
         }
     }
 
+    /// <summary>Whether <paramref name="text"/> is valid UTF-16 (no unpaired surrogate), so UTF-8 can encode it as is.</summary>
+    internal static bool IsValidUnicode(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(text, out _, out int used) != OperationStatus.Done) return false;
+            text = text[used..];
+        }
+        return true;
+    }
+
+    /// <summary>The index of the first byte of <paramref name="bytes"/> that is not valid UTF-8, or null when all are.</summary>
+    internal static int? FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            StrictUtf8.GetCharCount(bytes);
+            return null;
+        }
+        catch (DecoderFallbackException e)
+        {
+            return e.Index;
+        }
+    }
+
     /// <summary>
     /// A new array holding a copy of <paramref name="data"/>, whose length the caller has checked against the shape.
     /// Booleans are stored as 0 or 1: numpy treats any non-zero byte as True, and .NET <see cref="bool"/>s compare sanely
@@ -71,6 +96,7 @@ internal static class CheckpointValues
         IShaped array => $"an array {Shapes.Format(array.Shape)} {array.DType.Name()}",
         string => "a string",
         byte[] => "bytes",
+        NoneLeaf => "None",
         _ => $"{value.GetType().Name} {value}",
     };
 }

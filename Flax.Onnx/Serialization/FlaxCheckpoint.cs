@@ -12,18 +12,23 @@ namespace Flax;
 /// Python complex numbers as extension 2; numpy scalars as extension 3. <see cref="Write(VariableDict, Stream)"/>
 /// produces the same bytes Flax writes for the same tree, and <see cref="Read(ReadOnlyMemory{byte})"/> reads every
 /// file Flax writes whose leaves have a <see cref="VariableDict"/> form.</para>
-/// <para>Leaves map as follows: <see cref="NDArray"/> (every <see cref="DType"/>) is an ndarray; a numpy scalar is the
-/// .NET value of its dtype (<c>np.float32</c> is <see cref="float"/>, <c>np.int32</c> is <see cref="int"/>, ...);
-/// Python's int is <see cref="long"/> (<see cref="ulong"/> above <see cref="long.MaxValue"/>), float is
-/// <see cref="double"/>, bool, str and bytes are <see cref="bool"/>, <see cref="string"/> and <c>byte[]</c>, complex
-/// is <see cref="System.Numerics.Complex"/>; a list is a dict keyed <c>"0"</c>, <c>"1"</c>, ... as Flax's state dicts
-/// store lists. Python's <c>None</c> has no form, since a <see cref="VariableDict"/> holds no null leaves. Writing
-/// uses the same map in reverse (a <see cref="ulong"/> leaf becomes an <c>np.uint64</c> scalar).</para>
+/// <para>Leaves map as follows: <see cref="NDArray"/> (every <see cref="DType"/>) is an ndarray, and
+/// <see cref="ComplexArray"/> a complex64 or complex128 one; a numpy scalar is the .NET value of its dtype
+/// (<c>np.float32</c> is <see cref="float"/>, <c>np.int32</c> is <see cref="int"/>, ...), except <c>np.int64</c>,
+/// <c>np.float64</c>, <c>np.bool_</c> and the complex ones, which are <see cref="NumpyScalar{T}"/> so that they stay
+/// numpy scalars when written; Python's int is <see cref="long"/> (<see cref="ulong"/> above
+/// <see cref="long.MaxValue"/>), float is <see cref="double"/>, bool, str and bytes are <see cref="bool"/>,
+/// <see cref="string"/> and <c>byte[]</c>, complex is <see cref="System.Numerics.Complex"/>, and <c>None</c> (as in
+/// a <c>TrainState</c> with <c>batch_stats=None</c>) is <see cref="NoneLeaf.Value"/>, which <see cref="Restore"/>
+/// treats as absent; a list is a dict keyed <c>"0"</c>, <c>"1"</c>, ... as Flax's state dicts store lists. Writing
+/// uses the same map in reverse (a <see cref="ulong"/> leaf becomes an <c>np.uint64</c> scalar), so a file read and
+/// written back is byte-identical. Whole train states (step, params, optax state) read with
+/// <see cref="RestoreTrainState"/>.</para>
 /// <para>Files are untrusted input: any damage (truncation, wrong lengths, impossible shapes, unknown dtypes, deep
 /// nesting, non-string keys) is a <see cref="FlaxCheckpointException"/> naming the key path and byte offset, and
 /// reading allocates no more than the file's own size justifies.</para>
 /// </remarks>
-public static class FlaxCheckpoint
+public static partial class FlaxCheckpoint
 {
     /// <summary>Decodes a checkpoint (Flax's <c>msgpack_restore</c>).</summary>
     /// <param name="bytes">The whole file.</param>
@@ -51,7 +56,8 @@ public static class FlaxCheckpoint
     /// <summary>Encodes variables as Flax's <c>to_bytes</c> does, byte for byte.</summary>
     /// <param name="variables">The variables; every leaf must have a msgpack form (see the class remarks).</param>
     /// <returns>The checkpoint bytes.</returns>
-    /// <exception cref="ArgumentException">A leaf has no msgpack form (a tensor, a record, ...).</exception>
+    /// <exception cref="ArgumentException">The variables would make a file that <see cref="Read(ReadOnlyMemory{byte})"/>
+    /// refuses: a leaf has no msgpack form (a tensor, a record, ...), a key or string holds an unpaired surrogate, a dict has Flax's chunked-array marker key, an array has over 64 dimensions, or leaves share such long key paths that the flattened paths exceed 64 characters per byte of the file.</exception>
     public static byte[] ToBytes(VariableDict variables)
     {
         var buffer = new MemoryStream();
@@ -62,7 +68,8 @@ public static class FlaxCheckpoint
     /// <summary>Writes variables to a stream as Flax's <c>to_bytes</c> does, byte for byte.</summary>
     /// <param name="variables">The variables; every leaf must have a msgpack form (see the class remarks).</param>
     /// <param name="stream">The destination; array bytes go to it without an intermediate copy.</param>
-    /// <exception cref="ArgumentException">A leaf has no msgpack form; nothing has been written then.</exception>
+    /// <exception cref="ArgumentException">The variables would make a file that the reader refuses (see
+    /// <see cref="ToBytes"/>); nothing has been written then.</exception>
     public static void Write(VariableDict variables, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -76,7 +83,8 @@ public static class FlaxCheckpoint
     /// </summary>
     /// <param name="variables">The variables; every leaf must have a msgpack form (see the class remarks).</param>
     /// <param name="path">The file to create or replace.</param>
-    /// <exception cref="ArgumentException">A leaf has no msgpack form; the file is unchanged then.</exception>
+    /// <exception cref="ArgumentException">The variables would make a file that the reader refuses (see
+    /// <see cref="ToBytes"/>); the file is unchanged then.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Write(VariableDict variables, string path)
     {
@@ -87,7 +95,8 @@ public static class FlaxCheckpoint
     /// <summary>
     /// Fits loaded variables to a target (Flax's <c>from_state_dict(target, state)</c>): the result has the target's
     /// structure and key order, and the loaded leaves. Unlike Flax, which ignores extra keys and trusts the leaves, it
-    /// insists on an exact fit and reports every problem at once.
+    /// insists on an exact fit and reports every problem at once; a loaded <see cref="NoneLeaf"/> counts as absent
+    /// (so <c>{"params": ..., "batch_stats": None}</c> fits a model without batch stats).
     /// </summary>
     /// <param name="target">The expected variables, e.g. from <c>Core.Init</c>; only its structure, shapes and dtypes are used.</param>
     /// <param name="loaded">The variables read from a checkpoint.</param>

@@ -5,7 +5,9 @@ namespace Flax;
 /// <summary>
 /// Numpy scalars (<c>np.float32(1.0)</c>, msgpack extension 3) as .NET values: each dtype maps to its element type
 /// (<see cref="float"/>, <see cref="Half"/>, <see cref="BFloat16"/>, <see cref="int"/>, ...). Python's own scalars have
-/// plain msgpack forms instead, so <see cref="long"/>, <see cref="double"/> and <see cref="bool"/> are written natively.
+/// plain msgpack forms instead, so <see cref="long"/>, <see cref="double"/> and <see cref="bool"/> are written natively,
+/// and <c>np.int64</c>, <c>np.float64</c>, <c>np.bool_</c> and the complex dtypes keep their kind as
+/// <see cref="NumpyScalar{T}"/>.
 /// </summary>
 internal static class NumpyScalar
 {
@@ -13,18 +15,18 @@ internal static class NumpyScalar
     internal static object ToValue(NDArray scalar) => scalar.DType switch
     {
         DType.Float32 => scalar.Item<float>(),
-        DType.Float64 => scalar.Item<double>(),
+        DType.Float64 => new NumpyScalar<double>(scalar.Item<double>()),
         DType.Float16 => scalar.Item<Half>(),
         DType.BFloat16 => scalar.Item<BFloat16>(),
         DType.Int8 => scalar.Item<sbyte>(),
         DType.Int16 => scalar.Item<short>(),
         DType.Int32 => scalar.Item<int>(),
-        DType.Int64 => scalar.Item<long>(),
+        DType.Int64 => new NumpyScalar<long>(scalar.Item<long>()),
         DType.UInt8 => scalar.Item<byte>(),
         DType.UInt16 => scalar.Item<ushort>(),
         DType.UInt32 => scalar.Item<uint>(),
         DType.UInt64 => scalar.Item<ulong>(),
-        _ => scalar.Bytes[0] != 0,
+        _ => new NumpyScalar<bool>(scalar.Bytes[0] != 0),
     };
 
     /// <summary>The 0-d array for a .NET value that Flax writes as a numpy scalar.</summary>
@@ -44,6 +46,9 @@ internal static class NumpyScalar
             ushort v => NDArray.Scalar(v),
             uint v => NDArray.Scalar(v),
             ulong v => NDArray.Scalar(v),
+            NumpyScalar<long> v => NDArray.Scalar(v.Value),
+            NumpyScalar<double> v => NDArray.Scalar(v.Value),
+            NumpyScalar<bool> v => NDArray.Scalar(v.Value),
             _ => null,
         };
         return scalar is not null;

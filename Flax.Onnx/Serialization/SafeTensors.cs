@@ -16,6 +16,8 @@ namespace Flax;
 /// </remarks>
 public static class SafeTensors
 {
+    private const string MetadataKey = "__metadata__";
+
     /// <summary>Reads the variables of a safetensors file.</summary>
     /// <param name="bytes">The whole file.</param>
     /// <returns>The variables, nested by splitting tensor names at <c>/</c>, in header order.</returns>
@@ -58,8 +60,7 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(variables);
         ArgumentNullException.ThrowIfNull(stream);
         var arrays = Arrays(variables);
-        if (metadata?.FirstOrDefault(kv => kv.Value is null) is { Key: { } nullKey })
-            throw new ArgumentException($"The metadata value of \"{nullKey}\" is null.", nameof(metadata));
+        CheckMetadata(metadata);
         var dataOrder = arrays.OrderByDescending(a => a.Array.DType.ItemSize()).ToList();
         var ranges = new Dictionary<string, (long Begin, long End)>();
         long offset = 0;
@@ -69,7 +70,10 @@ public static class SafeTensors
             offset += array.Bytes.Length;
         }
         var entries = arrays.Select(a => new SafeTensorsEntry(a.Name, a.Array.DType, a.Array.Shape, ranges[a.Name].Begin, ranges[a.Name].End));
-        stream.Write(SafeTensorsHeader.Encode(entries, metadata));
+        var header = SafeTensorsHeader.Encode(entries, metadata);
+        if (header.Length - 8 > SafeTensorsHeader.MaxHeaderBytes)
+            throw new ArgumentException($"The safetensors header would take {header.Length - 8} bytes; readers accept at most {SafeTensorsHeader.MaxHeaderBytes}.", nameof(variables));
+        stream.Write(header);
         foreach (var (_, array) in dataOrder) stream.Write(array.Bytes);
     }
 
@@ -89,6 +93,7 @@ public static class SafeTensors
         AtomicFile.Write(path, stream => Write(variables, stream, metadata));
     }
 
+    /// <summary>The tensors to write, refusing what <see cref="Read(ReadOnlyMemory{byte})"/> would refuse.</summary>
     private static List<(string Name, NDArray Array)> Arrays(VariableDict variables)
     {
         IReadOnlyDictionary<string, object> flat;
@@ -100,9 +105,31 @@ public static class SafeTensors
         {
             throw new ArgumentException(e.Message, nameof(variables), e);
         }
-        return [.. flat.Select(kv => kv.Value is NDArray array
-            ? (kv.Key, array)
-            : throw new ArgumentException($"Cannot write the leaf at \"{kv.Key}\" to safetensors: it holds arrays only, not {kv.Value.GetType().Name}.", nameof(variables)))];
+        var arrays = new List<(string, NDArray)>(flat.Count);
+        foreach (var (name, leaf) in flat)
+        {
+            string? problem = leaf switch
+            {
+                not NDArray => $"it holds arrays only, not {leaf.GetType().Name}",
+                NDArray { Rank: > ArrayPayload.MaxRank } array => $"the array has {array.Rank} dimensions; readers accept at most {ArrayPayload.MaxRank}",
+                _ when name == MetadataKey => $"the name {MetadataKey} is the header's metadata",
+                _ when !CheckpointValues.IsValidUnicode(name) => "the name is not valid Unicode (an unpaired surrogate)",
+                _ => null,
+            };
+            if (problem is not null) throw new ArgumentException($"Cannot write the leaf at {CheckpointText.Quote(name)} to safetensors: {problem}.", nameof(variables));
+            arrays.Add((name, (NDArray)leaf));
+        }
+        return arrays;
+    }
+
+    private static void CheckMetadata(IReadOnlyDictionary<string, string>? metadata)
+    {
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            if (value is null) throw new ArgumentException($"The metadata value of {CheckpointText.Quote(key)} is null.", nameof(metadata));
+            if (!CheckpointValues.IsValidUnicode(key) || !CheckpointValues.IsValidUnicode(value))
+                throw new ArgumentException($"The metadata entry {CheckpointText.Quote(key)} is not valid Unicode (an unpaired surrogate).", nameof(metadata));
+        }
     }
 
     private static VariableDict Decode(ReadOnlySequence<byte> file)
@@ -112,31 +139,36 @@ public static class SafeTensors
         var leaves = new List<KeyValuePair<string, object>>(header.Entries.Count);
         foreach (var entry in header.Entries)
         {
+            long at = header.DataStart + entry.Begin;
             try
             {
-                var data = file.Slice(header.DataStart + entry.Begin, entry.End - entry.Begin);
-                leaves.Add(new(entry.Name, CheckpointValues.ToArray(entry.DType, entry.Shape, data)));
+                leaves.Add(new(entry.Name, CheckpointValues.ToArray(entry.DType, entry.Shape, file.Slice(at, entry.End - entry.Begin))));
             }
             catch (InvalidDataException e)
             {
-                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(entry.Name), e.Message, e);
+                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(entry.Name), at, e.Message, e);
             }
         }
         return VariableDict.Unflatten(leaves);
     }
 
-    /// <summary>Refuses names that <see cref="VariableDict.Unflatten"/> cannot nest: empty parts, or one name that is a
-    /// path prefix of another.</summary>
+    /// <summary>
+    /// Refuses names that <see cref="VariableDict.Unflatten"/> cannot nest: empty parts, more than
+    /// <see cref="VariableDict.MaxDepth"/> parts, or one name that is a path prefix of another. Linear in the names'
+    /// total length: prefixes are looked up as spans, never copied.
+    /// </summary>
     private static void CheckNamesFormATree(List<SafeTensorsEntry> entries)
     {
         var names = entries.Select(e => e.Name).ToHashSet();
-        foreach (var name in names)
+        var lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var entry in entries)
         {
-            if (name.Split(VariableDict.Separator).Any(part => part.Length == 0))
-                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), "the name has an empty path part");
+            string name = entry.Name;
+            if (VariableDict.CheckPath(name) is { } problem)
+                throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), entry.At, $"the name {problem}");
             for (int at = name.IndexOf(VariableDict.Separator); at >= 0; at = name.IndexOf(VariableDict.Separator, at + 1))
-                if (names.Contains(name[..at]))
-                    throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), $"the name is nested under the tensor {CheckpointText.Quote(name[..at])}");
+                if (lookup.Contains(name.AsSpan(0, at)))
+                    throw SafeTensorsHeader.Invalid(CheckpointText.Quote(name), entry.At, $"the name is nested under the tensor {CheckpointText.Quote(name[..at])}");
         }
     }
 }

@@ -8,6 +8,9 @@ namespace Flax;
 /// <param name="End">One past the last byte.</param>
 internal sealed record SafeTensorsEntry(string Name, DType DType, int[] Shape, long Begin, long End)
 {
+    /// <summary>The byte offset of the entry's name in a file that was read (0 for an entry being written).</summary>
+    internal long At { get; init; }
+
     /// <summary>The safetensors dtype code (<c>F32</c>, <c>BF16</c>, <c>BOOL</c>, ...).</summary>
     internal static string Code(DType dtype) => dtype switch
     {

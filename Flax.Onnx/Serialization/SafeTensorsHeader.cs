@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace Flax;
 
@@ -19,6 +19,7 @@ internal sealed class SafeTensorsHeader
     private const string MetadataKey = "__metadata__";
 
     private string _where = "the header";
+    private long _at;
 
     private SafeTensorsHeader()
     {
@@ -34,7 +35,8 @@ internal sealed class SafeTensorsHeader
     internal long DataStart { get; private set; }
 
     /// <summary>Parses and validates the header of a whole file.</summary>
-    /// <exception cref="FlaxCheckpointException">The header is malformed or its offsets do not tile the data.</exception>
+    /// <exception cref="FlaxCheckpointException">The header is malformed or its offsets do not tile the data; the
+    /// message names the tensor or header part at fault and its byte offset in the file.</exception>
     internal static SafeTensorsHeader Parse(ReadOnlySequence<byte> file)
     {
         var header = new SafeTensorsHeader();
@@ -45,17 +47,19 @@ internal sealed class SafeTensorsHeader
         }
         catch (InvalidDataException e)
         {
-            throw Invalid(header._where, e.Message, e);
+            throw Invalid(header._where, header._at, e.Message, e);
         }
         catch (JsonException e)
         {
-            throw Invalid(header._where, $"the header is not valid JSON: {e.Message}", e);
+            // The header is one line as written; for a multi-line one the last token read is the best place known.
+            long at = e is { LineNumber: 0, BytePositionInLine: long column } ? 8 + column : header._at;
+            throw Invalid(header._where, at, $"the header is not valid JSON: {e.Message}", e);
         }
     }
 
-    /// <summary>A located error for a safetensors file.</summary>
-    internal static FlaxCheckpointException Invalid(string where, string problem, Exception? cause = null) =>
-        new($"Invalid safetensors file at {where}: {problem}.", cause);
+    /// <summary>A located error for a safetensors file: the part at fault and its byte offset in the file.</summary>
+    internal static FlaxCheckpointException Invalid(string where, long at, string problem, Exception? cause = null) =>
+        new($"Invalid safetensors file at {where} (byte {at}): {problem}.", cause);
 
     /// <summary>The header bytes, length prefix included, padded with spaces so the data starts 8-byte aligned.</summary>
     internal static byte[] Encode(IEnumerable<SafeTensorsEntry> entries, IReadOnlyDictionary<string, string>? metadata)
@@ -103,62 +107,104 @@ internal sealed class SafeTensorsHeader
             throw new InvalidDataException($"the header size {size} exceeds the file ({file.Length} bytes) or the {MaxHeaderBytes}-byte limit");
         DataStart = 8 + (long)size;
         byte[] text = file.Slice(8, (long)size).ToArray();
-        // JsonDocument defers UTF-8 validation of names and strings until they are read, and then fails oddly.
-        if (!Utf8.IsValid(text)) throw new InvalidDataException("the header is not valid UTF-8");
-        using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8 });
-        if (json.RootElement.ValueKind != JsonValueKind.Object)
-            throw new InvalidDataException($"the header must be a JSON object, got {json.RootElement.ValueKind}");
-        foreach (var property in Unique(json.RootElement))
+        _at = 8;
+        // The JSON reader checks UTF-8 only in strings it decodes, and then fails with InvalidOperationException.
+        if (CheckpointValues.FirstInvalidUtf8(text) is int bad)
         {
-            if (property.Name == MetadataKey) ReadMetadata(property.Value);
-            else Entries.Add(ReadEntry(property.Name, property.Value));
+            _at = 8 + bad;
+            throw new InvalidDataException("the header is not valid UTF-8");
         }
-        _where = "the header";
+        var json = new Utf8JsonReader(text, new JsonReaderOptions { MaxDepth = 4 });
+        if (Next(ref json) != JsonTokenType.StartObject)
+            throw new InvalidDataException($"the header must be a JSON object, got {Kind(json.TokenType)}");
+        var names = new HashSet<string>();
+        while (Next(ref json) == JsonTokenType.PropertyName)
+        {
+            long at = _at;
+            _where = "a tensor name";
+            string name = Text(ref json);
+            _where = name == MetadataKey ? MetadataKey : CheckpointText.Quote(name);
+            if (!names.Add(name)) throw new InvalidDataException($"the name {CheckpointText.Quote(name)} appears twice");
+            Next(ref json);
+            if (name == MetadataKey) ReadMetadata(ref json);
+            else Entries.Add(ReadEntry(ref json, name, at));
+        }
+        if (json.Read()) throw new InvalidDataException("the header has content after its JSON object");
+        (_where, _at) = ("the header", DataStart);
         CheckTiling(file.Length - DataStart);
     }
 
-    private static IEnumerable<JsonProperty> Unique(JsonElement element)
+    /// <summary>Reads the next token, keeping its file offset; the end of the header is an error.</summary>
+    private JsonTokenType Next(ref Utf8JsonReader json)
     {
-        var seen = new HashSet<string>();
-        foreach (var property in element.EnumerateObject())
+        if (!json.Read()) throw new InvalidDataException("the header ends inside its JSON object");
+        _at = 8 + json.TokenStartIndex;
+        return json.TokenType;
+    }
+
+    /// <summary>The current string or name, which must be valid Unicode (JSON escapes may encode lone surrogates).</summary>
+    private static string Text(ref Utf8JsonReader json)
+    {
+        try
         {
-            if (!seen.Add(property.Name))
-                throw new InvalidDataException($"the name {CheckpointText.Quote(property.Name)} appears twice");
-            yield return property;
+            return json.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException("a string is not valid Unicode (it escapes an unpaired surrogate)", e);
         }
     }
 
-    private void ReadMetadata(JsonElement element)
+    /// <summary>A JSON token kind as the JSON value it starts: <c>Object</c>, <c>Array</c>, <c>String</c>, ...</summary>
+    private static string Kind(JsonTokenType token) => token switch
     {
-        _where = MetadataKey;
-        if (element.ValueKind != JsonValueKind.Object)
-            throw new InvalidDataException($"the metadata must be an object of strings, got {element.ValueKind}");
-        foreach (var property in Unique(element))
+        JsonTokenType.StartObject => "Object",
+        JsonTokenType.StartArray => "Array",
+        JsonTokenType.True or JsonTokenType.False => "Boolean",
+        _ => token.ToString(),
+    };
+
+    private void ReadMetadata(ref Utf8JsonReader json)
+    {
+        if (json.TokenType != JsonTokenType.StartObject)
+            throw new InvalidDataException($"the metadata must be an object of strings, got {Kind(json.TokenType)}");
+        while (Next(ref json) == JsonTokenType.PropertyName)
         {
-            if (property.Value.ValueKind != JsonValueKind.String)
-                throw new InvalidDataException($"the metadata value of {CheckpointText.Quote(property.Name)} is a {property.Value.ValueKind}, not a string");
-            Metadata.Add(property.Name, property.Value.GetString()!);
+            string key = Text(ref json);
+            if (Metadata.ContainsKey(key)) throw new InvalidDataException($"the metadata key {CheckpointText.Quote(key)} appears twice");
+            if (Next(ref json) != JsonTokenType.String)
+                throw new InvalidDataException($"the metadata value of {CheckpointText.Quote(key)} is a {Kind(json.TokenType)}, not a string");
+            Metadata.Add(key, Text(ref json));
         }
     }
 
-    private SafeTensorsEntry ReadEntry(string name, JsonElement element)
+    private SafeTensorsEntry ReadEntry(ref Utf8JsonReader json, string name, long at)
     {
-        _where = CheckpointText.Quote(name);
-        if (element.ValueKind != JsonValueKind.Object)
-            throw new InvalidDataException($"a tensor entry must be an object, got {element.ValueKind}");
+        if (json.TokenType != JsonTokenType.StartObject)
+            throw new InvalidDataException($"a tensor entry must be an object, got {Kind(json.TokenType)}");
         string? code = null;
         int[]? shape = null;
-        long[]? offsets = null;
-        foreach (var property in Unique(element))
+        List<long>? offsets = null;
+        var fields = new HashSet<string>();
+        while (Next(ref json) == JsonTokenType.PropertyName)
         {
-            switch (property.Name)
+            string field = Text(ref json);
+            if (!fields.Add(field)) throw new InvalidDataException($"the field {CheckpointText.Quote(field)} appears twice");
+            var token = Next(ref json);
+            switch (field)
             {
-                case "dtype": code = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : throw new InvalidDataException($"the dtype must be a string, got {property.Value.ValueKind}"); break;
-                case "shape": shape = [.. Integers(property.Value, "shape", ArrayPayload.MaxRank).Select(d => ArrayPayload.ToDimension(d))]; break;
-                case "data_offsets": offsets = Integers(property.Value, "data_offsets", 2); break;
-                default: throw new InvalidDataException($"unexpected field {CheckpointText.Quote(property.Name)} = {property.Value.ValueKind}");
+                case "dtype": code = token == JsonTokenType.String ? Text(ref json) : throw new InvalidDataException($"the dtype must be a string, got {Kind(token)}"); break;
+                case "shape":
+                    long shapeAt = _at;
+                    var dims = Integers(ref json, "shape", ArrayPayload.MaxRank);
+                    _at = shapeAt;
+                    shape = [.. dims.Select(d => ArrayPayload.ToDimension(d))];
+                    break;
+                case "data_offsets": offsets = Integers(ref json, "data_offsets", 2); break;
+                default: throw new InvalidDataException($"unexpected field {CheckpointText.Quote(field)} = {Kind(token)}");
             }
         }
+        _at = at;
         if (code is null || shape is null || offsets is not [var begin, var end])
             throw new InvalidDataException("a tensor entry needs a dtype, a shape and two data_offsets");
         if (!SafeTensorsEntry.TryParse(code, out var dtype))
@@ -166,16 +212,23 @@ internal sealed class SafeTensorsHeader
         long count = ArrayPayload.ElementCount(shape);
         if (begin < 0 || end < begin || count > long.MaxValue / dtype.ItemSize() || end - begin != count * dtype.ItemSize())
             throw new InvalidDataException($"data_offsets [{begin}, {end}] do not hold shape {Shapes.Format(shape)} of {code} ({Math.BigMul(count, dtype.ItemSize())} bytes)");
-        return new SafeTensorsEntry(name, dtype, shape, begin, end);
+        return new SafeTensorsEntry(name, dtype, shape, begin, end) { At = at };
     }
 
-    private static long[] Integers(JsonElement element, string field, int maxCount)
+    /// <summary>A JSON list of at most <paramref name="maxCount"/> integers.</summary>
+    private List<long> Integers(ref Utf8JsonReader json, string field, int maxCount)
     {
-        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() > maxCount)
+        if (json.TokenType != JsonTokenType.StartArray)
             throw new InvalidDataException($"{field} must be a list of at most {maxCount} integers");
-        return [.. element.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out long value)
-            ? value
-            : throw new InvalidDataException($"{field} holds {item.GetRawText()}, not an integer"))];
+        var values = new List<long>();
+        while (Next(ref json) != JsonTokenType.EndArray)
+        {
+            if (values.Count == maxCount) throw new InvalidDataException($"{field} must be a list of at most {maxCount} integers");
+            if (json.TokenType != JsonTokenType.Number || !json.TryGetInt64(out long value))
+                throw new InvalidDataException($"{field} holds {(json.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject ? Kind(json.TokenType) : Encoding.UTF8.GetString(json.ValueSpan))}, not an integer");
+            values.Add(value);
+        }
+        return values;
     }
 
     private void CheckTiling(long dataLength)
@@ -185,7 +238,7 @@ internal sealed class SafeTensorsHeader
         {
             if (entry.Begin != cursor)
             {
-                _where = CheckpointText.Quote(entry.Name);
+                (_where, _at) = (CheckpointText.Quote(entry.Name), entry.At);
                 throw new InvalidDataException($"the data starts at byte {entry.Begin}, but the tensors before it end at byte {cursor}");
             }
             cursor = entry.End;

@@ -21,7 +21,7 @@ namespace Flax;
 /// compiled graph.</para>
 /// <para>Dispose the trainer to release its session and the values it holds.</para>
 /// </remarks>
-public sealed class Trainer : IDisposable
+public sealed partial class Trainer : IDisposable
 {
     private const string OptState = "opt_state";
     private const string MetricsCollection = "metrics";
@@ -163,6 +163,7 @@ public sealed class Trainer : IDisposable
         if (_disposed) return;
         _disposed = true;
         _loop?.Dispose();
+        _evaluator?.Dispose();
         _step?.Dispose();
     }
 }

@@ -1,5 +1,11 @@
 using BenchmarkDotNet.Running;
+using Flax.Benchmarks;
 
 // Runs the benchmarks chosen on the command line, e.g.
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- --filter '*Prng*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// or prints ONNX Runtime's per-operator profile of the CNN's train-step graph:
+//   dotnet run -c Release --project tests/Flax.Benchmarks -- profile [batch] [runs]
+if (args.Length > 0 && args[0] == "profile")
+    TrainStepProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 128, args.Length > 2 ? int.Parse(args[2]) : 20);
+else
+    BenchmarkSwitcher.FromAssembly(typeof(TrainStepProfile).Assembly).Run(args);

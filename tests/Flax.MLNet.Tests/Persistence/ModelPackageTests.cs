@@ -34,21 +34,22 @@ public sealed class ModelPackageTests
     [TestMethod]
     public void ReadGivesBackWhatWasWritten()
     {
-        var kernel = NDArray.From([1f, 2, 3, 4, 5, 6], 3, 2);
-        using var transformer = Transformer(kernel);
+        using var fitted = Packages.Ml.Transforms.ApplyFlaxModel("Score", "A", Models.Mlp).Fit(Packages.Data);
         using var stream = new MemoryStream();
-        transformer.Save(stream);
+        fitted.Save(stream);
         stream.Position = 0;
 
         var package = ModelPackage.Read(stream);
 
-        CollectionAssert.AreEqual(new byte[] { 1, 2, 3, 4 }, package.Onnx);
-        Assert.AreEqual(7, package.BatchSize);
-        CollectionAssert.AreEqual(new[] { "A", "Image" }, package.Signature.Inputs.Select(i => i.ColumnName).ToArray());
-        CollectionAssert.AreEqual(new[] { 2, 2 }, package.Signature.Inputs[1].RowShape);
+        Assert.AreEqual(fitted.BatchSize, package.BatchSize);
+        CollectionAssert.AreEqual(new[] { "A" }, package.Signature.Inputs.Select(i => i.ColumnName).ToArray());
+        CollectionAssert.AreEqual(new[] { 3 }, package.Signature.Inputs[0].RowShape);
         Assert.AreEqual("Score", package.Signature.OutputColumnName);
-        CollectionAssert.AreEqual(new[] { 2 }, package.Signature.OutputRowShape);
-        Assert.AreEqual(transformer.Variables, VariableDict.Unflatten(package.Variables.Select(v => KeyValuePair.Create(v.Key, (object)v.Value))));
+        CollectionAssert.AreEqual(new[] { 16 }, package.Signature.OutputRowShape);
+        Assert.AreEqual(fitted.Variables, package.VariableTree());
+        using var exported = new MemoryStream();
+        fitted.ExportOnnx(exported);
+        CollectionAssert.AreEqual(exported.ToArray(), package.Onnx);
     }
 
     [TestMethod]
@@ -89,12 +90,12 @@ public sealed class ModelPackageTests
         {
             var path = Path.Combine(folder, "model.zip");
             File.WriteAllText(path, "old");
-            using var transformer = Transformer(NDArray.From([1f, 2, 3, 4, 5, 6], 3, 2));
+            using var transformer = Packages.Load(Packages.Saved);
 
             transformer.Save(path);
 
             using var file = File.OpenRead(path);
-            Assert.AreEqual(7, ModelPackage.Read(file).BatchSize);
+            Assert.AreEqual(transformer.Variables, ModelPackage.Read(file).VariableTree());
             CollectionAssert.AreEqual(new[] { path }, Directory.GetFileSystemEntries(folder));
         }
         finally
@@ -106,9 +107,11 @@ public sealed class ModelPackageTests
     [TestMethod]
     public void ReadingSomethingElseSaysSo()
     {
-        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelPackage.Read(new MemoryStream([1, 2, 3])));
+        var e = Assert.ThrowsExactly<FlaxPackageException>(() => ModelPackage.Read(new MemoryStream([1, 2, 3])));
 
-        Assert.AreEqual("This is not a Flax model package: it is not a readable zip file.", e.Message);
+        Assert.AreEqual("This is not a readable Flax model package: (zip): it is not a readable zip file " +
+            "(Central Directory corrupt.)", e.Message);
+        Assert.AreEqual("(zip)", e.Entry);
     }
 
     [TestMethod]
@@ -119,9 +122,9 @@ public sealed class ModelPackageTests
         transformer.Save(stream);
         var bytes = stream.ToArray();
 
-        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelPackage.Read(new MemoryStream(bytes[..^30])));
+        var e = Assert.ThrowsExactly<FlaxPackageException>(() => ModelPackage.Read(new MemoryStream(bytes[..^30])));
 
-        Assert.AreEqual("This is not a Flax model package: it is not a readable zip file.", e.Message);
+        StringAssert.StartsWith(e.Message, "This is not a readable Flax model package: (zip): it is not a readable zip file (");
     }
 
     [TestMethod]
@@ -131,8 +134,30 @@ public sealed class ModelPackageTests
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true)) zip.CreateEntry("model.onnx");
         stream.Position = 0;
 
-        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelPackage.Read(stream));
+        var e = Assert.ThrowsExactly<FlaxPackageException>(() => ModelPackage.Read(stream));
 
-        Assert.AreEqual("This is not a Flax model package: it has no entry 'manifest.json'.", e.Message);
+        Assert.AreEqual("This is not a readable Flax model package: manifest.json: the package has no such entry.", e.Message);
+    }
+
+    [TestMethod]
+    public void SaveRefusesAZipSlipVariablePath()
+    {
+        using var transformer = new FlaxTransformer(Signature, [1, 2, 3, 4],
+            new VariableDict(("params", new VariableDict(("..", new VariableDict(("kernel", NDArray.From([1f], 1))))))), new AffineScorer(3, 4), batchSize: 7);
+
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => transformer.Save(new MemoryStream()));
+
+        Assert.AreEqual("This model cannot be saved as a Flax package: the variable path 'params/../kernel' has the segment '..' at position 7.", e.Message);
+    }
+
+    [TestMethod]
+    public void SaveRefusesABatchSizeLoadRefuses()
+    {
+        using var transformer = new FlaxTransformer(Signature, [1, 2, 3, 4], Variables(NDArray.From([1f], 1)), new AffineScorer(3, 4), batchSize: 70_000);
+
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => transformer.Save(new MemoryStream()));
+
+        Assert.AreEqual("This model cannot be saved as a Flax package: batch_size 70000 is not from 1 to 65536 with at most 134217728 " +
+            "values per batch of column 'A' (3 per row).", e.Message);
     }
 }

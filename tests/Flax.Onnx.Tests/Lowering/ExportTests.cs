@@ -103,7 +103,7 @@ public sealed class ExportTests
         var model = Core.ExportTraced(ScopeFunction.Of(Mlp), variables, [new TensorSpec(DType.Float32, -1, 4)], null);
         var path = TempPath("external.onnx");
         model.Save(path, inlineLimit: 0);
-        Assert.IsTrue(File.Exists(path + ".data"));
+        Assert.HasCount(1, Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*.data"));
         Assert.IsLessThan(2000L, new FileInfo(path).Length);
         var x = Batch(4);
         var (outputs, session) = RunFile(path, x);

@@ -71,11 +71,6 @@ public sealed class CheckpointErrorTests
     }
 
     [TestMethod]
-    public void Read_ThrowsForNone() =>
-        AssertInvalid(Msgpack.Leaf((ref MessagePackWriter w) => w.WriteNil()),
-            "Invalid Flax checkpoint at \"params/x\" (byte 11): the value is None, which a VariableDict cannot hold.");
-
-    [TestMethod]
     public void Read_ThrowsForAnAbsurdMapCount() =>
         AssertInvalid([0xdf, 0xff, 0xff, 0xff, 0xff, 0xa1, (byte)'a', 1],
             "Invalid Flax checkpoint at the top level (byte 0): the file ends inside this value (truncated?).");
@@ -135,8 +130,8 @@ public sealed class CheckpointErrorTests
 
     [TestMethod]
     public void Read_ThrowsForAnUnknownDType() =>
-        AssertInvalid(ArrayLeaf(Msgpack.Payload([1], "complex64", new byte[8])),
-            "Invalid Flax checkpoint at \"params/x\" (byte 11): unsupported dtype \"complex64\"; supported: float32, float64, float16, bfloat16, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool.");
+        AssertInvalid(ArrayLeaf(Msgpack.Payload([1], "float8_e4m3fn", new byte[1])),
+            "Invalid Flax checkpoint at \"params/x\" (byte 11): unsupported dtype \"float8_e4m3fn\"; supported: float32, float64, float16, bfloat16, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool, complex64, complex128.");
 
     [TestMethod]
     public void Read_ThrowsForAPayloadThatIsNotATriple() =>

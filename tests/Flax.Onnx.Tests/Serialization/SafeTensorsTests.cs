@@ -99,19 +99,19 @@ public sealed class SafeTensorsTests
 
     [TestMethod]
     public void Read_ThrowsForAShortFile() =>
-        AssertInvalid([1, 2, 3], "Invalid safetensors file at the header: the file has 3 bytes, fewer than the 8-byte header size.");
+        AssertInvalid([1, 2, 3], "Invalid safetensors file at the header (byte 0): the file has 3 bytes, fewer than the 8-byte header size.");
 
     [TestMethod]
     public void Read_ThrowsForAnAbsurdHeaderSize() =>
         AssertInvalid([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, (byte)'{', (byte)'}'],
-            "Invalid safetensors file at the header: the header size 18446744073709551615 exceeds the file (10 bytes) or the 100000000-byte limit.");
+            "Invalid safetensors file at the header (byte 0): the header size 18446744073709551615 exceeds the file (10 bytes) or the 100000000-byte limit.");
 
     [TestMethod]
     public void Read_ThrowsForAHeaderThatIsNotJson()
     {
         var e = Assert.ThrowsExactly<FlaxCheckpointException>(() => SafeTensors.Read(File("{\"a\":", 0)));
 
-        StringAssert.StartsWith(e.Message, "Invalid safetensors file at the header: the header is not valid JSON: ");
+        StringAssert.StartsWith(e.Message, "Invalid safetensors file at \"a\" (byte 13): the header is not valid JSON: ");
     }
 
     [TestMethod]
@@ -120,100 +120,100 @@ public sealed class SafeTensorsTests
         var bytes = File("{\"\u00e9\":{}}", 0);
         bytes[10] = 0xff;
 
-        AssertInvalid(bytes, "Invalid safetensors file at the header: the header is not valid UTF-8.");
+        AssertInvalid(bytes, "Invalid safetensors file at the header (byte 10): the header is not valid UTF-8.");
     }
 
     [TestMethod]
     public void Read_ThrowsForAnUnknownDType() =>
         AssertInvalid(File("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2),
-            "Invalid safetensors file at \"w\": unsupported dtype \"F8_E4M3\".");
+            "Invalid safetensors file at \"w\" (byte 9): unsupported dtype \"F8_E4M3\".");
 
     [TestMethod]
     public void Read_ThrowsWhenOffsetsDoNotMatchTheShape() =>
         AssertInvalid(File("{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,8]}}", 8),
-            "Invalid safetensors file at \"w\": data_offsets [0, 8] do not hold shape (2, 3) of F32 (24 bytes).");
+            "Invalid safetensors file at \"w\" (byte 9): data_offsets [0, 8] do not hold shape (2, 3) of F32 (24 bytes).");
 
     [TestMethod]
     public void Read_ThrowsForAShapeProductThatOverflows() =>
         AssertInvalid(File("{\"w\":{\"dtype\":\"U8\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,0]}}", 0),
-            "Invalid safetensors file at \"w\": the shape (2147483647, 2147483647, 2147483647) has more elements than any buffer can hold.");
+            "Invalid safetensors file at \"w\" (byte 9): the shape (2147483647, 2147483647, 2147483647) has more elements than any buffer can hold.");
 
     [TestMethod]
     public void Read_ThrowsForAGapBetweenTensors() =>
         AssertInvalid(File("{\"a\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]},\"b\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[3,4]}}", 4),
-            "Invalid safetensors file at \"b\": the data starts at byte 3, but the tensors before it end at byte 2.");
+            "Invalid safetensors file at \"b\" (byte 61): the data starts at byte 3, but the tensors before it end at byte 2.");
 
     [TestMethod]
     public void Read_ThrowsForOverlappingTensors() =>
         AssertInvalid(File("{\"a\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]},\"b\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}", 2),
-            "Invalid safetensors file at \"b\": the data starts at byte 1, but the tensors before it end at byte 2.");
+            "Invalid safetensors file at \"b\" (byte 61): the data starts at byte 1, but the tensors before it end at byte 2.");
 
     [TestMethod]
     public void Read_ThrowsForOffsetsPastTheData() =>
         AssertInvalid(File("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 2),
-            "Invalid safetensors file at the header: the data section has 2 bytes, but the tensors cover 4.");
+            "Invalid safetensors file at the header (byte 61): the data section has 2 bytes, but the tensors cover 4.");
 
     [TestMethod]
     public void Read_ThrowsForARepeatedName() =>
         AssertInvalid(File("{\"a\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]},\"a\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0),
-            "Invalid safetensors file at \"a\": the name \"a\" appears twice.");
+            "Invalid safetensors file at \"a\" (byte 61): the name \"a\" appears twice.");
 
     [TestMethod]
     public void Read_ThrowsForAnUnexpectedField() =>
         AssertInvalid(File("{\"a\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0],\"device\":\"cuda\"}}", 0),
-            "Invalid safetensors file at \"a\": unexpected field \"device\" = String.");
+            "Invalid safetensors file at \"a\" (byte 69): unexpected field \"device\" = String.");
 
     [TestMethod]
     public void Read_ThrowsForANegativeDimension() =>
         AssertInvalid(File("{\"a\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,0]}}", 0),
-            "Invalid safetensors file at \"a\": the dimension -1 is out of range (0 to 2147483647).");
+            "Invalid safetensors file at \"a\" (byte 35): the dimension -1 is out of range (0 to 2147483647).");
 
     [TestMethod]
     public void Read_ThrowsForNonStringMetadata() =>
         AssertInvalid(File("{\"__metadata__\":{\"step\":12}}", 0),
-            "Invalid safetensors file at __metadata__: the metadata value of \"step\" is a Number, not a string.");
+            "Invalid safetensors file at __metadata__ (byte 32): the metadata value of \"step\" is a Number, not a string.");
 
     [TestMethod]
     public void Read_ThrowsForNamesThatDoNotNest() =>
         AssertInvalid(File("{\"p/w\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]},\"p/w/x\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0),
-            "Invalid safetensors file at \"p/w/x\": the name is nested under the tensor \"p/w\".");
+            "Invalid safetensors file at \"p/w/x\" (byte 63): the name is nested under the tensor \"p/w\".");
 
     [TestMethod]
     public void Read_ThrowsForAnEmptyPathPart() =>
         AssertInvalid(File("{\"p//w\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0),
-            "Invalid safetensors file at \"p//w\": the name has an empty path part.");
+            "Invalid safetensors file at \"p//w\" (byte 9): the name has an empty part.");
 
     [TestMethod]
     public void Read_ThrowsForAHeaderThatIsNotAnObject() =>
-        AssertInvalid(File("[]", 0), "Invalid safetensors file at the header: the header must be a JSON object, got Array.");
+        AssertInvalid(File("[]", 0), "Invalid safetensors file at the header (byte 8): the header must be a JSON object, got Array.");
 
     [TestMethod]
     public void Read_ThrowsForMetadataThatIsNotAnObject() =>
-        AssertInvalid(File("{\"__metadata__\":5}", 0), "Invalid safetensors file at __metadata__: the metadata must be an object of strings, got Number.");
+        AssertInvalid(File("{\"__metadata__\":5}", 0), "Invalid safetensors file at __metadata__ (byte 24): the metadata must be an object of strings, got Number.");
 
     [TestMethod]
     public void Read_ThrowsForATensorEntryThatIsNotAnObject() =>
-        AssertInvalid(File("{\"w\":[1]}", 0), "Invalid safetensors file at \"w\": a tensor entry must be an object, got Array.");
+        AssertInvalid(File("{\"w\":[1]}", 0), "Invalid safetensors file at \"w\" (byte 13): a tensor entry must be an object, got Array.");
 
     [TestMethod]
     public void Read_ThrowsForADTypeThatIsNotAString() =>
         AssertInvalid(File("{\"w\":{\"dtype\":4,\"shape\":[0],\"data_offsets\":[0,0]}}", 0),
-            "Invalid safetensors file at \"w\": the dtype must be a string, got Number.");
+            "Invalid safetensors file at \"w\" (byte 22): the dtype must be a string, got Number.");
 
     [TestMethod]
     public void Read_ThrowsForATensorEntryWithoutOffsets() =>
         AssertInvalid(File("{\"w\":{\"dtype\":\"U8\",\"shape\":[0]}}", 0),
-            "Invalid safetensors file at \"w\": a tensor entry needs a dtype, a shape and two data_offsets.");
+            "Invalid safetensors file at \"w\" (byte 9): a tensor entry needs a dtype, a shape and two data_offsets.");
 
     [TestMethod]
     public void Read_ThrowsForAShapeThatIsNotAList() =>
         AssertInvalid(File("{\"w\":{\"dtype\":\"U8\",\"shape\":\"2\",\"data_offsets\":[0,2]}}", 2),
-            "Invalid safetensors file at \"w\": shape must be a list of at most 64 integers.");
+            "Invalid safetensors file at \"w\" (byte 35): shape must be a list of at most 64 integers.");
 
     [TestMethod]
     public void Read_ThrowsForAnOffsetThatIsNotAnInteger() =>
         AssertInvalid(File("{\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2.5]}}", 2),
-            "Invalid safetensors file at \"w\": data_offsets holds 2.5, not an integer.");
+            "Invalid safetensors file at \"w\" (byte 57): data_offsets holds 2.5, not an integer.");
 
     [TestMethod]
     public void Write_RefusesKeysThatCannotBeNames()
