@@ -7,16 +7,10 @@ namespace Flax.Tests.Design;
 [TestClass]
 public sealed class ScanDesignTests
 {
-    private static NDArray TwoRows()
-    {
-        var row = Prng.Normal(PrngKey.Create(0), [1, 4]).ToArray<float>();
-        return NDArray.From([.. row, .. row], 2, 4);
-    }
-
     [TestMethod]
     public void ScanUnsharedParams()
     {
-        var (y, variables) = Core.Init((s, x) => ScanMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), TwoRows());
+        var (y, variables) = Core.Init((s, x) => ScanMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), Slices.TwoRows());
         Assert.AreEqual(2f, ((NDArray)variables.Flatten()["counter/i"]).Item<float>());
         ShapeTree.AssertEqual(variables, ("dense_0/bias", "(2, 1)"), ("dense_0/kernel", "(2, 4, 1)"));
         Assert.AreNotEqual(y.Get<float>(0, 0), y.Get<float>(1, 0));
@@ -27,7 +21,7 @@ public sealed class ScanDesignTests
     [TestMethod]
     public void ScanSharedParams()
     {
-        var (y, variables) = Core.Init((s, x) => ScanMlp.Model(s, x, shareParams: true))(PrngKey.Create(1), TwoRows());
+        var (y, variables) = Core.Init((s, x) => ScanMlp.Model(s, x, shareParams: true))(PrngKey.Create(1), Slices.TwoRows());
         Assert.AreEqual(2f, ((NDArray)variables.Flatten()["counter/i"]).Item<float>());
         ShapeTree.AssertEqual(variables, ("dense_0/bias", "(1,)"), ("dense_0/kernel", "(4, 1)"));
         Assert.AreEqual(y.Get<float>(0, 0), y.Get<float>(1, 0));
@@ -38,7 +32,7 @@ public sealed class ScanDesignTests
     [TestMethod]
     public void UnsharedKernelsComeFromSplitKeysAfterTheBroadcastPass()
     {
-        var (_, variables) = Core.Init((s, x) => ScanMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), TwoRows());
+        var (_, variables) = Core.Init((s, x) => ScanMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), Slices.TwoRows());
         var kernel = ((NDArray)variables.Flatten()["params/dense_0/kernel"]).ToArray<float>();
         var keys = PrngKey.Create(1).Split(2);
         for (int i = 0; i < 2; i++)
