@@ -82,6 +82,7 @@ public static partial class Lift
                     : lengths.Count > 1 ? throw new LiftException($"Inconsistent scan lengths: {{{string.Join(", ", lengths)}}}")
                     : length ?? throw new LiftException("length should be specified manually.");
                 if (n < 0) throw new NotSupportedException("scan over the dynamic batch axis cannot be unrolled: trace the call at a static size.");
+                if (n == 0) throw new NotSupportedException("scan of length 0 is not supported (the unrolled loop has no step to trace).");
                 int[] groupAxes = [0, 0, .. axes.Select((a, g) => GroupAxis(groups[g + 2], a.Axis))];
                 var run = new ScanRun(trace, scope, scopeFn, repack, body, filters, groups, groupAxes, n, rngGroups, [.. splits.Select(s => s.Split)]);
                 var (carry, ys, outGroups) = run.Run(init, xs, xAxes, outAxes, reverse);
