@@ -3,11 +3,12 @@ namespace Flax;
 public static partial class Lift
 {
     /// <summary>
-    /// Flax's <c>lift.jit</c>: in a traced design every function is already compiled as part of the model's graph, so
-    /// this runs <paramref name="fn"/> on the lifted view of the scope (<paramref name="variables"/> and
-    /// <paramref name="rngs"/>) with Flax's PRNG semantics: the sequences lose the path suffix accumulated outside
-    /// (<c>clear_suffix</c>), so keys drawn inside are Flax's. The body runs (is traced) at every call, so the PRNG
-    /// counters advance as Flax's replay of recorded counter deltas makes them advance.
+    /// Flax's <c>lift.jit</c>: runs <paramref name="fn"/> on the lifted view of the scope (<paramref name="variables"/>
+    /// and <paramref name="rngs"/>) with Flax's PRNG semantics: the sequences lose the path suffix accumulated outside
+    /// (<c>clear_suffix</c>), so keys drawn inside are Flax's. On tensors inside a trace the body is traced once per
+    /// signature (the scope's mutable collections, the input's type, the variables' structure and types and the PRNG
+    /// keys) and the recorded program is replayed on later calls, with the PRNG counter changes of the first trace
+    /// replayed as Flax does; on other values it runs at every call.
     /// </summary>
     /// <typeparam name="T1">The function's input.</typeparam>
     /// <typeparam name="TOut">The function's output.</typeparam>
@@ -18,7 +19,10 @@ public static partial class Lift
     public static Func<Scope, T1, TOut> Jit<T1, TOut>(Func<Scope, T1, TOut> fn, Filter? variables = null, Filter? rngs = null)
     {
         ArgumentNullException.ThrowIfNull(fn);
-        return (scope, x) => Lifted(scope, "jit", variables, rngs, clearSuffix: true, inner => fn(inner, x));
+        var cache = new JitCache();
+        return (scope, x) => x is Tensor tensor && typeof(TOut) == typeof(Tensor)
+            ? (TOut)(object)cache.Call(scope, tensor, (s, h) => (Tensor)(object)fn(s, (T1)(object)h)!, variables ?? Filter.All, rngs ?? Filter.All)
+            : Lifted(scope, "jit", variables, rngs, clearSuffix: true, inner => fn(inner, x));
     }
 
     /// <summary>
