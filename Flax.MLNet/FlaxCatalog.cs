@@ -29,7 +29,7 @@ public static class FlaxCatalog
         ArgumentException.ThrowIfNullOrEmpty(inputColumnName);
         ArgumentNullException.ThrowIfNull(model);
         return new FlaxEstimator(FlaxModel.Of(model), outputColumnName, [inputColumnName], options ?? new FlaxModelOptions(),
-            CatalogEnvironment.Of(catalog));
+            Registered(CatalogEnvironment.Of(catalog)));
     }
 
     /// <summary>
@@ -52,6 +52,28 @@ public static class FlaxCatalog
         ArgumentException.ThrowIfNullOrEmpty(secondInputColumnName);
         ArgumentNullException.ThrowIfNull(model);
         return new FlaxEstimator(FlaxModel.Of(model), outputColumnName, [firstInputColumnName, secondInputColumnName],
-            options ?? new FlaxModelOptions(), CatalogEnvironment.Of(catalog));
+            options ?? new FlaxModelOptions(), Registered(CatalogEnvironment.Of(catalog)));
+    }
+
+    /// <summary>
+    /// Lets <c>mlContext.Model.Load</c> reload Flax models as batched <see cref="FlaxTransformer"/>s with their variables
+    /// (call it as <c>mlContext.ComponentCatalog.RegisterFlaxModels()</c> before loading, in a process that has not
+    /// called <c>ApplyFlaxModel</c> on that context, which registers it). Without it, a saved Flax model reloads as ML.NET's
+    /// own <c>OnnxTransformer</c>, with the same outputs, scoring one row per run.
+    /// </summary>
+    /// <param name="catalog">The context's catalog, <c>mlContext.ComponentCatalog</c>.</param>
+    /// <returns>True; false when this version of ML.NET lacks an internal member the loader needs (models then reload as
+    /// <c>OnnxTransformer</c>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> is null.</exception>
+    public static bool RegisterFlaxModels(this Microsoft.ML.Runtime.ComponentCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return FlaxModelLoader.Register(catalog);
+    }
+
+    private static Microsoft.ML.Runtime.IHostEnvironment? Registered(Microsoft.ML.Runtime.IHostEnvironment? environment)
+    {
+        if (environment is not null) FlaxModelLoader.Register(environment.ComponentCatalog);
+        return environment;
     }
 }

@@ -29,7 +29,7 @@ internal sealed class FlaxModel
     /// <param name="data">The data the estimator is fitted on; its rows are read only to train.</param>
     /// <param name="environment">The ML.NET environment training logs to, or null.</param>
     /// <exception cref="ArgumentException">An input or label column does not fit, or the model's output is not one float32 row per input row.</exception>
-    /// <exception cref="NotSupportedException">Training was asked for a model of more than one input.</exception>
+    /// <exception cref="NotSupportedException">A one-input training model was given for a model of several inputs.</exception>
     public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, IDataView data,
         Microsoft.ML.Runtime.IHostEnvironment? environment)
     {
@@ -38,14 +38,15 @@ internal sealed class FlaxModel
             [.. inputs.Select(i => NDArray.Zeros(DType.Float32, [1, .. i.RowShape]))], null, null, options.Device).Variables;
         if (options.Training is { } training)
         {
-            if (inputs.Length != 1)
-                throw new NotSupportedException($"Fit trains models of one input; this one has {inputs.Length}.");
-            var rows = TrainingData.Read(data, inputs[0], training.LabelColumnName, training.SkipRowsWithNaN);
+            if (inputs.Length != 1 && training.TrainingModel is not null)
+                throw new NotSupportedException($"FlaxTrainingOptions.TrainingModel takes one input, but this model has {inputs.Length}; " +
+                    "leave it null to train the scored model itself.");
+            var rows = TrainingData.Read(data, inputs, training.LabelColumnName, training.SkipRowsWithNaN);
             if (OutputRowShape(variables, inputs) is [var classes]) rows.CheckClasses(classes, training.LabelColumnName);
             using var log = new TrainingLog(environment);
-            variables = ModelTraining.Train((s, x) => _fn.Body(s, [x]), variables, rows, training, options.Device, log);
+            variables = ModelTraining.Train((s, x) => _fn.Body(s, TrainingData.Unpack(x, inputs)), variables, rows, training, options.Device, log);
         }
-        var (onnx, signature) = Export(variables, inputs, outputColumnName);
+        var (onnx, signature) = Export(variables, inputs, outputColumnName, options.BatchSize);
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);
     }
 
@@ -57,11 +58,12 @@ internal sealed class FlaxModel
     /// <summary>
     /// Traces the model on float32 inputs with a dynamic batch axis and lowers it with every variable as an
     /// initializer named by its path, like <c>Core.Export</c>, but with graph inputs named after the input columns and
-    /// the output named after the output column. The variables are plain initializers, not also graph inputs: the
+    /// the output named after the output column, and metadata for <c>mlContext.Model.Load</c> (<see cref="FlaxModelLoader"/>).
+    /// The variables are plain initializers, not also graph inputs: the
     /// scorer never feeds them, and ML.NET's <c>OnnxTransformer</c> (Model.Save, Model.Load, ApplyOnnxModel on
     /// <c>ExportOnnx</c>'s file) then loads the model without ONNX Runtime warning once per parameter.
     /// </summary>
-    private (byte[] Onnx, ModelSignature Signature) Export(VariableDict variables, ModelInput[] inputs, string outputColumnName)
+    private (byte[] Onnx, ModelSignature Signature) Export(VariableDict variables, ModelInput[] inputs, string outputColumnName, int batchSize)
     {
         var specs = inputs.Select(i => new TensorSpec(DType.Float32, [-1, .. i.RowShape])).ToArray();
         var traced = ScopeTracer.Trace(_fn, specs, variables, null, null, null);
@@ -71,10 +73,7 @@ internal sealed class FlaxModel
                 $"for inputs {string.Join(", ", specs.Select(s => Shapes.Format(s.Shape)))}; ML.NET scoring needs float32 " +
                 "with one output row per input row, shape (None, ...).", "model");
         var signature = new ModelSignature(inputs, outputColumnName, type.Shape[1..]);
-        var program = traced.Program with { Outputs = traced.Program.Outputs.SetItem(0, output with { Name = outputColumnName }) };
-        var flat = variables.Flatten();
-        var values = program.Parameters.ToDictionary(p => p.Path,
-            p => flat.TryGetValue(p.Path, out var value) && value is NDArray array ? array : traced.Created[p.Path]);
-        return (Lowerer.Lower(program, inputs.Select(i => i.ColumnName).ToArray(), ParameterForm.Embedded(values)).ToBytes(), signature);
+        var onnx = Core.Standalone(traced, variables, [.. inputs.Select(i => i.ColumnName)], outputColumnName, overridable: false);
+        return (FlaxModelLoader.WithMetadata(onnx.ToBytes(), traced.Program.Parameters.Select(p => p.Path), batchSize), signature);
     }
 }

@@ -9,10 +9,14 @@ namespace Flax;
 /// <remarks>
 /// <para>Persistence, two ways:</para>
 /// <list type="bullet">
-/// <item><c>mlContext.Model.Save</c> works for any pipeline holding this transformer. ML.NET only lets its own
-/// assemblies load custom transformers, so the model is saved as ML.NET's <c>OnnxTransformer</c> over the exported
-/// ONNX graph: <c>mlContext.Model.Load</c> returns that transformer, with the same outputs and output schema, scoring
-/// one row per ONNX Runtime run.</item>
+/// <item><c>mlContext.Model.Save</c> works for any pipeline holding this transformer. <c>mlContext.Model.Load</c>
+/// gives back a batched <see cref="FlaxTransformer"/> with its variables in a context where <c>ApplyFlaxModel</c> was
+/// called or <c>mlContext.ComponentCatalog.RegisterFlaxModels()</c> (<see cref="FlaxCatalog.RegisterFlaxModels"/>);
+/// any other context reloads it as ML.NET's own <c>OnnxTransformer</c>, with the same outputs and output schema,
+/// scoring one row per ONNX Runtime run. ML.NET's path overload <c>mlContext.Model.Save(model, schema, path)</c>
+/// truncates the file first and writes the zip into it, so a crash or a failed save leaves a broken file;
+/// <see cref="ModelFiles.SaveAtomically"/> (<c>mlContext.Model.SaveAtomically(model, schema, path)</c>) writes the same
+/// zip to a temporary file and renames it into place.</item>
 /// <item><see cref="Save(Stream)"/> and <see cref="Load(MLContext, Stream)"/> keep everything: the model reloads as a batched
 /// <see cref="FlaxTransformer"/>.</item>
 /// </list>
@@ -204,7 +208,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
                 return SessionScorer.Open(package.Onnx, package.Signature, Device.Cpu);
             }
         }
-        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or UnsupportedOperationException)
+        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or UnsupportedOperationException or ModelLoadException)
         {
             throw new FlaxPackageException(PackageGraph.EntryName, $"ONNX Runtime cannot load the graph ({e.Message})", innerException: e);
         }

@@ -47,6 +47,7 @@ File.Delete(path);
 var reloaded = loaded.Transform(data).GetColumn<float[]>("Score").ToArray();
 Check(reloaded.Zip(scores).All(p => p.First.Zip(p.Second).All(v => Math.Abs(v.First - v.Second) < 1e-5)), "Model.Load changed the scores");
 var last = ((IEnumerable<ITransformer>)loaded).Last();
+Check(last is FlaxTransformer, $"Model.Load gave {last.GetType().Name}, not the batched FlaxTransformer");
 Console.WriteLine($"ML.NET pipeline: {correct}/{rows.Length} correct; Model.Load gives {last.GetType().Name}.");
 Console.WriteLine("consumer OK");
 

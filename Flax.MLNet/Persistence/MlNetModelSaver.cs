@@ -32,6 +32,7 @@ internal static class MlNetModelSaver
                 [signature.OutputColumnName], signature.Inputs.Select(i => i.ColumnName).ToArray(), path);
             using var inner = estimator.Fit(EmptyDataView.Of(signature));
             ((ICanSaveModel)inner).Save(context);
+            FlaxModelLoader.MarkSaved(context);
         }
         finally
         {

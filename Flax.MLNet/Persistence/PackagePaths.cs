@@ -8,8 +8,8 @@ namespace Flax;
 /// </summary>
 internal static class PackagePaths
 {
-    /// <summary>The deepest variable path: the nesting limit of the checkpoint readers.</summary>
-    public const int MaxDepth = CheckpointReader.MaxDepth;
+    /// <summary>The deepest variable path: the nesting limit of <see cref="VariableDict"/> and the checkpoint readers.</summary>
+    public const int MaxDepth = VariableDict.MaxDepth;
 
     /// <summary>The longest variable path, in characters.</summary>
     public const int MaxLength = 4096;

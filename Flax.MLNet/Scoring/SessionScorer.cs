@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Flax;
 
 /// <summary>
@@ -47,17 +45,16 @@ internal sealed class SessionScorer : IBatchScorer
     public void Score(int rows, float[][] inputs, float[] output)
     {
         ThrowIfDisposed();
-        var arrays = new NDArray[inputs.Length];
-        for (int i = 0; i < arrays.Length; i++)
+        var feeds = new (Memory<float> Data, long[] Shape)[inputs.Length];
+        for (int i = 0; i < feeds.Length; i++)
         {
             var input = _signature.Inputs[i];
-            var values = MemoryMarshal.AsBytes(inputs[i].AsSpan(0, rows * input.Size));
-            arrays[i] = NDArray.FromBytes(DType.Float32, [rows, .. input.RowShape], values.ToArray());
+            feeds[i] = (inputs[i].AsMemory(0, rows * input.Size), [rows, .. input.RowShape.Select(d => (long)d)]);
         }
-        NDArray result;
         try
         {
-            result = (rows == 1 && !Device.IsCuda ? Single() : _session).Run(arrays)[0];
+            // ONNX Runtime reads the caller's batch and writes the caller's output buffer in place.
+            Session(rows).RunInto(feeds, output.AsMemory(0, rows * _signature.OutputSize), [rows, .. _signature.OutputRowShape.Select(d => (long)d)]);
         }
         catch (ObjectDisposedException)
         {
@@ -65,12 +62,28 @@ internal sealed class SessionScorer : IBatchScorer
             ThrowIfDisposed();
             throw;
         }
-        if (result.DType != DType.Float32 || result.Shape.Length != _signature.OutputRowShape.Length + 1 || result.Shape[0] != rows
-            || !result.Shape.AsSpan(1).SequenceEqual(_signature.OutputRowShape))
+        catch (ModelRunException)
+        {
+            ScoreChecked(rows, feeds, output);
+        }
+    }
+
+    /// <summary>Scores into a new array and checks the output's type: the path that names a model whose output
+    /// contradicts its declared one (or rethrows ONNX Runtime's own error).</summary>
+    private void ScoreChecked(int rows, (Memory<float> Data, long[] Shape)[] feeds, float[] output)
+    {
+        var arrays = feeds.Select(f => NDArray.From(f.Data.ToArray(), [.. f.Shape.Select(d => (int)d)])).ToArray();
+        var result = Session(rows).Run(arrays)[0];
+        var shape = result.ShapeSpan;
+        if (result.DType != DType.Float32 || shape.Length != _signature.OutputRowShape.Length + 1 || shape[0] != rows
+            || !shape[1..].SequenceEqual(_signature.OutputRowShape))
             throw ModelRunException.WrongOutput(_signature.OnnxOutputName,
                 $"float32{Shapes.Format([rows, .. _signature.OutputRowShape])}", $"{result.DType.Name()}{Shapes.Format(result.Shape)}");
         result.Span<float>().CopyTo(output);
     }
+
+    /// <summary>The session for <paramref name="rows"/> rows: the single-row one on the CPU, else the batch one.</summary>
+    private OnnxSession Session(int rows) => rows == 1 && !Device.IsCuda ? Single() : _session;
 
     /// <summary>Releases the sessions once no run is in flight; later runs throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()

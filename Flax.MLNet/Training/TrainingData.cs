@@ -26,34 +26,38 @@ internal sealed class TrainingData
     /// <summary>The number of rows left out for holding NaN in their features or label.</summary>
     internal int Skipped { get; }
 
-    /// <summary>Reads every row of <paramref name="data"/>, leaving out (or, without <paramref name="skipNaN"/>,
-    /// refusing) rows whose features or float label hold NaN.</summary>
+    /// <summary>Reads every row of <paramref name="data"/>: the values of <paramref name="inputs"/> back to back (one
+    /// input keeps its row shape; several are packed into one vector per row, see <see cref="Unpack"/>), leaving out
+    /// (or, without <paramref name="skipNaN"/>, refusing) rows whose features or float label hold NaN.</summary>
     /// <exception cref="ArgumentException">The label column is missing, of an unsupported type, or a key is
     /// missing; or a row holds NaN and <paramref name="skipNaN"/> is false.</exception>
     /// <exception cref="InvalidOperationException">A row's feature vector does not have its column's size (as scoring
     /// refuses it).</exception>
-    internal static TrainingData Read(IDataView data, ModelInput input, string labelColumnName, bool skipNaN = true)
+    internal static TrainingData Read(IDataView data, IReadOnlyList<ModelInput> inputs, string labelColumnName, bool skipNaN = true)
     {
-        var featureColumn = input.FindIn(data.Schema);
+        var featureColumns = inputs.Select(i => i.FindIn(data.Schema)).ToArray();
         var labelColumn = data.Schema.GetColumnOrNull(labelColumnName) is { IsHidden: false } found ? found
             : throw new ArgumentException($"Could not find label column '{labelColumnName}' for training the Flax model; the input has columns: " +
                 $"{string.Join(", ", data.Schema.Where(c => !c.IsHidden).Select(c => c.Name).Distinct())}.", nameof(data));
         var features = new List<float>();
         var labels = new LabelReader(labelColumn);
-        using var cursor = data.GetRowCursor([featureColumn, labelColumn]);
-        var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
+        using var cursor = data.GetRowCursor([.. featureColumns, labelColumn]);
+        var getters = featureColumns.Select(cursor.GetGetter<VBuffer<float>>).ToArray();
         labels.Bind(cursor);
         VBuffer<float> row = default;
-        var dense = new float[input.Size];
+        var dense = new float[inputs.Sum(i => i.Size)];
         var kept = new List<int>();
         int index = 0;
         for (; cursor.MoveNext(); index++)
         {
-            getFeatures(ref row);
-            if (row.Length != input.Size)
-                throw new InvalidOperationException($"Input column '{input.ColumnName}' holds a vector of {row.Length} values " +
-                    $"in row {index}, but its type and the Flax model say {input.Size}.");
-            row.CopyTo(dense);
+            for (int i = 0, offset = 0; i < getters.Length; offset += inputs[i].Size, i++)
+            {
+                getters[i](ref row);
+                if (row.Length != inputs[i].Size)
+                    throw new InvalidOperationException($"Input column '{inputs[i].ColumnName}' holds a vector of {row.Length} values " +
+                        $"in row {index}, but its type and the Flax model say {inputs[i].Size}.");
+                row.CopyTo(dense.AsSpan(offset, inputs[i].Size));
+            }
             labels.Read(index);
             int nan = Array.FindIndex(dense, float.IsNaN);
             if (nan < 0 && !labels.LastHasNaN())
@@ -63,13 +67,32 @@ internal sealed class TrainingData
                 continue;
             }
             if (!skipNaN)
-                throw new ArgumentException((nan >= 0
-                    ? $"Row {index} holds NaN in input column '{input.ColumnName}' (value {nan} of {input.Size})"
-                    : $"Row {index} holds NaN in label column '{labelColumn.Name}'") +
+                throw new ArgumentException((nan >= 0 ? NaNIn(inputs, index, nan) : $"Row {index} holds NaN in label column '{labelColumn.Name}'") +
                     "; fix the row, or let Fit leave such rows out (FlaxTrainingOptions.SkipRowsWithNaN).", nameof(data));
             labels.DropLast();
         }
-        return new TrainingData([.. features], input.RowShape, labels.Values, labels.RowShape, [.. kept], index - kept.Count);
+        int[] rowShape = inputs.Count == 1 ? inputs[0].RowShape : [dense.Length];
+        return new TrainingData([.. features], rowShape, labels.Values, labels.RowShape, [.. kept], index - kept.Count);
+    }
+
+    private static string NaNIn(IReadOnlyList<ModelInput> inputs, int row, int at)
+    {
+        int i = 0;
+        for (; at >= inputs[i].Size; i++) at -= inputs[i].Size;
+        return $"Row {row} holds NaN in input column '{inputs[i].ColumnName}' (value {at} of {inputs[i].Size})";
+    }
+
+    /// <summary>
+    /// The model inputs of a batch that <see cref="Read"/> packed: input <c>i</c> is the slice of its values,
+    /// reshaped to <c>(batch, ..row shape)</c>; one input is passed as it is.
+    /// </summary>
+    internal static Tensor[] Unpack(Tensor packed, IReadOnlyList<ModelInput> inputs)
+    {
+        if (inputs.Count == 1) return [packed];
+        var parts = new Tensor[inputs.Count];
+        for (int i = 0, offset = 0; i < parts.Length; offset += inputs[i].Size, i++)
+            parts[i] = packed.SliceInDim(offset, offset + inputs[i].Size, axis: 1).Reshape([-1, .. inputs[i].RowShape]);
+        return parts;
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class Padding
     }
 
     /// <summary>Prints like lax's argument: <c>SAME</c>, <c>VALID</c> or <c>((1, 1), (0, 0))</c>.</summary>
-    public override string ToString() => _mode ?? EqnParams.Pairs(_pairs);
+    public override string ToString() => _mode ?? Shapes.FormatPairs(_pairs);
 
     /// <summary>
     /// The explicit pairs for windows of <paramref name="window"/> (already dilated) sliding with

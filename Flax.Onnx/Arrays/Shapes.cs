@@ -17,5 +17,12 @@ public static class Shapes
         return "(" + string.Join(", ", parts) + ")";
     }
 
+    /// <summary>Formats <c>(low, high)</c> pairs (padding) the way Python prints a tuple of tuples: <c>((1, 1), (0, 2))</c>, <c>((1, 1),)</c>.</summary>
+    internal static string FormatPairs(IReadOnlyList<(int Low, int High)> pairs)
+    {
+        var items = pairs.Select(p => Format([p.Low, p.High])).ToArray();
+        return items.Length == 1 ? $"({items[0]},)" : "(" + string.Join(", ", items) + ")";
+    }
+
     private static string Dim(int d) => d < 0 ? "None" : d.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

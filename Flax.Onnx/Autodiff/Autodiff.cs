@@ -7,7 +7,8 @@ namespace Flax;
 /// <c>vjp</c>: linearize, then transpose, here fused into one backward sweep). The result keeps the whole forward
 /// program, so its outputs (including values written to mutable collections) are still computed, and appends the
 /// equations of the backward pass, built from the rules in <see cref="VjpRules"/>, with one output per gradient.
-/// It lowers like any other program, so a forward and backward pass are one ONNX Runtime run.
+/// It lowers like any other program, so a forward and backward pass are one ONNX Runtime run. The forward program is
+/// simplified first (<see cref="CommonSubexpressions.Simplify"/>), so dead and repeated code gets no backward pass.
 /// </summary>
 /// <remarks>
 /// Only equations on a path from a differentiated variable to a differentiated output get backward equations
@@ -35,6 +36,7 @@ internal static class Autodiff
     /// floating-point scalar, or a differentiated variable is not floating-point.</exception>
     internal static Program ValueAndGrad(Program program, string output, IReadOnlyList<string> parameters, IReadOnlyList<int> inputs)
     {
+        program = CommonSubexpressions.Simplify(program);
         var loss = FindOutput(program, output);
         if (!loss.Type.DType.IsFloat())
             throw new ArgumentException($"grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got {loss.Type.DType.Name()}.", nameof(output));
@@ -56,6 +58,7 @@ internal static class Autodiff
     {
         if (outputs.Distinct().Count() != outputs.Count)
             throw new ArgumentException($"Outputs are named more than once in [{string.Join(", ", outputs)}].", nameof(outputs));
+        program = CommonSubexpressions.Simplify(program);
         var seeds = new List<(Var, Var)>();
         foreach (var name in outputs)
         {

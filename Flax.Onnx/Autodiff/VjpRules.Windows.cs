@@ -10,7 +10,7 @@ internal static partial class VjpRules
     private static Var?[] ReduceWindowSum(GradBuilder b, Eqn e, Var ct, bool[] needed)
     {
         var p = (ReduceWindowParams)e.Params;
-        if (Tiles(p)) return [Tiled(b, p, e.Inputs[0], null, ct)];
+        if (Tiles(p)) return [Tiled(b, p, e.Inputs[0], ct)];
         var padded = PaddedWindowType(p, e.Inputs[0].Type);
         Var? sum = null;
         foreach (var k in WindowPositions([.. p.WindowDimensions]))
@@ -22,30 +22,43 @@ internal static partial class VjpRules
     }
 
     /// <summary>
-    /// <c>reduce_window_max</c>: as <see cref="ReduceWindowSum"/>, but each window's cotangent goes to its first
-    /// maximal element in C order (XLA's <c>select_and_scatter_add</c> with <c>ge</c>), so ties (common after a ReLU)
-    /// are not counted twice.
+    /// <c>reduce_window_max</c>: each window's cotangent goes to its first maximal element in C order (XLA's
+    /// <c>select_and_scatter_add</c> with <c>ge</c>, one primitive that lowers to MaxPool's indices and a scatter), so
+    /// ties (common after a ReLU) are not counted twice.
     /// </summary>
-    private static Var?[] ReduceWindowMax(GradBuilder b, Eqn e, Var ct, bool[] needed)
+    private static Var?[] ReduceWindowMax(GradBuilder b, Eqn e, Var ct, bool[] needed) =>
+        [b.Emit(Primitive.SelectAndScatterAdd, e.Params, ct, e.Inputs[0])];
+
+    /// <summary>
+    /// <c>select_and_scatter_add</c> is linear in its source: the source's cotangent gathers the cotangent at each
+    /// window's selected element (JAX's <c>_select_and_gather_add</c>), here as a sum over window positions <c>k</c>
+    /// of the strided slice of the cotangent where position <c>k</c> is the window's first maximum. The operand only
+    /// selects, so its cotangent is zero.
+    /// </summary>
+    private static Var?[] SelectAndScatterAdd(GradBuilder b, Eqn e, Var ct, bool[] needed)
     {
         var p = (ReduceWindowParams)e.Params;
-        var (x, result) = (e.Inputs[0], e.Outputs[0]);
-        if (Tiles(p)) return [Tiled(b, p, x, result, ct)];
-        var low = p.Padding.Select(q => q.Low).ToArray();
-        var high = p.Padding.Select(q => q.High).ToArray();
-        var padded = b.Pad(x, low, high, double.NegativeInfinity);
-        var zero = b.Scalar(0, ct);
-        Var? sum = null, taken = null;
-        foreach (var k in WindowPositions([.. p.WindowDimensions]))
+        var (source, x) = (e.Inputs[0], e.Inputs[1]);
+        Var? gathered = null;
+        if (needed[0])
         {
-            var limit = k.Select((start, a) => start + ShapeInference.Dilated(result.Type.Dims[a], p.WindowStrides[a])).ToArray();
-            var isMax = b.Eq(b.Slice(padded, k, limit, [.. p.WindowStrides]), result);
-            var chosen = taken is null ? isMax : b.Emit(Primitive.And, EqnParams.None, isMax, b.Emit(Primitive.Not, EqnParams.None, taken));
-            taken = taken is null ? isMax : b.Emit(Primitive.Or, EqnParams.None, taken, isMax);
-            var part = b.SliceTranspose(b.Select(chosen, ct, zero), padded.Type, k, [.. p.WindowStrides]);
-            sum = sum is null ? part : b.Add(sum, part);
+            var result = b.Emit(Primitive.ReduceWindowMax, p, x);
+            var low = p.Padding.Select(q => q.Low).ToArray();
+            var high = p.Padding.Select(q => q.High).ToArray();
+            var (padded, paddedCt) = (b.Pad(x, low, high, double.NegativeInfinity), b.Pad(ct, low, high, 0));
+            var zero = b.Scalar(0, source);
+            Var? taken = null;
+            foreach (var k in WindowPositions([.. p.WindowDimensions]))
+            {
+                var limit = k.Select((start, a) => start + ShapeInference.Dilated(result.Type.Dims[a], p.WindowStrides[a])).ToArray();
+                var isMax = b.Eq(b.Slice(padded, k, limit, [.. p.WindowStrides]), result);
+                var chosen = taken is null ? isMax : b.Emit(Primitive.And, EqnParams.None, isMax, b.Emit(Primitive.Not, EqnParams.None, taken));
+                taken = taken is null ? isMax : b.Emit(Primitive.Or, EqnParams.None, taken, isMax);
+                var part = b.Select(chosen, b.Slice(paddedCt, k, limit, [.. p.WindowStrides]), zero);
+                gathered = gathered is null ? part : b.Add(gathered, part);
+            }
         }
-        return [Unpad(b, p, sum!, x.Type)];
+        return [gathered, needed[1] ? Autodiff.Zeros(b, x.Type) : null];
     }
 
     /// <summary>Whether the windows tile the operand: no padding and strides equal to the windows (the usual 2x2
@@ -54,39 +67,24 @@ internal static partial class VjpRules
         p.Padding.All(q => q == (0, 0)) && p.WindowDimensions.SequenceEqual(p.WindowStrides);
 
     /// <summary>
-    /// The cotangent of tiling windows without slices: the operand (cut to whole windows) is reshaped so that each
-    /// axis of size <c>n * w</c> becomes <c>(n, w)</c>, and the cotangent, reshaped to <c>(n, 1)</c>, broadcasts over
-    /// each window. For a maximum (<paramref name="result"/> given) it goes only to the first maximal element of each
-    /// window in C order, found as the smallest window position whose value equals the result.
+    /// The cotangent of a sum over tiling windows without slices: the cotangent, reshaped so that each axis of
+    /// <c>n</c> windows becomes <c>(n, 1)</c>, broadcasts over each window's <c>(n, w)</c>, and is reshaped and padded
+    /// back to the operand (whose elements past the last whole window get zero).
     /// </summary>
-    private static Var Tiled(GradBuilder b, ReduceWindowParams p, Var x, Var? result, Var ct)
+    private static Var Tiled(GradBuilder b, ReduceWindowParams p, Var x, Var ct)
     {
         var dims = x.Type.Dims;
         var counts = ct.Type.Dims;
         int rank = dims.Length;
         var split = new List<int>();
         var perWindow = new List<int>();
-        var windowAxes = new List<int>();
-        var positions = new List<int>();
-        int size = 1;
         for (int a = 0; a < rank; a++)
         {
             split.AddRange([counts[a], p.WindowDimensions[a]]);
             perWindow.AddRange([counts[a], 1]);
-            windowAxes.Add(2 * a + 1);
-            positions.AddRange([1, p.WindowDimensions[a]]);
-            size *= p.WindowDimensions[a];
         }
         var used = Enumerable.Range(0, rank).Select(a => dims[a] < 0 ? -1 : counts[a] * p.WindowDimensions[a]).ToArray();
         var spread = b.BroadcastInDim(b.Reshape(ct, perWindow), split, Enumerable.Range(0, 2 * rank));
-        if (result is not null)
-        {
-            var windows = b.Reshape(b.Slice(x, new int[rank], used, GradBuilder.Ones(rank)), split);
-            var position = b.Constant(NDArray.From(Enumerable.Range(0, size).ToArray(), [.. positions]));
-            var isMax = b.Eq(windows, b.Reshape(result, perWindow));
-            var first = b.Emit(Primitive.ReduceMin, new ReduceParams([.. windowAxes]), b.Select(isMax, position, b.Scalar(size, DType.Int32, 2 * rank)));
-            spread = b.Select(b.Eq(position, b.Reshape(first, perWindow)), spread, b.Scalar(0, spread));
-        }
         var grad = b.Reshape(spread, used);
         var high = Enumerable.Range(0, rank).Select(a => dims[a] < 0 ? 0 : dims[a] - used[a]).ToArray();
         return b.Pad(grad, new int[rank], high, 0);

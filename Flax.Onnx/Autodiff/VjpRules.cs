@@ -66,6 +66,7 @@ internal static partial class VjpRules
         Primitive.ConvGeneralDilated => Conv,
         Primitive.ReduceWindowMax => ReduceWindowMax,
         Primitive.ReduceWindowSum => ReduceWindowSum,
+        Primitive.SelectAndScatterAdd => SelectAndScatterAdd,
         _ => throw new NotSupportedException($"Differentiation rule for '{primitive.Name()}' not implemented."),
     };
 

@@ -5,16 +5,18 @@ public static partial class Core
     /// <summary>
     /// Makes a model function of variables from a scope function (Flax's <c>apply(fn)</c> with <c>mutable=False</c>):
     /// each call binds a root scope over the variables (all immutable), runs <paramref name="fn"/>, invalidates the
-    /// root and returns the output.
+    /// root and returns the output. The model's inputs are values it closes over; a model over tensors takes the traced
+    /// overload, <c>Core.Apply(Mlp)(variables, x)</c>.
     /// </summary>
     /// <typeparam name="TOut">The model's output.</typeparam>
     /// <param name="fn">The model.</param>
     /// <param name="flags">Read-only flags for the model.</param>
     /// <returns>The model as a function of variables; it throws <see cref="ApplyScopeInvalidVariablesStructureException"/>
     /// or <see cref="ApplyScopeInvalidVariablesTypeException"/> for malformed variables, and whatever the model throws.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TOut"/> holds tensors (see <see cref="RequireValues{TOut}"/>).</exception>
     public static ApplyFunction<TOut> Apply<TOut>(Func<Scope, TOut> fn, IReadOnlyDictionary<string, object>? flags = null)
     {
-        ArgumentNullException.ThrowIfNull(fn);
+        RequireValues(fn, nameof(Apply));
         return (variables, rngs) => ApplyCore(fn, variables, rngs, null, flags, null).Output;
     }
 
@@ -28,51 +30,30 @@ public static partial class Core
     /// <param name="mutable">The collections the model may change, e.g. <c>"batch_stats"</c>.</param>
     /// <param name="flags">Read-only flags for the model.</param>
     /// <returns>The model as a function of variables returning its output and the mutable collections.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TOut"/> holds tensors (see <see cref="RequireValues{TOut}"/>).</exception>
     public static ApplyFunction<(TOut Output, VariableDict Mutated)> Apply<TOut>(Func<Scope, TOut> fn, Filter mutable, IReadOnlyDictionary<string, object>? flags = null)
     {
-        ArgumentNullException.ThrowIfNull(fn);
+        RequireValues(fn, nameof(Apply));
         if (mutable is null) throw new InvalidFilterException(null);
         return (variables, rngs) => Mutated(ApplyCore(fn, variables, rngs, mutable, flags, null));
     }
 
-    /// <inheritdoc cref="Apply{TOut}(Func{Scope, TOut}, IReadOnlyDictionary{string, object}?)"/>
-    /// <typeparam name="T1">The model's input.</typeparam>
-    /// <typeparam name="TOut">The model's output.</typeparam>
-    public static ApplyFunction<T1, TOut> Apply<T1, TOut>(Func<Scope, T1, TOut> fn, IReadOnlyDictionary<string, object>? flags = null)
+    /// <summary>
+    /// Refuses a model on plain values whose result holds tensors (<c>Func&lt;Scope, Tensor&gt;</c>, a tuple or an array
+    /// of them): tensors exist only while a traced model runs, so such a model must be written over its input tensors.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="fn"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TOut"/> holds tensors.</exception>
+    private static void RequireValues<TOut>(Func<Scope, TOut> fn, string entry)
     {
         ArgumentNullException.ThrowIfNull(fn);
-        return (variables, x1, rngs) => ApplyCore(root => fn(root, x1), variables, rngs, null, flags, null).Output;
-    }
+        if (HoldsTensors(typeof(TOut)))
+            throw new ArgumentException($"Core.{entry} got a model of the scope alone returning {typeof(TOut).Name}: a model over tensors is traced " +
+                $"from its input tensors. Write it as Tensor Model(Scope scope, Tensor x) (or with two inputs) and call Core.{entry}(Model); " +
+                "a model on plain values returns no tensors.", nameof(fn));
 
-    /// <inheritdoc cref="Apply{TOut}(Func{Scope, TOut}, Filter, IReadOnlyDictionary{string, object}?)"/>
-    /// <typeparam name="T1">The model's input.</typeparam>
-    /// <typeparam name="TOut">The model's output.</typeparam>
-    public static ApplyFunction<T1, (TOut Output, VariableDict Mutated)> Apply<T1, TOut>(Func<Scope, T1, TOut> fn, Filter mutable, IReadOnlyDictionary<string, object>? flags = null)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        if (mutable is null) throw new InvalidFilterException(null);
-        return (variables, x1, rngs) => Mutated(ApplyCore(root => fn(root, x1), variables, rngs, mutable, flags, null));
-    }
-
-    /// <inheritdoc cref="Apply{TOut}(Func{Scope, TOut}, IReadOnlyDictionary{string, object}?)"/>
-    /// <typeparam name="T1">The model's first input.</typeparam>
-    /// <typeparam name="T2">The model's second input.</typeparam>
-    /// <typeparam name="TOut">The model's output.</typeparam>
-    public static ApplyFunction<T1, T2, TOut> Apply<T1, T2, TOut>(Func<Scope, T1, T2, TOut> fn, IReadOnlyDictionary<string, object>? flags = null)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        return (variables, x1, x2, rngs) => ApplyCore(root => fn(root, x1, x2), variables, rngs, null, flags, null).Output;
-    }
-
-    /// <inheritdoc cref="Apply{TOut}(Func{Scope, TOut}, Filter, IReadOnlyDictionary{string, object}?)"/>
-    /// <typeparam name="T1">The model's first input.</typeparam>
-    /// <typeparam name="T2">The model's second input.</typeparam>
-    /// <typeparam name="TOut">The model's output.</typeparam>
-    public static ApplyFunction<T1, T2, (TOut Output, VariableDict Mutated)> Apply<T1, T2, TOut>(Func<Scope, T1, T2, TOut> fn, Filter mutable, IReadOnlyDictionary<string, object>? flags = null)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        if (mutable is null) throw new InvalidFilterException(null);
-        return (variables, x1, x2, rngs) => Mutated(ApplyCore(root => fn(root, x1, x2), variables, rngs, mutable, flags, null));
+        static bool HoldsTensors(Type type) => type == typeof(Tensor) || type.IsArray && HoldsTensors(type.GetElementType()!)
+            || type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal) && type.GetGenericArguments().Any(HoldsTensors);
     }
 
     private static (T Output, VariableDict Mutated) Mutated<T>((T Output, VariableDict? Mutated) result) => (result.Output, result.Mutated!);

@@ -104,7 +104,8 @@ public sealed partial class Scope
     /// </summary>
     /// <param name="name">The sequence name.</param>
     /// <returns>The key.</returns>
-    /// <exception cref="InvalidRngException">Neither the sequence nor <c>params</c> exists: <c>{scope name} needs PRNG for "{name}"</c>.</exception>
+    /// <exception cref="InvalidRngException">Neither the sequence nor <c>params</c> exists: <c>{scope name} needs PRNG for "{name}"</c>,
+    /// with a hint on where .NET passes the key for a sequence other than <c>params</c>.</exception>
     /// <exception cref="InvalidScopeException">The scope is invalid.</exception>
     public PrngKey MakeRng(string name = Params)
     {
@@ -145,7 +146,9 @@ public sealed partial class Scope
         ArgumentNullException.ThrowIfNull(name);
         if (!HasRng(name))
         {
-            if (!HasRng(Params)) throw new InvalidRngException($"{FlaxException.Text(Name)} needs PRNG for \"{name}\"");
+            if (!HasRng(Params))
+                throw new InvalidRngException($"{FlaxException.Text(Name)} needs PRNG for \"{name}\"" + (name == Params ? ""
+                    : $" (.NET: pass new Rngs((\"{name}\", key)) to Core.Apply, or rngs: to the Trainer)"));
             name = Params;
         }
         CheckValid();

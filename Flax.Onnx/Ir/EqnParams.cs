@@ -28,13 +28,6 @@ public abstract record EqnParams
     /// <summary>Python-style tuple text of integers: <c>(1, 2)</c>, <c>(3,)</c>, <c>()</c>; -1 prints as <c>None</c>.</summary>
     internal static string Tuple(ImmutableArray<int> values) => Shapes.Format(values.AsSpan());
 
-    /// <summary>Python-style text of padding pairs: <c>((1, 1), (0, 2))</c>.</summary>
-    internal static string Pairs(ImmutableArray<(int Low, int High)> pairs)
-    {
-        var items = pairs.Select(p => $"({Int(p.Low)}, {Int(p.High)})").ToArray();
-        return items.Length == 1 ? $"({items[0]},)" : "(" + string.Join(", ", items) + ")";
-    }
-
     /// <summary>A float the way Python prints it: <c>0.5</c>, <c>1.0</c>, <c>-inf</c>, <c>nan</c>.</summary>
     internal static string Number(double value, string? roundTrip = null)
     {
@@ -157,7 +150,7 @@ public sealed record ConvParams(
 {
     internal override IEnumerable<(string Name, string Value)> Entries() =>
     [
-        ("window_strides", Tuple(WindowStrides)), ("padding", Pairs(Padding)), ("lhs_dilation", Tuple(LhsDilation)),
+        ("window_strides", Tuple(WindowStrides)), ("padding", Shapes.FormatPairs(Padding)), ("lhs_dilation", Tuple(LhsDilation)),
         ("rhs_dilation", Tuple(RhsDilation)), ("feature_group_count", Int(FeatureGroupCount)),
     ];
 }
@@ -171,5 +164,5 @@ public sealed record ReduceWindowParams(
     ImmutableArray<int> WindowDimensions, ImmutableArray<int> WindowStrides, ImmutableArray<(int Low, int High)> Padding) : EqnParams
 {
     internal override IEnumerable<(string Name, string Value)> Entries() =>
-        [("window_dimensions", Tuple(WindowDimensions)), ("window_strides", Tuple(WindowStrides)), ("padding", Pairs(Padding))];
+        [("window_dimensions", Tuple(WindowDimensions)), ("window_strides", Tuple(WindowStrides)), ("padding", Shapes.FormatPairs(Padding))];
 }

@@ -206,4 +206,13 @@ public enum Primitive
     /// <c>flax.linen.avg_pool</c> with <c>count_include_pad=True</c>). Output sizes as for <see cref="ReduceWindowMax"/>.
     /// </summary>
     ReduceWindowSum,
+
+    /// <summary>
+    /// The transpose of <see cref="ReduceWindowMax"/> (<c>lax._select_and_scatter_add</c> with <c>ge</c>): inputs
+    /// <c>(source, operand)</c>, params <see cref="ReduceWindowParams"/> of the max; <c>source</c> has the max's output
+    /// shape. Each window's source value is added at the window's first maximal operand element in C order (padding
+    /// never wins); the result has the operand's shape and the source's dtype (floating-point). Max pooling's
+    /// gradient.
+    /// </summary>
+    SelectAndScatterAdd,
 }

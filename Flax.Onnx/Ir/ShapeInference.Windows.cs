@@ -59,6 +59,20 @@ internal static partial class ShapeInference
         return new TensorType(x.DType, ImmutableArray.Create(dims));
     }
 
+    private static TensorType SelectAndScatterAdd(EqnParams prm, ReadOnlySpan<TensorType> ins)
+    {
+        const Primitive p = Primitive.SelectAndScatterAdd;
+        Arity(p, ins, 2);
+        var (source, operand) = (ins[0], ins[1]);
+        if (source.DType != operand.DType)
+            throw new ArgumentException($"select_and_scatter_add requires arguments to have the same dtypes, got {Types(ins)}.");
+        CheckDType(p, source.DType, DTypeClass.Float);
+        var windows = ReduceWindow(p, prm, [operand]);
+        if (!windows.Equals(source))
+            throw new ArgumentException($"select_and_scatter_add requires a source of the windowed operand's type {windows}, got {Types(ins)}.");
+        return operand;
+    }
+
     /// <summary>The size of an axis of <paramref name="size"/> elements with <c>dilation - 1</c> holes between them.</summary>
     internal static int Dilated(int size, int dilation) => size == 0 ? 0 : (size - 1) * dilation + 1;
 

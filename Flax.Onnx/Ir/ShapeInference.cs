@@ -40,6 +40,7 @@ internal static partial class ShapeInference
         Primitive.TakeAlongAxis => TakeAlongAxis(parameters, inputs),
         Primitive.ConvGeneralDilated => Conv(parameters, inputs),
         Primitive.ReduceWindowMax or Primitive.ReduceWindowSum => ReduceWindow(primitive, parameters, inputs),
+        Primitive.SelectAndScatterAdd => SelectAndScatterAdd(parameters, inputs),
         _ => throw new ArgumentException($"Unknown primitive {primitive}."),
     };
 

@@ -55,4 +55,35 @@ public static partial class Core
         ArgumentNullException.ThrowIfNull(stream);
         ExportTraced(ScopeFunction.Of(fn), variables, [.. inputs], flags).WriteTo(stream);
     }
+
+    /// <summary>
+    /// Traces <paramref name="fn"/> on <paramref name="inputs"/> with <paramref name="variables"/> and lowers it with
+    /// every parameter's value as an overridable initializer: a standalone model.
+    /// </summary>
+    internal static OnnxModel ExportTraced(ScopeFunction fn, VariableDict variables, TensorSpec[] inputs, IReadOnlyDictionary<string, object>? flags)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        CheckArity(fn, inputs);
+        return Standalone(ScopeTracer.Trace(fn, inputs, variables, null, null, flags), variables);
+    }
+
+    /// <summary>
+    /// The one export path (<c>Core.Export</c>, and the ML.NET export with its column names): lowers
+    /// <paramref name="traced"/>, traced with <paramref name="variables"/>, with every parameter's value (given, or
+    /// created during the trace) as an initializer named by its path.
+    /// </summary>
+    /// <param name="traced">The traced program.</param>
+    /// <param name="variables">The variables it was traced with.</param>
+    /// <param name="inputNames">The graph input names; default the function's parameter names.</param>
+    /// <param name="outputName">The graph name of the function's result; default <c>output_0</c>.</param>
+    /// <param name="overridable">Also list the initializers as graph inputs, so that a runtime may feed other values.</param>
+    internal static OnnxModel Standalone(TracedProgram traced, VariableDict variables, IReadOnlyList<string>? inputNames = null,
+        string? outputName = null, bool overridable = true)
+    {
+        var program = traced.Program;
+        if (outputName is not null) program = program with { Outputs = program.Outputs.SetItem(0, program.Outputs[0] with { Name = outputName }) };
+        var parameter = traced.ParameterValues(variables.Flatten());
+        var values = program.Parameters.ToDictionary(p => p.Path, p => parameter(p.Path));
+        return Lowerer.Lower(program, inputNames ?? traced.InputNames, overridable ? ParameterForm.Overridable(values) : ParameterForm.Embedded(values));
+    }
 }

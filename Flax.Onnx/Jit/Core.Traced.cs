@@ -32,8 +32,9 @@ public static partial class Core
 
     /// <summary>
     /// Flax's <c>apply</c> on tensors: traces <paramref name="fn"/> once per <see cref="ApplyKey"/> into a cached
-    /// ONNX Runtime session and runs it with this call's inputs and parameter values. <paramref name="state"/> (one per
-    /// function returned by <c>Core.Apply</c>) lets repeated calls with the same variables object skip straight to the run.
+    /// ONNX Runtime session and runs it with this call's inputs and parameter values, by the plan
+    /// <see cref="ApplyPlan.Choose"/> picks. <paramref name="state"/> (one per function returned by <c>Core.Apply</c>)
+    /// lets repeated calls with the same variables object skip straight to the run.
     /// </summary>
     /// <remarks>
     /// Random values drawn from <c>make_rng</c> keys (dropout masks) are program inputs drawn on the host for every run
@@ -45,99 +46,10 @@ public static partial class Core
         NDArray[] inputs, Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        bool random = rngs is { Count: > 0 };
-        if (!random && state.TryReuse(variables, inputs) is { } last)
-        {
-            try
-            {
-                return Results(last.Model, last.Model.Run(inputs, last.Parameters), last.Flat, mutable);
-            }
-            finally
-            {
-                last.Parameters.Release();
-                last.Model.Release();
-            }
-        }
-
-        var flat = variables.Flatten();
-        var specs = TraceSpecs(inputs);
-        bool fresh = false;
-        TracedModel model;
-        try
-        {
-            model = Compiled(specs);
-        }
-        catch (Exception e) when (e is not DeviceUnavailableException && specs.Any(s => s.Shape.Contains(-1)))
-        {
-            // The function needs the leading axis as a number (a Dense over a rank-1 input, a reshape by x.Shape[0]):
-            // trace at the exact shapes instead; if that fails too, its error (with the real shapes) is the one to see.
-            model = Compiled(ExactSpecs(inputs));
-        }
-        try
-        {
-            if (model.Traced.Created.Count > 0 || model.Traced.DrawsKeys)
-                // The trace holds values of its own call (created variables, host values of its keys): they belong to it only.
-                return fresh ? Results(model, model.Run(inputs, Parameter(model, flat), rngs), flat, mutable)
-                    : TracedAlone(fn, variables, inputs, rngs, mutable, flags, device);
-            if (random)
-                return Results(model, model.Run(inputs, Parameter(model, flat), rngs), flat, mutable);
-
-            var parameters = model.Bind(Parameter(model, flat));
-            parameters.TryAcquire();
-            state.Remember(new ApplyState.LastCall(variables, model, parameters, flat));
-            try
-            {
-                return Results(model, model.Run(inputs, parameters), flat, mutable);
-            }
-            finally
-            {
-                parameters.Release();
-            }
-        }
-        finally
-        {
-            model.Release();
-        }
-
-        // The cached model with a reference of this call's (ModelCache.GetOrCreate), released above.
-        TracedModel Compiled(TensorSpec[] specs) => ModelCache.Shared.GetOrCreate(new ApplyKey(fn.Original, specs, flat, mutable, flags, rngs, device), () =>
-        {
-            fresh = true;
-            return new TracedModel(ScopeTracer.Trace(fn, specs, variables, rngs, mutable, flags, randomPerRun: true), device);
-        });
+        var call = new TracedCall(fn, variables, inputs, rngs, mutable, flags, device);
+        using var plan = ApplyPlan.Choose(call, state);
+        return plan.Run(call, state);
     }
-
-    /// <summary>
-    /// Traces one call on its own, at the inputs' exact shapes (host values of its keys drawn while tracing need the
-    /// batch size), and runs it on the session shared by every trace of the same structure (<see cref="StructureKey"/>),
-    /// feeding this trace's constants: one session serves every PRNG key.
-    /// </summary>
-    private static (NDArray Output, VariableDict? Mutated) TracedAlone(ScopeFunction fn, VariableDict variables, NDArray[] inputs,
-        Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
-    {
-        var traced = ScopeTracer.Trace(fn, ExactSpecs(inputs), variables, rngs, mutable, flags);
-        var key = new StructureKey(fn.Original, StructureKey.Of(traced.Program), device);
-        var model = ModelCache.Shared.GetOrCreate(key, () => new TracedModel(traced, device, constantsAsInputs: true));
-        var flat = variables.Flatten();
-        NDArray Parameter(string path) => flat.TryGetValue(path, out var value) && value is NDArray array ? array : traced.Created[path];
-        NDArray[] outputs;
-        try
-        {
-            outputs = model.Run(inputs, Parameter, constants: [.. traced.Program.Constants.Select(c => c.Value)]);
-        }
-        finally
-        {
-            model.Release();
-        }
-        return (outputs[0], mutable is null ? null : TracedModel.Variables(traced, outputs, Parameter));
-    }
-
-    /// <summary>The value of a parameter: from the variables, else created during the trace.</summary>
-    private static Func<string, NDArray> Parameter(TracedModel model, IReadOnlyDictionary<string, object> flat) =>
-        path => flat.TryGetValue(path, out var value) && value is NDArray array ? array : model.Traced.Created[path];
-
-    private static (NDArray Output, VariableDict? Mutated) Results(TracedModel model, NDArray[] outputs, IReadOnlyDictionary<string, object> flat, Filter? mutable) =>
-        (outputs[0], mutable is null ? null : model.Variables(outputs, Parameter(model, flat)));
 
     /// <summary>
     /// Flax's <c>init</c> on tensors: traces <paramref name="fn"/> with the init functions running on the host (the
@@ -148,9 +60,9 @@ public static partial class Core
     {
         ArgumentNullException.ThrowIfNull(rngs);
         using var model = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), null, rngs, mutable, flags), device);
-        NDArray Parameter(string path) => model.Traced.Created[path];
-        var outputs = model.Run(inputs, Parameter);
-        return (outputs[0], model.Variables(outputs, Parameter));
+        var parameter = model.Traced.ParameterValues(null);
+        var outputs = model.Run(inputs, parameter);
+        return (outputs[0], model.Traced.Returned(outputs, parameter));
     }
 
     /// <summary>
@@ -165,7 +77,7 @@ public static partial class Core
         var traced = ScopeTracer.Trace(fn, inputs, null, rngs, mutable, flags);
         return VariableDict.Unflatten(traced.Variables!.Value.Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
         {
-            LeafSource.Parameter p => traced.Created[p.Path],
+            LeafSource.Parameter p => traced.ParameterValues(null)(p.Path),
             LeafSource.Static s => s.Value,
             _ => throw new LazyInitException(Spec(traced.Program.Outputs.First(o => o.Name == leaf.Key).Var.Type)),
         })));
@@ -173,26 +85,11 @@ public static partial class Core
 
     private static TensorSpec Spec(TensorType type) => new(type.DType, type.Shape);
 
-    private static void CheckArity(ScopeFunction fn, IReadOnlyList<TensorSpec> inputs)
+    internal static void CheckArity(ScopeFunction fn, IReadOnlyList<TensorSpec> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count != fn.Arity)
             throw new ArgumentException($"The model takes {fn.Arity} input(s) ({string.Join(", ", fn.InputNames)}), got {inputs.Count} input spec(s).", nameof(inputs));
         foreach (var spec in inputs) ArgumentNullException.ThrowIfNull(spec, nameof(inputs));
-    }
-
-    /// <summary>
-    /// Traces <paramref name="fn"/> on <paramref name="inputs"/> with <paramref name="variables"/> and lowers it with
-    /// every parameter's value as an overridable initializer: a standalone model.
-    /// </summary>
-    internal static OnnxModel ExportTraced(ScopeFunction fn, VariableDict variables, TensorSpec[] inputs, IReadOnlyDictionary<string, object>? flags)
-    {
-        ArgumentNullException.ThrowIfNull(variables);
-        CheckArity(fn, inputs);
-        var traced = ScopeTracer.Trace(fn, inputs, variables, null, null, flags);
-        var flat = variables.Flatten();
-        var values = traced.Program.Parameters.ToDictionary(p => p.Path,
-            p => flat.TryGetValue(p.Path, out var v) && v is NDArray a ? a : traced.Created[p.Path]);
-        return Lowerer.Lower(traced.Program, traced.InputNames, ParameterForm.Overridable(values));
     }
 }

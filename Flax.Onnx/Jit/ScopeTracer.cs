@@ -39,7 +39,7 @@ internal static class ScopeTracer
         else
             (y, result) = Core.ApplyCore(root => fn.Body(root, xs), Parameterize(trace, variables, parameters), rngs, mutable, flags, hook);
 
-        trace.AddOutput(TracedProgram.OutputName, y ?? throw new UntracedOutputException());
+        trace.AddResult(y);
         foreach (var (path, tensor) in hook.Tensors) parameters[tensor] = path;
         ImmutableArray<KeyValuePair<string, LeafSource>>? leaves = null;
         if (result is not null)

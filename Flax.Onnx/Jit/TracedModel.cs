@@ -72,19 +72,6 @@ internal sealed class TracedModel : IDisposable
     internal Microsoft.ML.OnnxRuntime.IDisposableReadOnlyCollection<Microsoft.ML.OnnxRuntime.OrtValue> RunResident(
         IReadOnlyList<NDArray> inputs, IReadOnlyList<Microsoft.ML.OnnxRuntime.OrtValue> parameters) => _session.RunResident(inputs, parameters);
 
-    /// <summary>The returned variables of a run: each leaf from its output, its fed parameter or its fixed value.</summary>
-    internal VariableDict Variables(NDArray[] outputs, Func<string, NDArray> parameter) => Variables(Traced, outputs, parameter);
-
-    /// <summary>The returned variables of a run of <paramref name="traced"/>'s program.</summary>
-    internal static VariableDict Variables(TracedProgram traced, NDArray[] outputs, Func<string, NDArray> parameter) =>
-        VariableDict.Unflatten(traced.Variables!.Value.Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
-        {
-            LeafSource.Output o => outputs[o.Index],
-            LeafSource.Parameter p => parameter(p.Path),
-            LeafSource.Static s => s.Value,
-            _ => throw new InvalidOperationException($"Unknown leaf source {leaf.Value}."),
-        })));
-
     /// <summary>Checks the function's inputs against their traced types and returns their batch size (-1 when no
     /// axis is dynamic).</summary>
     private int CheckInputs(IReadOnlyList<NDArray> inputs)

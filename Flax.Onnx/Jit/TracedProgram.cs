@@ -15,9 +15,6 @@ internal sealed record TracedProgram(
     Program Program, ImmutableArray<string> InputNames, IReadOnlyDictionary<string, NDArray> Created,
     ImmutableArray<KeyValuePair<string, LeafSource>>? Variables)
 {
-    /// <summary>The program output name of the function's result.</summary>
-    internal const string OutputName = "output_0";
-
     /// <summary>The values drawn per run from the run's PRNG keys, after the function's inputs.</summary>
     internal ImmutableArray<RandomInput> RandomInputs { get; init; } = [];
 
@@ -27,4 +24,25 @@ internal sealed record TracedProgram(
 
     /// <summary>The number of the function's own inputs.</summary>
     internal int FunctionInputCount => InputNames.Length - RandomInputs.Length;
+
+    /// <summary>Whether the program holds values of the call it was traced for (parameters created during the trace,
+    /// host values of its PRNG keys), so that it serves that call only.</summary>
+    internal bool HoldsCallValues => Created.Count > 0 || DrawsKeys;
+
+    /// <summary>The value of each parameter by path: the array at that path of the variables given to the call
+    /// (<paramref name="flat"/>, flattened; null for none), else the value created during the trace.</summary>
+    internal Func<string, NDArray> ParameterValues(IReadOnlyDictionary<string, object>? flat) =>
+        path => flat is not null && flat.TryGetValue(path, out var value) && value is NDArray array ? array : Created[path];
+
+    /// <summary>The variables a run returns: each leaf from its output, its fed parameter or its fixed value.</summary>
+    /// <param name="outputs">The run's outputs.</param>
+    /// <param name="parameter">The value fed for each parameter (<see cref="ParameterValues"/>).</param>
+    internal VariableDict Returned(NDArray[] outputs, Func<string, NDArray> parameter) =>
+        VariableDict.Unflatten(Variables!.Value.Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
+        {
+            LeafSource.Output o => outputs[o.Index],
+            LeafSource.Parameter p => parameter(p.Path),
+            LeafSource.Static s => s.Value,
+            _ => throw new InvalidOperationException($"Unknown leaf source {leaf.Value}."),
+        })));
 }

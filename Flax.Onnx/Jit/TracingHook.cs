@@ -4,7 +4,8 @@ namespace Flax;
 /// The variable hook of a traced <c>Init</c>/<c>Apply</c>: a host array created by an init function (Flax's
 /// initializers run on the host, bit-exact with JAX) is recorded and replaced by a program parameter of the same path,
 /// so the model computes with it symbolically while its value stays available for the run and the result. A value that
-/// is a dictionary (a pytree-valued param) has each array leaf replaced the same way, at the leaf's path.
+/// is a dictionary (a pytree-valued param) has each array leaf replaced the same way, at the leaf's path, and so has a
+/// host array the init function made a tensor (a trace constant).
 /// </summary>
 /// <remarks>
 /// Given the call's base keys (<paramref name="perRun"/>), random values drawn from a <c>make_rng</c> key of one of
@@ -53,6 +54,9 @@ internal sealed class TracingHook(TraceContext trace, Rngs? perRun = null) : IVa
         if (value is VariableDict tree)
             return tree.Flatten().Count == 0 ? tree : VariableDict.Unflatten([.. tree.Flatten().Select(leaf =>
                 KeyValuePair.Create(leaf.Key, Parameterize(full + VariableDict.Separator + leaf.Key, leaf.Value)))]);
+        // A host array an init function made a tensor (a Variable<Tensor> initialised with NDArray.Zeros, as batch norm's
+        // statistics are) is a constant of the trace: its value is known, like any created array.
+        if (value is Tensor tensor && trace.ConstantValue(tensor) is { } constant) value = constant;
         if (value is not NDArray array) return value;
         _created[full] = array;
         return _tensors[full] = trace.AddParameter(full, array.Shape, array.DType);

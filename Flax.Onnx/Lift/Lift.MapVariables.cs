@@ -75,6 +75,41 @@ public static partial class Lift
         return (scope, x1, x2) => map(scope, inner => fn(inner, x1, x2));
     }
 
+    /// <summary>
+    /// <see cref="MapVariables{T1, TOut}"/> for a model over one tensor: the overload a method group binds to
+    /// (<c>Lift.MapVariables(Model, "params")</c>; C# infers no type argument from a method group's parameters), and the
+    /// one typed and untyped lambdas over tensors prefer. Its result is a model <c>Core.Init</c> and <c>Core.Apply</c> take.
+    /// </summary>
+    /// <param name="fn">The scope function to transform.</param>
+    /// <param name="mappedCollections">The collections to map.</param>
+    /// <param name="mapInFn">Maps the mapped collections to the function's view (default identity).</param>
+    /// <param name="mapOutFn">Maps the updated view back (default identity).</param>
+    /// <param name="init">Create the variables before mapping them.</param>
+    /// <param name="mutable">Let the function write to the mapped collections.</param>
+    /// <param name="rngs">The PRNG sequences the function may use (default all).</param>
+    /// <param name="variables">The other collections the function sees (default all).</param>
+    /// <returns>The transformed model.</returns>
+    public static Func<Scope, Tensor, Tensor> MapVariables(Func<Scope, Tensor, Tensor> fn, Filter mappedCollections,
+        Func<VariableDict, VariableDict>? mapInFn = null, Func<VariableDict, VariableDict>? mapOutFn = null,
+        bool init = false, bool mutable = false, Filter? rngs = null, Filter? variables = null) =>
+        MapVariables<Tensor, Tensor>(fn, mappedCollections, mapInFn, mapOutFn, init, mutable, rngs, variables);
+
+    /// <summary><see cref="MapVariables(Func{Scope, Tensor, Tensor}, Filter, Func{VariableDict, VariableDict}?, Func{VariableDict, VariableDict}?, bool, bool, Filter?, Filter?)"/>
+    /// for a model over two tensors.</summary>
+    /// <param name="fn">The scope function to transform.</param>
+    /// <param name="mappedCollections">The collections to map.</param>
+    /// <param name="mapInFn">Maps the mapped collections to the function's view (default identity).</param>
+    /// <param name="mapOutFn">Maps the updated view back (default identity).</param>
+    /// <param name="init">Create the variables before mapping them.</param>
+    /// <param name="mutable">Let the function write to the mapped collections.</param>
+    /// <param name="rngs">The PRNG sequences the function may use (default all).</param>
+    /// <param name="variables">The other collections the function sees (default all).</param>
+    /// <returns>The transformed model.</returns>
+    public static Func<Scope, Tensor, Tensor, Tensor> MapVariables(Func<Scope, Tensor, Tensor, Tensor> fn, Filter mappedCollections,
+        Func<VariableDict, VariableDict>? mapInFn = null, Func<VariableDict, VariableDict>? mapOutFn = null,
+        bool init = false, bool mutable = false, Filter? rngs = null, Filter? variables = null) =>
+        MapVariables<Tensor, Tensor, Tensor>(fn, mappedCollections, mapInFn, mapOutFn, init, mutable, rngs, variables);
+
     /// <summary>The body of <c>map_variables</c>, shared by every arity: runs a scope function in the mapped view.</summary>
     private static Func<Scope, Func<Scope, TOut>, TOut> Mapper<TOut>(Filter mappedCollections,
         Func<VariableDict, VariableDict>? mapInFn, Func<VariableDict, VariableDict>? mapOutFn,

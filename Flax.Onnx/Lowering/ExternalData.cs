@@ -4,6 +4,9 @@ using System.Text.RegularExpressions;
 using Flax.Lowering.Proto;
 using Google.Protobuf;
 
+// The crash test's child process forces external data on a small model (OnnxModel.Save's inlineLimit).
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Flax.CrashChild")]
+
 namespace Flax;
 
 /// <summary>

@@ -61,6 +61,18 @@ internal sealed class GraphBuilder
         return output;
     }
 
+    /// <summary>Adds a node with <paramref name="outputCount"/> fresh outputs and returns them.</summary>
+    internal string[] Nodes(string opType, IEnumerable<string> inputs, int outputCount, params AttributeProto[] attributes)
+    {
+        var outputs = Enumerable.Range(0, outputCount).Select(_ => Fresh()).ToArray();
+        var node = new NodeProto { OpType = opType, Name = NodeName(opType) };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return outputs;
+    }
+
     /// <summary>A one-input node.</summary>
     internal string Node(string opType, string input, string? output = null, params AttributeProto[] attributes) =>
         Node(opType, [input], output, attributes);

@@ -4,8 +4,9 @@ using Flax.Lowering.Proto;
 namespace Flax;
 
 /// <summary>
-/// The ONNX lowering: one pass over a checked <see cref="Program"/> that maps each variable to an ONNX value name and
-/// each equation to nodes through the rule table (<see cref="LoweringRules"/>).
+/// The ONNX lowering: one pass over a checked and simplified <see cref="Program"/> (no dead or repeated equations,
+/// <see cref="CommonSubexpressions.Simplify"/>) that maps each variable to an ONNX value name and each equation to
+/// nodes through the rule table (<see cref="LoweringRules"/>), on the shared <see cref="ProgramInterpreter"/> loop.
 /// </summary>
 /// <remarks>
 /// Names: program inputs get the given names; parameters are graph inputs named by their path
@@ -30,7 +31,7 @@ internal static class Lowerer
     internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, ParameterForm? form = null)
     {
         form ??= ParameterForm.Fed;
-        ProgramChecker.Check(program);
+        program = CommonSubexpressions.Simplify(ProgramChecker.Check(program));
         if (inputNames.Count != program.Inputs.Length)
             throw new ArgumentException($"The program has {program.Inputs.Length} inputs, got {inputNames.Count} names.", nameof(inputNames));
         var batchInput = program.Inputs.Select((v, i) => (Var: v, i)).FirstOrDefault(e => e.Var.Type.IsDynamic);

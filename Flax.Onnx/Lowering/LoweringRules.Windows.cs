@@ -1,3 +1,5 @@
+using Flax.Lowering.Proto;
+
 namespace Flax;
 
 internal static partial class LoweringRules
@@ -11,28 +13,104 @@ internal static partial class LoweringRules
     private static string ReduceWindowMax(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
     {
         var p = (ReduceWindowParams)eqn.Params;
-        var dims = In(eqn).Dims;
-        var outDims = Out(eqn).Dims;
-        var windowed = Windowed(p);
-        if (windowed.Length == 0) return g.Node("Identity", inputs[0], output);
-        var free = Enumerable.Range(0, dims.Length).Except(windowed).ToArray();
-        int[] perm = [.. free, .. windowed];
-        bool identity = perm.SequenceEqual(Enumerable.Range(0, perm.Length));
+        var layout = PoolLayout.Of(p, In(eqn), Out(eqn));
+        if (layout is null) return g.Node("Identity", inputs[0], output);
+        var x = g.Node("MaxPool", layout.In(g, inputs[0], layout.Dims), null, layout.Attributes(p));
+        return layout.Out(g, x, layout.OutDims, output);
+    }
 
-        var dtype = In(eqn).DType;
-        var compute = dtype is DType.Float32 or DType.Float64 ? dtype : dtype is DType.Float16 or DType.BFloat16 ? DType.Float32 : DType.Float64;
-        var x = compute == dtype ? inputs[0] : Cast(g, inputs[0], compute);
-        if (!identity) x = g.Node("Transpose", x, null, OnnxAttributes.Ints("perm", perm));
-        bool merge = free.Length != 2;
-        if (merge) x = g.Node("Reshape", [x, g.Shape([Product(dims, free), 1, .. windowed.Select(a => dims[a])], minusOneInfers: true)]);
-        x = g.Node("MaxPool", x, null,
-            OnnxAttributes.Ints("kernel_shape", windowed.Select(a => p.WindowDimensions[a])),
-            OnnxAttributes.Ints("strides", windowed.Select(a => p.WindowStrides[a])),
-            OnnxAttributes.Ints("pads", windowed.Select(a => p.Padding[a].Low).Concat(windowed.Select(a => p.Padding[a].High))));
-        if (merge) x = g.Node("Reshape", [x, g.Shape([.. free.Select(a => outDims[a]), .. windowed.Select(a => outDims[a])], minusOneInfers: true)]);
-        if (!identity) x = g.Node("Transpose", x, compute == dtype ? output : null, OnnxAttributes.Ints("perm", Inverse(perm)));
-        if (compute != dtype) return Cast(g, x, dtype, output);
-        return output is null || x == output ? x : g.Node("Identity", x, output);
+    /// <summary>
+    /// <c>select_and_scatter_add</c> (max pooling's gradient) in one pass: MaxPool's <c>Indices</c> output says where
+    /// each window's first maximum is (ONNX Runtime keeps the first of equal values in C order, like the primitive),
+    /// and ScatterElements with <c>reduction=add</c> adds the source there into zeros of the operand's size, all on the
+    /// flattened pooling layout of <see cref="ReduceWindowMax"/>; disjoint float32 windows (2x2 pooling) use MaxUnpool,
+    /// which writes each value once.
+    /// </summary>
+    private static string SelectAndScatterAdd(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
+    {
+        var p = (ReduceWindowParams)eqn.Params;
+        var layout = PoolLayout.Of(p, In(eqn, 1), In(eqn, 0));
+        if (layout is null) return g.Node("Identity", inputs[0], output);
+        var x = layout.In(g, inputs[1], layout.Dims);
+        var indices = g.Nodes("MaxPool", [x], 2, layout.Attributes(p))[1];
+        if (layout.Compute == DType.Float32 && Enumerable.Range(0, p.WindowDimensions.Length).All(a => p.WindowStrides[a] >= p.WindowDimensions[a]))
+        {
+            // Disjoint windows select each element at most once: MaxUnpool writes the source at the indices.
+            var unpooled = g.Node("MaxUnpool", [layout.In(g, inputs[0], layout.OutDims), indices, g.Node("Shape", x)], null, layout.Attributes(p));
+            return layout.Out(g, unpooled, layout.Dims, output);
+        }
+        var source = g.Node("Reshape", [layout.In(g, inputs[0], layout.OutDims), g.Int64s(-1)]);
+        var flat = g.Node("Reshape", [x, g.Int64s(-1)]);
+        var zeros = g.Node("Expand", [g.Constant(NDArray.Zeros(layout.Compute, 1)), g.Node("Shape", flat)]);
+        var sum = g.Node("ScatterElements", [zeros, g.Node("Reshape", [indices, g.Int64s(-1)]), source], null,
+            OnnxAttributes.Int("axis", 0), OnnxAttributes.String("reduction", "add"));
+        return layout.Out(g, g.Node("Reshape", [sum, g.Node("Shape", x)]), layout.Dims, output);
+    }
+
+    /// <summary>
+    /// How a windowed max maps onto ONNX's pooling over the trailing axes of <c>(N, C, spatial...)</c>: the windowed
+    /// axes move last (Transpose); the other axes become N and C, merged by a Reshape when there are not exactly two of
+    /// them; results are reshaped and transposed back. Dtypes other than float32 and float64 are pooled in float64
+    /// (float32 for 16-bit floats) and cast back.
+    /// </summary>
+    private sealed class PoolLayout
+    {
+        private int[] _free = [], _windowed = [], _perm = [];
+        private DType _dtype;
+
+        /// <summary>The operand's and the pooled dims.</summary>
+        internal IReadOnlyList<int> Dims { get; private init; } = [];
+        internal IReadOnlyList<int> OutDims { get; private init; } = [];
+
+        /// <summary>The dtype the pooling runs in.</summary>
+        internal DType Compute { get; private init; }
+
+        /// <summary>The layout of a max over <paramref name="operand"/> giving <paramref name="pooled"/>; null when no
+        /// axis is windowed.</summary>
+        internal static PoolLayout? Of(ReduceWindowParams p, TensorType operand, TensorType pooled)
+        {
+            var windowed = Windowed(p);
+            if (windowed.Length == 0) return null;
+            var free = Enumerable.Range(0, operand.Rank).Except(windowed).ToArray();
+            var dtype = operand.DType;
+            return new PoolLayout
+            {
+                _free = free, _windowed = windowed, _perm = [.. free, .. windowed], _dtype = dtype,
+                Dims = operand.Dims, OutDims = pooled.Dims,
+                Compute = dtype is DType.Float32 or DType.Float64 ? dtype : dtype is DType.Float16 or DType.BFloat16 ? DType.Float32 : DType.Float64,
+            };
+        }
+
+        /// <summary>MaxPool's kernel_shape, strides and pads.</summary>
+        internal AttributeProto[] Attributes(ReduceWindowParams p) =>
+        [
+            OnnxAttributes.Ints("kernel_shape", _windowed.Select(a => p.WindowDimensions[a])),
+            OnnxAttributes.Ints("strides", _windowed.Select(a => p.WindowStrides[a])),
+            OnnxAttributes.Ints("pads", _windowed.Select(a => p.Padding[a].Low).Concat(_windowed.Select(a => p.Padding[a].High))),
+        ];
+
+        private bool Identity => _perm.SequenceEqual(Enumerable.Range(0, _perm.Length));
+        private bool Merge => _free.Length != 2;
+
+        /// <summary><paramref name="x"/> (of <paramref name="dims"/>) cast, transposed and merged into <c>(N, C, spatial...)</c>.</summary>
+        internal string In(GraphBuilder g, string x, IReadOnlyList<int> dims)
+        {
+            if (Compute != _dtype) x = Cast(g, x, Compute);
+            if (!Identity) x = g.Node("Transpose", x, null, OnnxAttributes.Ints("perm", _perm));
+            if (Merge) x = g.Node("Reshape", [x, g.Shape([Product(dims, _free), 1, .. _windowed.Select(a => dims[a])], minusOneInfers: true)]);
+            return x;
+        }
+
+        /// <summary>The inverse of <see cref="In"/> for a value of <paramref name="dims"/>, into <paramref name="output"/>.</summary>
+        internal string Out(GraphBuilder g, string x, IReadOnlyList<int> dims, string? output)
+        {
+            bool cast = Compute != _dtype;
+            if (Merge) x = g.Node("Reshape", [x, g.Shape([.. _free.Select(a => dims[a]), .. _windowed.Select(a => dims[a])], minusOneInfers: true)],
+                Identity && !cast ? output : null);
+            if (!Identity) x = g.Node("Transpose", x, cast ? null : output, OnnxAttributes.Ints("perm", Inverse(_perm)));
+            if (cast) return Cast(g, x, _dtype, output);
+            return output is null || x == output ? x : g.Node("Identity", x, output);
+        }
     }
 
     /// <summary>

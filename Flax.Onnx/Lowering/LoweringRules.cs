@@ -63,6 +63,7 @@ internal static partial class LoweringRules
         Primitive.ConvGeneralDilated => ConvGeneralDilated,
         Primitive.ReduceWindowMax => ReduceWindowMax,
         Primitive.ReduceWindowSum => ReduceWindowSum,
+        Primitive.SelectAndScatterAdd => SelectAndScatterAdd,
         _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
     };
 

@@ -17,6 +17,10 @@ internal static class OnnxAttributes
         return attribute;
     }
 
+    /// <summary>A <c>STRING</c> attribute.</summary>
+    internal static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
+
     /// <summary>An <c>INTS</c> attribute from ints.</summary>
     internal static AttributeProto Ints(string name, IEnumerable<int> values) => Ints(name, values.Select(v => (long)v));
 }

@@ -2,10 +2,16 @@ namespace Flax;
 
 public static partial class Nn
 {
-    /// <summary>The rectified linear unit <c>max(x, 0)</c> (<c>jax.nn.relu</c>).</summary>
+    /// <summary>The rectified linear unit <c>max(x, 0)</c> (<c>jax.nn.relu</c>), NaN kept. Its gradient is
+    /// <c>jax.nn.relu</c>'s custom one: 1 where <c>x &gt; 0</c>, else 0 (also at 0, where <c>lax.max</c> would split
+    /// it): computed as <c>where(x &lt;= 0, 0, x)</c>, whose gradient reuses the forward pass's mask.</summary>
     /// <param name="x">The input.</param>
     /// <returns>The activation, same shape and dtype.</returns>
-    public static Tensor Relu(Tensor x) => Tensor.Maximum(x, 0.0);
+    public static Tensor Relu(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Tensor.Where(x <= 0.0, 0.0, x);
+    }
 
     /// <summary>
     /// The Gaussian error linear unit (<c>jax.nn.gelu</c>): with <paramref name="approximate"/> (the default)

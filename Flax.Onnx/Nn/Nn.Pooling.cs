@@ -27,7 +27,12 @@ public static partial class Nn
         if (!IsNamed(padding))
         {
             var pairs = padding.Resolve(new int[windowShape.Length], windowShape, strides);
-            padding = Padding.Explicit([.. Enumerable.Repeat((0, 0), outer), .. pairs, (0, 0)]);
+            (int, int)[] full = [.. Enumerable.Repeat((0, 0), outer), .. pairs, (0, 0)];
+            padding = Padding.Explicit(full);
+            // Flax pads a max pool with -inf (lax.reduce_window's init value). ONNX Runtime's MaxPool refuses padding as
+            // wide as its window, which Flax allows: pad explicitly then, and pool without padding.
+            if (max && pairs.Where((pair, i) => Math.Max(pair.Low, pair.High) >= windowShape[i]).Any())
+                (x, padding) = (x.Pad(full, double.NegativeInfinity), Padding.Explicit([.. full.Select(_ => (0, 0))]));
         }
         var y = max ? x.ReduceWindowMax(Full(windowShape), Full(strides), padding) : x.ReduceWindowSum(Full(windowShape), Full(strides), padding);
         return single ? y.Squeeze(0) : y;

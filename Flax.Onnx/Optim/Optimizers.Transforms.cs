@@ -111,16 +111,23 @@ public static partial class Optimizers
         });
 
     /// <summary>optax's <c>add_decayed_weights</c>: adds <c>weightDecay * param</c> to the updates of the parameters
-    /// <paramref name="mask"/> accepts (by flattened path, e.g. <c>Dense_0/kernel</c>; default all). Empty state.</summary>
+    /// <paramref name="mask"/> accepts (by flattened path, e.g. <c>Dense_0/kernel</c>; default all). Empty state; with a
+    /// mask, optax wraps it in <c>masked</c>, whose state is <c>{"inner_state": {}}</c>, and so does this.</summary>
     /// <param name="weightDecay">The decay rate.</param>
     /// <param name="mask">Which parameters decay; null for all.</param>
-    public static Optimizer AddDecayedWeights(double weightDecay = 0, Func<string, bool>? mask = null) => Stateless((updates, parameters) =>
+    public static Optimizer AddDecayedWeights(double weightDecay = 0, Func<string, bool>? mask = null)
     {
-        var flat = (parameters ?? throw new ArgumentException("add_decayed_weights needs the parameters: pass them to Update.", nameof(parameters))).Flatten();
-        return Map(updates, (path, g) => mask is not null && !mask(path) ? g
-            : AsTensor(g) + weightDecay * AsTensor(flat.TryGetValue(path, out var p) ? p
-                : throw new ArgumentException($"The parameters have no entry '{path}' for the gradient of that path.")));
-    });
+        var decay = Stateless((updates, parameters) =>
+        {
+            var flat = (parameters ?? throw new ArgumentException("add_decayed_weights needs the parameters: pass them to Update.", nameof(parameters))).Flatten();
+            return Map(updates, (path, g) => mask is not null && !mask(path) ? g
+                : AsTensor(g) + weightDecay * AsTensor(flat.TryGetValue(path, out var p) ? p
+                    : throw new ArgumentException($"The parameters have no entry '{path}' for the gradient of that path.")));
+        });
+        if (mask is null) return decay;
+        var masked = new VariableDict(("inner_state", VariableDict.Empty));
+        return new(_ => masked, (updates, _, parameters) => (decay.Update(updates, VariableDict.Empty, parameters).Updates, masked));
+    }
 
     /// <summary>
     /// optax's <c>clip_by_global_norm</c>: with <c>norm = sqrt(sum of g^2 over every leaf)</c>, leaves the updates

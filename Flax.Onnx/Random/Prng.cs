@@ -3,7 +3,7 @@ namespace Flax;
 /// <summary>
 /// The <c>jax.random</c> samplers for threefry2x32 keys under JAX's default <c>jax_threefry_partitionable=True</c>.
 /// Element <c>i</c> (flat C order) of every result depends only on the key and <c>i</c>. float32 results match XLA on CPU:
-/// bits and uniform exactly, normal and truncated normal to the last bit in all known cases (jax-prng.md P1–P7).
+/// bits and uniform exactly, normal and truncated normal to the last bit in all known cases (<c>jax/_src/random.py</c>).
 /// float64 (as with <c>jax_enable_x64</c>) draws 64-bit bits and follows XLA's float64 <c>erf_inv</c> (see
 /// <see cref="XlaMath64"/>); those samplers run scalar per element. Large arrays are generated with SIMD over all cores.
 /// </summary>

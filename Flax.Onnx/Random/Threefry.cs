@@ -7,7 +7,7 @@ namespace Flax;
 
 /// <summary>
 /// The threefry2x32 block cipher with 20 rounds (Random123), exactly as JAX's <c>threefry2x32_p</c> computes it, for one
-/// counter pair and for runs of counters (the partitionable <c>random_bits</c> of jax-prng.md §5).
+/// counter pair and for runs of counters (the partitionable <c>_threefry_random_bits_partitionable</c> of <c>jax/_src/prng.py</c>).
 /// </summary>
 internal static class Threefry
 {

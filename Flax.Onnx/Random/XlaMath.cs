@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Flax;
 
 /// <summary>
-/// The float32 special functions as XLA:CPU computes them for <c>jax.random</c> (jax-prng.md P2–P4): StableHLO's
+/// The float32 special functions as XLA:CPU computes them for <c>jax.random</c> (<c>jax/_src/random.py</c>): StableHLO's
 /// <c>erf_inv</c> (Giles' single-precision approximation), XLA's <c>log1p</c> intrinsic and the Eigen rational
 /// <c>erf</c>, with every multiply-add that LLVM contracts written as a fused multiply-add.
 /// </summary>

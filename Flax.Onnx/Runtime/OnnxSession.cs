@@ -126,6 +126,46 @@ internal sealed class OnnxSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the model on float32 inputs in caller-owned memory and writes its one float32 output into caller-owned
+    /// memory: ONNX Runtime reads and writes those buffers in place (no copy on either side; the scoring path).
+    /// </summary>
+    /// <param name="inputs">One buffer and shape per name of <see cref="InputNames"/>; only read.</param>
+    /// <param name="output">The buffer of the single output, of <paramref name="outputShape"/>.</param>
+    /// <param name="outputShape">The output's shape.</param>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    /// <exception cref="ArgumentException">The number of inputs or outputs is wrong.</exception>
+    /// <exception cref="ModelRunException">ONNX Runtime rejected the run, for example because the output does not
+    /// have <paramref name="outputShape"/>.</exception>
+    internal void RunInto(IReadOnlyList<(Memory<float> Data, long[] Shape)> inputs, Memory<float> output, long[] outputShape)
+    {
+        ObjectDisposedException.ThrowIf(!TryAcquire(), this);
+        var values = new OrtValue[inputs.Count];
+        OrtValue? result = null;
+        try
+        {
+            if (inputs.Count != _inputNames.Length || _outputNames.Length != 1)
+                throw new ArgumentException($"The model takes {_inputNames.Length} inputs and gives {_outputNames.Length} outputs, got {inputs.Count} inputs and 1 output.", nameof(inputs));
+            for (int i = 0; i < values.Length; i++)
+                values[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs[i].Data, inputs[i].Shape);
+            result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output, outputShape);
+            try
+            {
+                _session.Run(_runOptions, _inputNames, values, _outputNames, [result]);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw ModelRunException.From(e);
+            }
+        }
+        finally
+        {
+            foreach (var value in values) value?.Dispose();
+            result?.Dispose();
+            Release();
+        }
+    }
+
     /// <summary>Pins <paramref name="array"/>'s buffer and wraps it as an ONNX Runtime tensor (no copy).</summary>
     internal static unsafe OrtValue Pin(NDArray array, out MemoryHandle pin)
     {

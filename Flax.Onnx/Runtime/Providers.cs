@@ -46,6 +46,7 @@ internal static class Providers
     /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot be used, or the native ONNX Runtime
     /// library cannot be loaded.</exception>
     /// <exception cref="UnsupportedOperationException">The provider has no kernel for an operator with its dtypes.</exception>
+    /// <exception cref="ModelLoadException">ONNX Runtime refused the graph (names the node, its operator and why).</exception>
     internal static InferenceSession Open(byte[] model, Device device, out Device used, int intraOpThreads = 0)
     {
         NativeRuntime.EnsureLoaded(device);
@@ -67,9 +68,9 @@ internal static class Providers
         {
             return Create(model, used, intraOpThreads);
         }
-        catch (OnnxRuntimeException e) when (UnsupportedOperationException.From(e, Cpu) is { } unsupported)
+        catch (OnnxRuntimeException e)
         {
-            throw unsupported;
+            throw (Exception?)UnsupportedOperationException.From(e, Cpu) ?? ModelLoadException.From(e);
         }
     }
 
@@ -80,6 +81,11 @@ internal static class Providers
         {
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             IntraOpNumThreads = intraOpThreads,
+            // ONNX Runtime's defaults, stated: every graph optimization, the CPU arena, and memory patterns (buffers
+            // planned once per input shape and reused by later runs of that shape).
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            EnableCpuMemArena = true,
+            EnableMemoryPattern = true,
         };
         if (device.IsCuda) options.AppendExecutionProvider_CUDA(device.CudaId);
         return new InferenceSession(model, options);

@@ -90,6 +90,7 @@ internal sealed class CheckpointWriter
             {
                 string text => Utf8Length(text, "the string"),
                 NDArray array => array.Bytes.Length,
+                ComplexArray array => array.Bytes.Length,
                 byte[] bytes => bytes.Length,
                 _ => 1,
             };

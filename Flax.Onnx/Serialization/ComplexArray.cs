@@ -19,11 +19,14 @@ public sealed class ComplexArray
     /// <param name="shape">The shape; empty for a 0-d array.</param>
     /// <param name="singlePrecision">Whether the dtype is <c>complex64</c> (two float32 parts) rather than
     /// <c>complex128</c>.</param>
-    /// <exception cref="ArgumentException">The element count does not match the shape, or a dimension is negative.</exception>
+    /// <exception cref="ArgumentException">The element count does not match the shape, a dimension is negative, or the
+    /// shape has more than 64 dimensions (numpy's limit).</exception>
     public ComplexArray(Complex[] values, int[] shape, bool singlePrecision = false)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Length > ArrayPayload.MaxRank)
+            throw new ArgumentException($"A complex array has at most {ArrayPayload.MaxRank} dimensions, got {shape.Length}.", nameof(shape));
         if (shape.Any(d => d < 0) || shape.Aggregate(1L, (n, d) => n * d) != values.Length)
             throw new ArgumentException($"{values.Length} complex values do not fill the shape {Shapes.Format(shape)}.", nameof(values));
         (_shape, IsSinglePrecision) = ((int[])shape.Clone(), singlePrecision);

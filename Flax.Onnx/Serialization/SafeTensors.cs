@@ -22,7 +22,8 @@ public static class SafeTensors
     /// <param name="bytes">The whole file.</param>
     /// <returns>The variables, nested by splitting tensor names at <c>/</c>, in header order.</returns>
     /// <exception cref="FlaxCheckpointException">The bytes are not a valid safetensors file, a dtype is not supported, or
-    /// the names do not form a tree (one name is a path prefix of another, or has an empty part).</exception>
+    /// the names do not form a tree (one name is a path prefix of another, has an empty part, or has more than
+    /// <see cref="VariableDict.MaxDepth"/> parts); the message names the tensor or header part and its byte offset.</exception>
     public static VariableDict Read(ReadOnlyMemory<byte> bytes) => Decode(new ReadOnlySequence<byte>(bytes));
 
     /// <summary>Reads the variables of a safetensors file from <paramref name="stream"/>'s position to its end.</summary>
@@ -53,8 +54,10 @@ public static class SafeTensors
     /// <param name="variables">The variables; every leaf must be an <see cref="NDArray"/>.</param>
     /// <param name="stream">The destination.</param>
     /// <param name="metadata">Strings for the header's <c>__metadata__</c>, if any.</param>
-    /// <exception cref="ArgumentException">A leaf is not an <see cref="NDArray"/>, a key is empty or contains <c>/</c>, or a
-    /// metadata value is null; nothing has been written then.</exception>
+    /// <exception cref="ArgumentException">The file would be one that <see cref="Read(ReadOnlyMemory{byte})"/> refuses: a
+    /// leaf is not an <see cref="NDArray"/> or has over 64 dimensions, a key is empty or contains <c>/</c>, a name is
+    /// <c>__metadata__</c> or holds an unpaired surrogate, a metadata entry is null or not valid Unicode, or the header
+    /// exceeds 100,000,000 bytes; nothing has been written then.</exception>
     public static void Write(VariableDict variables, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -84,8 +87,10 @@ public static class SafeTensors
     /// <param name="variables">The variables; every leaf must be an <see cref="NDArray"/>.</param>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="metadata">Strings for the header's <c>__metadata__</c>, if any.</param>
-    /// <exception cref="ArgumentException">A leaf is not an <see cref="NDArray"/>, a key is empty or contains <c>/</c>, or a
-    /// metadata value is null; the file is unchanged then.</exception>
+    /// <exception cref="ArgumentException">The file would be one that <see cref="Read(ReadOnlyMemory{byte})"/> refuses: a
+    /// leaf is not an <see cref="NDArray"/> or has over 64 dimensions, a key is empty or contains <c>/</c>, a name is
+    /// <c>__metadata__</c> or holds an unpaired surrogate, a metadata entry is null or not valid Unicode, or the header
+    /// exceeds 100,000,000 bytes; the file is unchanged then.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Write(VariableDict variables, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {

@@ -24,7 +24,16 @@ internal static class TrainStateLayout
                 throw new FlaxCheckpointException($"The checkpoint is not a Flax TrainState: it has no {CheckpointText.Quote(key)} field (its fields are {Keys(checkpoint)}).");
         long step = StepOf(checkpoint[Step]);
         var parameters = Dict(checkpoint, Params);
-        foreach (var (path, leaf) in parameters.Flatten())
+        IReadOnlyDictionary<string, object> leaves;
+        try
+        {
+            leaves = parameters.Flatten();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FlaxCheckpointException($"The checkpoint's params cannot be trained: {e.Message}", e);
+        }
+        foreach (var (path, leaf) in leaves)
             if (leaf is not NDArray)
                 throw new FlaxCheckpointException($"The checkpoint's parameter {CheckpointText.Quote(Params + VariableDict.Separator + path)} is {CheckpointValues.Describe(leaf)}, not an array.");
         var collections = new List<KeyValuePair<string, object>> { new(Params, parameters) };
@@ -32,14 +41,16 @@ internal static class TrainStateLayout
             collections.Add(new(BatchStats, Dict(checkpoint, BatchStats)));
         var optState = Dict(checkpoint, OptState);
         CheckOptState(optimizer, parameters, optState);
-        return new TrainState(step, new VariableDict(collections), optState) { Layout = checkpoint };
+        var skeletons = checkpoint.Where(kv => kv.Key is Params or OptState or BatchStats && kv.Value is VariableDict)
+            .Select(kv => KeyValuePair.Create(kv.Key, (object)((VariableDict)kv.Value).Map(_ => NoneLeaf.Value)));
+        return new TrainState(step, new VariableDict(collections), optState) { Layout = checkpoint.Copy(skeletons) };
     }
 
     /// <summary>The state dict of <paramref name="state"/>: its layout (when read from a checkpoint) with the new values,
     /// else <c>{step, params, opt_state, batch_stats...}</c> as a jitted JAX run writes it (step an int32 array).</summary>
     internal static VariableDict ToStateDict(TrainState state)
     {
-        var layout = state.Layout ?? new VariableDict((Step, NDArray.Scalar(checked((int)state.Step))), (Params, VariableDict.Empty), (OptState, VariableDict.Empty));
+        var layout = state.Layout ?? new VariableDict((Step, NDArray.Scalar(0)), (Params, VariableDict.Empty), (OptState, VariableDict.Empty));
         var items = new List<KeyValuePair<string, object>>();
         foreach (var (key, old) in layout)
         {
@@ -56,14 +67,18 @@ internal static class TrainStateLayout
         return new VariableDict(items);
     }
 
-    /// <summary><paramref name="source"/> in <paramref name="template"/>'s key order, keeping the template's entries the
-    /// source lacks (the empty dicts of stateless optimizer parts, which flattening drops).</summary>
+    /// <summary><paramref name="source"/> in <paramref name="template"/>'s key order, keeping the template's dicts the
+    /// source lacks (the empty dicts of stateless optimizer parts, which flattening drops) but not its leaves: a layout
+    /// keeps its checkpoint's structure and key order, not its arrays (they are placeholders).</summary>
     internal static object Refill(object template, object source)
     {
         if (template is not VariableDict old || source is not VariableDict fresh) return source;
         var items = new List<KeyValuePair<string, object>>(old.Count);
         foreach (var (key, value) in old)
-            items.Add(new(key, fresh.TryGetValue(key, out var replacement) ? Refill(value, replacement) : value));
+        {
+            if (fresh.TryGetValue(key, out var replacement)) items.Add(new(key, Refill(value, replacement)));
+            else if (value is VariableDict) items.Add(new(key, Refill(value, VariableDict.Empty)));
+        }
         items.AddRange(fresh.Where(kv => !old.ContainsKey(kv.Key)));
         return new VariableDict(items);
     }
@@ -86,14 +101,16 @@ internal static class TrainStateLayout
             : throw new FlaxCheckpointException($"The checkpoint's TrainState step is {CheckpointValues.Describe(value)}; it must be a non-negative integer below 2^31 (a Python int or an int32 or int64 scalar).");
     }
 
-    /// <summary><paramref name="step"/> in the kind <paramref name="old"/> had (Python int, numpy int64, int32 array, ...).</summary>
+    /// <summary><paramref name="step"/> in the kind <paramref name="old"/> had (Python int, numpy int64, int32 array,
+    /// ...), widened to 64 bits when it no longer fits 32.</summary>
     private static object StepLike(object old, long step) => old switch
     {
         long => step,
-        int => checked((int)step),
         NumpyScalar<long> => new NumpyScalar<long>(step),
+        _ when step is < int.MinValue or > int.MaxValue => NDArray.Scalar(step),
+        int => (int)step,
         NDArray { DType: DType.Int64 } => NDArray.Scalar(step),
-        _ => NDArray.Scalar(checked((int)step)),
+        _ => NDArray.Scalar((int)step),
     };
 
     /// <summary>Checks that <paramref name="optState"/> has the structure, shapes and dtypes of

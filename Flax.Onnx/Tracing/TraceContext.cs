@@ -92,6 +92,19 @@ internal sealed class TraceContext : IDisposable
         return new Tensor(this, v);
     }
 
+    /// <summary>The host value of <paramref name="tensor"/> when it is a constant of this trace (a host array made a
+    /// tensor), else null.</summary>
+    internal NDArray? ConstantValue(Tensor tensor) =>
+        _constants.FindLast(c => ReferenceEquals(c.Var, tensor.Variable))?.Value;
+
+    /// <summary>The program output name of the traced function's result.</summary>
+    internal const string ResultName = "output_0";
+
+    /// <summary>Marks the traced function's result as program output <see cref="ResultName"/>.</summary>
+    /// <exception cref="UntracedOutputException">The function returned null.</exception>
+    /// <exception cref="UnexpectedTensorException">The tensor belongs to another trace.</exception>
+    internal void AddResult(Tensor? result) => AddOutput(ResultName, result ?? throw new UntracedOutputException());
+
     /// <summary>Marks <paramref name="value"/> as the program output <paramref name="name"/>: <c>output_0, ...</c> for the
     /// function's results, <c>collection/path/name</c> for a value written to a mutable collection.</summary>
     /// <exception cref="ArgumentException">The name is taken.</exception>

@@ -13,7 +13,8 @@ namespace Flax;
 /// <see cref="Optimizer.Init"/> lays it out.</param>
 public sealed record TrainState(long Step, VariableDict Variables, VariableDict OptState)
 {
-    /// <summary>The checkpoint tree this state was read from, when it was: writing keeps its layout (its other fields,
-    /// <c>None</c> leaves, the kind of its step and its key order), so a state written back unchanged is byte-identical.</summary>
+    /// <summary>The layout of the checkpoint this state was read from, when it was: its other fields, <c>None</c> leaves,
+    /// the kind of its step and its key order, with the arrays of params, opt_state and batch_stats left out (as
+    /// <see cref="NoneLeaf"/> placeholders). Writing follows it, so a state written back unchanged is byte-identical.</summary>
     internal VariableDict? Layout { get; init; }
 }

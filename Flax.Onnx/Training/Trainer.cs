@@ -154,7 +154,7 @@ public sealed partial class Trainer : IDisposable
         _accuracy = traced.Variables!.Value.Single(leaf => leaf.Key == MetricsCollection + VariableDict.Separator + "accuracy").Value;
         var flat = _initial.Flatten();
         _step = new TracedModel(traced, _device);
-        _loop = new ResidentLoop(_step, path => flat.TryGetValue(path, out var value) && value is NDArray array ? array : traced.Created[path]);
+        _loop = new ResidentLoop(_step, traced.ParameterValues(flat));
     }
 
     /// <summary>Releases the values held between steps and the compiled step's session.</summary>

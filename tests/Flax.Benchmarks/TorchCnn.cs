@@ -13,12 +13,13 @@ internal sealed class TorchCnn : IDisposable
 {
     private readonly nn.Module<TorchTensor, TorchTensor> _model;
     private readonly optim.Optimizer _adam;
-    private readonly nn.Module<TorchTensor, TorchTensor, TorchTensor> _loss = nn.CrossEntropyLoss();
+    private readonly nn.Module<TorchTensor, TorchTensor, TorchTensor> _loss;
 
     internal TorchCnn()
     {
         TorchNative.Prepare();
         torch.manual_seed(0);
+        _loss = nn.CrossEntropyLoss();
         _model = nn.Sequential(
             ("conv0", nn.Conv2d(1, 32, 3, padding: 1, bias: false)), ("bn0", nn.BatchNorm2d(32, momentum: 0.1)),
             ("relu0", nn.ReLU()), ("pool0", nn.MaxPool2d(2)),

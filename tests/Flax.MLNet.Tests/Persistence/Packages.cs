@@ -53,12 +53,14 @@ internal static class Packages
     public static byte[] WithEntry(string name, byte[] bytes) =>
         Zip(Entries(Saved).Select(e => e.Name == name ? (name, bytes) : e));
 
-    /// <summary>The saved package with its manifest edited by <paramref name="edit"/>.</summary>
-    public static byte[] WithManifest(Action<JsonObject> edit)
+    /// <summary><paramref name="zip"/> (default: the saved package) with its manifest edited by <paramref name="edit"/>.</summary>
+    public static byte[] WithManifest(Action<JsonObject> edit, byte[]? zip = null)
     {
-        var manifest = JsonNode.Parse(Entries(Saved).Single(e => e.Name == "manifest.json").Bytes)!.AsObject();
+        var entries = Entries(zip ?? Saved);
+        var manifest = JsonNode.Parse(entries.Single(e => e.Name == "manifest.json").Bytes)!.AsObject();
         edit(manifest);
-        return WithEntry("manifest.json", System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        var json = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        return Zip(entries.Select(e => e.Name == "manifest.json" ? (e.Name, json) : e));
     }
 
     /// <summary>The saved package's graph.</summary>
@@ -85,7 +87,7 @@ internal static class Packages
         for (int i = zip.Length - 46; i >= 0; i--)
         {
             if (BitConverter.ToUInt32(zip, i) != 0x02014b50 || BitConverter.ToUInt16(zip, i + 28) != encoded.Length) continue;
-            if (!zip.AsSpan(i + 46, encoded.Length).SequenceEqual(encoded)) continue;
+            if (i + 46 + encoded.Length > zip.Length || !zip.AsSpan(i + 46, encoded.Length).SequenceEqual(encoded)) continue;
             return (i, (int)BitConverter.ToUInt32(zip, i + 42));
         }
         return null;

@@ -88,7 +88,7 @@ public sealed class FlaxPipelineTests
     }
 
     [TestMethod]
-    public void ModelSaveAndLoadReloadAsOnnxTransformerWithTheSameOutputs()
+    public void ModelSaveAndLoadReloadABatchedFlaxTransformerWithTheSameOutputs()
     {
         var ml = new MLContext(seed: 0);
         var data = ml.Data.LoadFromEnumerable(HouseRow.Make(50, seed: 1));
@@ -101,7 +101,9 @@ public sealed class FlaxPipelineTests
 
         try
         {
-            Assert.IsInstanceOfType<Microsoft.ML.Transforms.Onnx.OnnxTransformer>(((IEnumerable<ITransformer>)loaded).ElementAt(2));
+            var reloaded = Assert.IsInstanceOfType<FlaxTransformer>(((IEnumerable<ITransformer>)loaded).ElementAt(2));
+            Assert.AreEqual(FlaxStage(model).Variables, reloaded.Variables);
+            Assert.AreEqual(FlaxStage(model).BatchSize, reloaded.BatchSize);
             var (before, after) = (model.Transform(data), loaded.Transform(data));
             Assert.AreEqual(before.Schema["Embedding"].Type, after.Schema["Embedding"].Type);
             AssertClose(Column(before, "Embedding"), Column(after, "Embedding"));

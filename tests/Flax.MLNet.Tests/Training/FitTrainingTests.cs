@@ -202,14 +202,56 @@ public sealed class FitTrainingTests
             "vector of Single column. (Parameter 'data')", e.Message);
     }
 
+    /// <summary>A two-input model trains: each row's two columns are packed for the trainer and unpacked into the
+    /// model's two inputs.</summary>
     [TestMethod]
-    public void TwoInputModelsDoNotTrain()
+    public void TwoInputModelsTrain()
     {
         var ml = new MLContext(seed: 0);
-        var estimator = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), nameof(Point.Features), Models.TwoTower,
-            new FlaxModelOptions { Training = new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1) } });
+        var progress = new Collector();
+        var training = new FlaxTrainingOptions
+        {
+            Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels, Optimizer = Optimizers.Adam(0.05), Epochs = 10, BatchSize = 32, Progress = progress,
+        };
+        using var model = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), nameof(Point.Target), Models.TwoTower,
+            new FlaxModelOptions { Device = Device.Cpu, Training = training }).Fit(Data(ml, 300, 1));
+
+        var test = model.Transform(Data(ml, 150, 2));
+        var scores = test.GetColumn<float[]>("Score").ToArray();
+        var labels = test.GetColumn<uint>("Label").ToArray();
+        double accuracy = scores.Zip(labels).Average(p => Array.IndexOf(p.First, p.First.Max()) == p.Second - 1 ? 1.0 : 0);
+        Assert.IsTrue(accuracy > 0.9, $"test accuracy {accuracy}");
+        Assert.IsTrue(progress.Reports[^1].Loss < progress.Reports[0].Loss, string.Join(", ", progress.Reports.Select(r => r.Loss)));
+        CollectionAssert.AreEqual(new[] { "params/Dense_0/bias", "params/Dense_0/kernel", "params/Dense_1/bias", "params/Dense_1/kernel" },
+            model.Variables.Flatten().Keys.Order().ToArray());
+    }
+
+    [TestMethod]
+    public void ATwoInputModelRefusesAOneInputTrainingModel()
+    {
+        var ml = new MLContext(seed: 0);
+        var estimator = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), nameof(Point.Target), Models.TwoTower,
+            new FlaxModelOptions { Training = new FlaxTrainingOptions { Loss = Losses.SquaredError, Optimizer = Optimizers.Sgd(0.1), TrainingModel = Regressor } });
         var e = Assert.ThrowsExactly<NotSupportedException>(() => estimator.Fit(Data(ml, 30, 1)));
-        Assert.AreEqual("Fit trains models of one input; this one has 2.", e.Message);
+        Assert.AreEqual("FlaxTrainingOptions.TrainingModel takes one input, but this model has 2; leave it null to train the scored model itself.", e.Message);
+    }
+
+    /// <summary>With several inputs, a NaN is named by its own column and position.</summary>
+    [TestMethod]
+    public void NaNInTheSecondInputNamesItsColumn()
+    {
+        var ml = new MLContext(seed: 0);
+        var rows = Blobs(6, 1);
+        rows[2].Target = [float.NaN];
+        var data = ml.Transforms.Conversion.MapValueToKey("Label", nameof(Point.Class)).Fit(ml.Data.LoadFromEnumerable(rows))
+            .Transform(ml.Data.LoadFromEnumerable(rows));
+        var estimator = ml.Transforms.ApplyFlaxModel("Score", nameof(Point.Features), nameof(Point.Target), Models.TwoTower, new FlaxModelOptions
+        {
+            Training = new FlaxTrainingOptions { Loss = Losses.SoftmaxCrossEntropyWithIntegerLabels, Optimizer = Optimizers.Sgd(0.1), SkipRowsWithNaN = false },
+        });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => estimator.Fit(data));
+        Assert.AreEqual("Row 2 holds NaN in input column 'Target' (value 0 of 1); fix the row, or let Fit leave such rows out " +
+            "(FlaxTrainingOptions.SkipRowsWithNaN). (Parameter 'data')", e.Message);
     }
 
     [TestMethod]

@@ -81,7 +81,7 @@ public sealed class TrainingHygieneTests
         Assert.AreEqual("Row 4 holds NaN in label column 'Target'; fix the row, or let Fit leave such rows out " +
             "(FlaxTrainingOptions.SkipRowsWithNaN). (Parameter 'data')", e.Message);
 
-        var data = TrainingData.Read(Data(ml, rows), new ModelInput(nameof(Row.Features), [2]), nameof(Row.Target));
+        var data = TrainingData.Read(Data(ml, rows), [new ModelInput(nameof(Row.Features), [2])], nameof(Row.Target));
         Assert.AreEqual(9, data.Count);
         Assert.AreEqual(1, data.Skipped);
     }

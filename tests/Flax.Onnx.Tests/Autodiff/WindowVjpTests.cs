@@ -42,6 +42,24 @@ public sealed class WindowVjpTests
         }
     }
 
+    /// <summary>Max pooling's gradient (<c>select_and_scatter_add</c>) is differentiable in its source (the
+    /// second-order rule gathers at each window's maximum); overlapping padded and tiling windows.</summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void MaxPoolGradient(int stride)
+    {
+        for (int seed = 0; seed < 4; seed++)
+        {
+            var rng = new System.Random(seed);
+            var x = Uniform(rng, [2, 4, 5, 3]);
+            var p = new ReduceWindowParams([1, 2, 2, 1], [1, stride, stride, 1], stride == 1 ? [(0, 0), (1, 0), (0, 1), (0, 0)] : [(0, 0), (0, 0), (0, 0), (0, 0)]);
+            var pooled = ShapeInference.Infer(Primitive.ReduceWindowMax, p, [new TensorType(DType.Float64, x.Shape)]);
+            var source = Uniform(rng, [.. pooled.Dims]);
+            Check(rng, (b, v) => b.Emit(Primitive.SelectAndScatterAdd, p, v[0], b.Constant(x)), [new(source)]);
+        }
+    }
+
     /// <summary>A window of equal values (all zeros, as after a ReLU) sends its whole cotangent to its first element.</summary>
     [TestMethod]
     [DataRow(2)]

@@ -1,6 +1,6 @@
 namespace Flax.Tests.Scopes;
 
-/// <summary>The filter cases of Flax's <c>tests/core/core_scope_test.py</c> (flax-core.md §11.1 #2-#6) and the filter algebra table (§1.5).</summary>
+/// <summary>The filter cases of Flax's <c>tests/core/core_scope_test.py</c> (#2-#6) and the filter algebra of <c>flax/core/scope.py</c> (<c>in_filter</c>, <c>union_filters</c>, <c>intersect_filters</c>, <c>subtract_filters</c>).</summary>
 [TestClass]
 public sealed class FilterTests
 {

@@ -1,7 +1,7 @@
 namespace Flax.Tests.Scopes;
 
 /// <summary>
-/// Flax's <c>tests/core/core_frozen_dict_test.py</c> (flax-core.md §11.2) against <see cref="VariableDict"/>, plus the
+/// Flax's <c>tests/core/core_frozen_dict_test.py</c> against <see cref="VariableDict"/>, plus the
 /// flattening round trips Flax leaves to <c>traverse_util</c>.
 /// </summary>
 [TestClass]

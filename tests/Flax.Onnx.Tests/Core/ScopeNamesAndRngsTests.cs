@@ -1,6 +1,6 @@
 namespace Flax.Tests.Scopes;
 
-/// <summary>Scope naming, PRNG derivation and validity that Flax's suite leaves untested (flax-core.md §2, §3), against Flax's documented behaviour and Appendix A keys.</summary>
+/// <summary>Scope naming, PRNG derivation and validity that Flax's suite leaves untested (<c>flax/core/scope.py</c>: <c>Scope.push</c>, <c>make_rng</c>, <c>LazyRng</c>), against Flax's documented behaviour and keys derived independently (pure-Python threefry and SHA-1).</summary>
 [TestClass]
 public sealed class ScopeNamesAndRngsTests
 {
@@ -124,7 +124,7 @@ public sealed class ScopeNamesAndRngsTests
         Assert.AreEqual(new PrngKey(0x5527B11E, 0xC7BE436D), scope.MakeRng("dropout"));
         Assert.AreEqual(new PrngKey(0xCE090F83, 0xE6DBBEC3), scope.MakeRng("params"), "the fallback advanced the params counter");
         var none = Core.Bind(VariableDict.Empty, new Rngs(("noise", Key0)));
-        Assert.AreEqual("None needs PRNG for \"dropout\"", Assert.ThrowsExactly<InvalidRngException>(() => none.MakeRng("dropout")).Message);
+        Assert.AreEqual("None needs PRNG for \"dropout\" (.NET: pass new Rngs((\"dropout\", key)) to Core.Apply, or rngs: to the Trainer)", Assert.ThrowsExactly<InvalidRngException>(() => none.MakeRng("dropout")).Message);
         Assert.AreEqual("dense needs PRNG for \"params\"", Assert.ThrowsExactly<InvalidRngException>(() => none.Push("dense").MakeRng()).Message);
     }
 

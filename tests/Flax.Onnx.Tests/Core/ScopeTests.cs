@@ -3,9 +3,9 @@ using System.Collections.ObjectModel;
 namespace Flax.Tests.Scopes;
 
 /// <summary>
-/// Flax's <c>tests/core/core_scope_test.py</c> (flax-core.md §11.1), one method per upstream test; the filter cases
-/// (#2-#6) are in <see cref="FilterTests"/>. Expected keys come from flax-core.md Appendix A (an independent
-/// pure-Python threefry and SHA-1 derivation).
+/// Flax's <c>tests/core/core_scope_test.py</c>, one method per upstream test; the filter cases
+/// (#2-#6) are in <see cref="FilterTests"/>. Expected keys come from an independent pure-Python
+/// threefry and SHA-1 derivation of <c>flax/core/scope.py</c>'s <c>_fold_in_static</c>.
 /// </summary>
 [TestClass]
 public sealed class ScopeTests
@@ -84,8 +84,8 @@ public sealed class ScopeTests
             Assert.AreEqual(shouldBeMutable, test.IsMutable);
             return 0;
         }
-        var (_, variables) = Core.Apply<bool, int>(F, mutable: "state")(VariableDict.Empty, true);
-        Core.Apply<bool, int>(F)(variables, false);
+        var (_, variables) = Core.Apply(scope => F(scope, true), mutable: "state")(VariableDict.Empty);
+        Core.Apply(scope => F(scope, false))(variables);
     }
 
     [TestMethod]
@@ -93,7 +93,7 @@ public sealed class ScopeTests
     {
         var frozen = new ReadOnlyDictionary<string, PrngKey>(new Dictionary<string, PrngKey> { ["a"] = Key0 });
         var x = NDArray.From([0f], 1);
-        Assert.AreSame(x, Core.Apply((Scope scope, NDArray input) => input)(VariableDict.Empty, x, new Rngs(frozen)));
+        Assert.AreSame(x, Core.Apply(scope => x)(VariableDict.Empty, new Rngs(frozen)));
     }
 
     [TestMethod]
@@ -198,7 +198,7 @@ public sealed class ScopeTests
             scope.Param<NDArray>("kernel", TestInitializers.Ones, [features, features]);
             return 0;
         }
-        var variables = Core.LazyInit<TensorSpec, int>(F)(Key0, new TensorSpec(DType.Float32, 1024 * 1024 * 1024, 128));
+        var variables = Core.LazyInit(scope => F(scope, new TensorSpec(DType.Float32, 1024 * 1024 * 1024, 128)))(Key0);
         var kernel = (NDArray)((VariableDict)variables["params"])["kernel"];
         CollectionAssert.AreEqual(new[] { 128, 128 }, kernel.Shape);
     }
@@ -211,7 +211,7 @@ public sealed class ScopeTests
             scope.Param("kernel", _ => x);
             return 0;
         }
-        var error = Assert.ThrowsExactly<LazyInitException>(() => Core.LazyInit<TensorSpec, int>(F)(Key0, new TensorSpec(DType.Float32, 8, 4)));
+        var error = Assert.ThrowsExactly<LazyInitException>(() => Core.LazyInit(scope => F(scope, new TensorSpec(DType.Float32, 8, 4)))(Key0));
         Assert.AreEqual("Lazy init encountered a value that could with the given inputs (shape: ShapeDtypeStruct(shape=(8, 4), dtype=float32)).", error.Message);
     }
 

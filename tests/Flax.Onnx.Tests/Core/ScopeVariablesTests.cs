@@ -2,7 +2,7 @@ using static Flax.Tests.Scopes.ScopeTests;
 
 namespace Flax.Tests.Scopes;
 
-/// <summary>Scope variable storage, parameters, flags and Init/Apply rules that Flax's suite leaves untested (flax-core.md §3.4-§4, §12).</summary>
+/// <summary>Scope variable storage, parameters, flags and Init/Apply rules that Flax's suite leaves untested (<c>flax/core/scope.py</c>: <c>Scope.variable</c>, <c>param</c>, <c>put_variable</c>, <c>apply</c>, <c>init</c>).</summary>
 [TestClass]
 public sealed class ScopeVariablesTests
 {
@@ -143,7 +143,7 @@ public sealed class ScopeVariablesTests
     }
 
     [TestMethod]
-    public void EveryArityBindsItsInputs()
+    public void ClosuresBindTheInputs()
     {
         static int Model(Scope scope, int a, int b)
         {
@@ -151,17 +151,17 @@ public sealed class ScopeVariablesTests
             total.Value += a * b;
             return a + b;
         }
-        var (sum, variables) = Core.Init<int, int, int>(Model)(Key0, 2, 3);
+        var (sum, variables) = Core.Init(scope => Model(scope, 2, 3))(Key0);
         Assert.AreEqual(5, sum);
         TreeAssert.AreEqual(new VariableDict(("state", new VariableDict(("total", 6)))), variables);
-        TreeAssert.AreEqual(variables, Core.LazyInit<int, int, int>(Model)(Key0, 2, 3));
-        var (sum2, mutated) = Core.Apply<int, int, int>(Model, mutable: "state")(variables, 1, 1);
+        TreeAssert.AreEqual(variables, Core.LazyInit(scope => Model(scope, 2, 3))(Key0));
+        var (sum2, mutated) = Core.Apply(scope => Model(scope, 1, 1), mutable: "state")(variables);
         Assert.AreEqual(2, sum2);
         TreeAssert.AreEqual(new VariableDict(("state", new VariableDict(("total", 7)))), mutated);
-        Assert.AreEqual(6, Core.Apply((Scope scope, int a, int b) => (int)scope.GetVariable("state", "total")! * a * b)(variables, 1, 1));
+        Assert.AreEqual(6, Core.Apply(scope => (int)scope.GetVariable("state", "total")!)(variables));
         TreeAssert.AreEqual(new VariableDict(("params", new VariableDict(("p", 1)))), Core.LazyInit((Scope scope) => scope.Param("p", _ => 1))(Key0));
-        TreeAssert.AreEqual(new VariableDict(("params", new VariableDict(("p", 2)))), Core.LazyInit((Scope scope, int x) => scope.Param("p", _ => x))(Key0, 2));
-        Assert.AreEqual(3, Core.Init((Scope scope, int x) => x + 1)(Key0, 2).Output);
+        TreeAssert.AreEqual(new VariableDict(("params", new VariableDict(("p", 2)))), Core.LazyInit(scope => scope.Param("p", _ => 2))(Key0));
+        Assert.AreEqual(3, Core.Init(scope => 2 + 1)(Key0).Output);
     }
 
     [TestMethod]
@@ -169,8 +169,8 @@ public sealed class ScopeVariablesTests
     {
         var apply = Assert.ThrowsExactly<InvalidFilterException>(() => Core.Apply((Scope scope) => 0, mutable: (Filter)null!));
         Assert.AreEqual("Invalid Filter: \"None\"", apply.Message);
-        Assert.ThrowsExactly<InvalidFilterException>(() => Core.Apply((Scope scope, int x) => x, mutable: (Filter)null!));
-        Assert.ThrowsExactly<InvalidFilterException>(() => Core.Apply((Scope scope, int x, int y) => x, mutable: (Filter)null!));
+        Assert.ThrowsExactly<InvalidFilterException>(() => Core.Apply((Scope scope, Tensor x) => x, mutable: (Filter)null!));
+        Assert.ThrowsExactly<InvalidFilterException>(() => Core.Apply((Scope scope, Tensor x, Tensor y) => x, mutable: (Filter)null!));
     }
 
     [TestMethod]

@@ -65,6 +65,6 @@ public sealed class DropoutTests
     {
         var e = Assert.ThrowsExactly<InvalidRngException>(() =>
             Evaluated.Apply((s, xs) => Flax.Nn.Dropout(s.Push("drop"), xs[0], 0.5), VariableDict.Empty, null, null, TestData.Normal(1, 2)));
-        Assert.AreEqual("drop needs PRNG for \"dropout\"", e.Message);
+        Assert.AreEqual("drop needs PRNG for \"dropout\" (.NET: pass new Rngs((\"dropout\", key)) to Core.Apply, or rngs: to the Trainer)", e.Message);
     }
 }

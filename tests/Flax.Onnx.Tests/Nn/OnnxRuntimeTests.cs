@@ -94,4 +94,17 @@ public sealed class OnnxRuntimeTests
             TestData.AssertClose(expected, apply(variables, xs, ps), 1e-5, 1e-4);
         }
     }
+
+    /// <summary>Padding as wide as the window is legal in Flax (the padding is -inf and never wins); ONNX Runtime's
+    /// MaxPool refuses it, so the pool pads explicitly.</summary>
+    [TestMethod]
+    public void MaxPoolWithPaddingAsWideAsItsWindowRuns()
+    {
+        var x = TestData.Normal(3, 1, 4, 3, 2);
+        static Tensor Model(Scope scope, Tensor x) => Flax.Nn.MaxPool(x, [2, 2], [1, 1], Padding.Explicit((2, 1), (0, 2)));
+        var (y, _) = Core.Init(Model)(Key0, x);
+        var expected = PoolReference.Max(x, [2, 2], [1, 1], [(2, 1), (0, 2)]);
+        CollectionAssert.AreEqual(new[] { 1, 6, 4, 2 }, y.Shape.ToArray());
+        CollectionAssert.AreEqual(expected.ToArray<float>(), y.ToArray<float>());
+    }
 }

@@ -1,7 +1,7 @@
 namespace Flax.Tests.Random;
 
 /// <summary>
-/// jax.nn.initializers against jax-prng.md §9.7 / §11 and flax-core.md §9 / Appendix A (partitionable, float32).
+/// <c>jax.nn.initializers</c> (<c>jax/_src/nn/initializers.py</c>) against independently computed known answers (partitionable, float32).
 /// </summary>
 [TestClass]
 public sealed class InitializersTests
@@ -39,7 +39,7 @@ public sealed class InitializersTests
         CollectionAssert.AreEqual(expected, Initializers.LecunNormal()(K0, [4, 5], DType.Float32).ToArray<float>());
     }
 
-    /// <summary>flax-core.md Appendix A: <c>uniform(10.0)(key(42), (2, 3))</c> under the partitionable default.</summary>
+    /// <summary><c>uniform(10.0)(key(42), (2, 3))</c> under the partitionable default.</summary>
     [TestMethod]
     public void UniformScaleKey42()
     {

@@ -46,7 +46,7 @@ public sealed class Prng64Tests
         CollectionAssert.AreEqual(longer[..12], Prng.Normal(K0, [3, 4], DType.Float64).ToArray<double>());
     }
 
-    /// <summary>jax-prng.md §11 in float64: fan_in = 4, <c>stddev = sqrt(0.25) / .87962566103423978</c>, times truncated_normal(-2, 2).</summary>
+    /// <summary><c>lecun_normal</c> (<c>jax/_src/nn/initializers.py</c>, <c>variance_scaling</c>) in float64: fan_in = 4, <c>stddev = sqrt(0.25) / .87962566103423978</c>, times truncated_normal(-2, 2).</summary>
     [TestMethod]
     public void LecunNormalIsScaledTruncatedNormal()
     {

@@ -1,6 +1,6 @@
 namespace Flax.Tests.Random;
 
-/// <summary>Key creation, fold_in, split (jax-prng.md §9.3, §9.4, §9.7) and Flax's FoldInStatic (flax-core.md Appendix A).</summary>
+/// <summary>Key creation, fold_in, split (<c>jax/_src/random.py</c>) and Flax's FoldInStatic (<c>flax/core/scope.py</c>, <c>_fold_in_static</c>).</summary>
 [TestClass]
 public sealed class PrngKeyTests
 {
@@ -81,7 +81,7 @@ public sealed class PrngKeyTests
         Assert.AreEqual("num ('-1') must be a non-negative value. (Parameter 'num')\nActual value was -1.", e.Message);
     }
 
-    /// <summary>flax-core.md Appendix A: <c>fold_in(K0, hash_int)</c> for Flax suffixes (no separator).</summary>
+    /// <summary><c>_fold_in_static</c>: <c>fold_in(K0, hash_int)</c> for Flax suffixes (no separator).</summary>
     [TestMethod]
     public void FoldInStaticGoldenKeys()
     {

@@ -5,7 +5,7 @@ namespace Flax.Tests.Random;
 /// <summary>
 /// Thousands of float32 samples against tests/fixtures/prng/reference.txt, written by an independent Python model of
 /// XLA:CPU's samplers (tests/fixtures/make_prng_reference.py: exact-fraction FMA, libm log). Uniform must match exactly,
-/// normal and truncated normal within 2 ulp (jax-prng.md P7); the largest error is printed.
+/// normal and truncated normal within 2 ulp; the largest error is printed.
 /// </summary>
 [TestClass]
 public sealed class PrngReferenceTests

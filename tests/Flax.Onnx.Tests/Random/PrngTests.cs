@@ -1,8 +1,8 @@
 namespace Flax.Tests.Random;
 
 /// <summary>
-/// The samplers against the partitionable known answers of jax-prng.md §9.4 (upstream doctests) and §9.7 (the reference
-/// emulator). Bits and uniform must match exactly; normal and truncated normal within 2 ulp (P7).
+/// The samplers against the partitionable known answers of the doctests in <c>jax/_src/random.py</c> and of an independent
+/// reference emulator. Bits and uniform must match exactly; normal and truncated normal within 2 ulp.
 /// </summary>
 [TestClass]
 public sealed class PrngTests
@@ -95,7 +95,7 @@ public sealed class PrngTests
         Assert.IsTrue(values.All(v => v > 0.5f && v < 0.6f));
     }
 
-    /// <summary>jax-prng.md §8 / P4: erf(∓2/√2) is ∓0.9544997f (0xBF745A18) in every erf XLA may use.</summary>
+    /// <summary>The bounds of <c>truncated_normal</c> (<c>jax/_src/random.py</c>): erf(∓2/√2) is ∓0.9544997f (0xBF745A18) in every erf XLA may use.</summary>
     [TestMethod]
     public void ErfOfDefaultTruncationBound()
     {

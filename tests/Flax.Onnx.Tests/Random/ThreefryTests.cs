@@ -1,6 +1,6 @@
 namespace Flax.Tests.Random;
 
-/// <summary>Random123 known-answer vectors (jax-prng.md §9.1; JAX's <c>test_threefry2x32_kat_vectors</c>).</summary>
+/// <summary>Random123 known-answer vectors (JAX's <c>test_threefry2x32_kat_vectors</c>).</summary>
 [TestClass]
 public sealed class ThreefryTests
 {

@@ -11,7 +11,7 @@ public sealed class TracedCoreTests
     {
         var x = Batch(2);
         var (y, variables) = Core.Init(Mlp, device: Device.Cpu)(PrngKey.Create(0), x);
-        var (_, expected) = Core.Init<NDArray, NDArray>(HostMlpParams)(PrngKey.Create(0), x);
+        var (_, expected) = Core.Init(scope => HostMlpParams(scope, x))(PrngKey.Create(0));
         CollectionAssert.AreEqual(expected.Flatten().Keys.ToArray(), variables.Flatten().Keys.ToArray());
         foreach (var (path, value) in expected.Flatten())
             CollectionAssert.AreEqual(((NDArray)value).ToArray<float>(), ((NDArray)variables.Flatten()[path]).ToArray<float>(), path);
@@ -117,7 +117,7 @@ public sealed class TracedCoreTests
     public void LazyInitCreatesVariablesFromShapesOnly()
     {
         var variables = Core.LazyInit(Mlp)(PrngKey.Create(0), new TensorSpec(DType.Float32, -1, 4));
-        var (_, expected) = Core.Init<NDArray, NDArray>(HostMlpParams)(PrngKey.Create(0), Batch(1));
+        var (_, expected) = Core.Init(scope => HostMlpParams(scope, Batch(1)))(PrngKey.Create(0));
         foreach (var (path, value) in expected.Flatten())
             CollectionAssert.AreEqual(((NDArray)value).ToArray<float>(), ((NDArray)variables.Flatten()[path]).ToArray<float>(), path);
     }

@@ -95,6 +95,14 @@ public sealed class CheckpointKindsTests
     }
 
     [TestMethod]
+    public void ComplexArrayRejectsMoreThan64Dimensions()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new ComplexArray([Complex.One], new int[65].Select(_ => 1).ToArray()));
+
+        Assert.AreEqual("A complex array has at most 64 dimensions, got 65. (Parameter 'shape')", e.Message);
+    }
+
+    [TestMethod]
     public void Read_ThrowsForAComplexArrayOfTheWrongSize() =>
         AssertInvalid(Msgpack.Leaf((ref MessagePackWriter w) =>
 Msgpack.Ext(ref w, 1, Msgpack.Payload([2], "complex64", new byte[12]))),

@@ -7,7 +7,9 @@ namespace Flax.Tests.Training;
 /// Flax's <c>to_state_dict(TrainState)</c> layout with optax states, and of optax's update formulas in float64) load,
 /// round-trip byte for byte, and one <see cref="Trainer"/> step from them gives the state optax computes, written back
 /// in the same layout. Cases: optax.adam(0.01) and optax.sgd(linear_schedule(0.1, 0.01, 10), momentum=0.9), each for
-/// a Dense model (batch_stats None, or no batch_stats field) and a BatchNorm + Dense model (batch_stats).
+/// a Dense model (batch_stats None, or no batch_stats field) and a BatchNorm + Dense model (batch_stats); and for the
+/// Dense model optax.adamw with a mask (optax.masked's inner_state), optax.rmsprop with momentum, and
+/// optax.chain(clip_by_global_norm, adam) (a chain inside a chain).
 /// </summary>
 [TestClass]
 public sealed class TrainStateTests
@@ -22,7 +24,10 @@ public sealed class TrainStateTests
         "adam" => (Linear, Optimizers.Adam(0.01)),
         "adam_bn" => (Normalized, Optimizers.Adam(0.01)),
         "sgd" => (Linear, Optimizers.Sgd(Schedules.Linear(0.1, 0.01, 10), momentum: 0.9)),
-        _ => (Normalized, Optimizers.Sgd(Schedules.Linear(0.1, 0.01, 10), momentum: 0.9)),
+        "sgd_bn" => (Normalized, Optimizers.Sgd(Schedules.Linear(0.1, 0.01, 10), momentum: 0.9)),
+        "adamw_masked" => (Linear, Optimizers.AdamW(0.01, weightDecay: 0.3, mask: path => path.EndsWith("kernel", StringComparison.Ordinal))),
+        "rmsprop" => (Linear, Optimizers.RmsProp(0.01, momentum: 0.5)),
+        _ => (Linear, Optimizers.Chain(Optimizers.ClipByGlobalNorm(0.1), Optimizers.Adam(0.01))),
     };
 
     private static (NDArray X, NDArray T) Batch()
@@ -54,6 +59,8 @@ public sealed class TrainStateTests
                 optState["0/mu/Dense_0/kernel"], "mu");
         }
         else Assert.AreEqual(4, ((NDArray)optState["1/count"]).Item<int>(), "the schedule's count");
+        CollectionAssert.AreEqual(FlaxCheckpoint.Read(File(name)).Keys.ToArray(), state.Layout!.Keys.ToArray());
+        Assert.IsFalse(state.Layout.Flatten().Any(kv => kv.Key != "step" && kv.Value is NDArray), "the layout holds no copy of the arrays");
     }
 
     [TestMethod]
@@ -61,6 +68,9 @@ public sealed class TrainStateTests
     [DataRow("adam_bn")]
     [DataRow("sgd")]
     [DataRow("sgd_bn")]
+    [DataRow("adamw_masked")]
+    [DataRow("rmsprop")]
+    [DataRow("clip_adam")]
     public void RoundTripsByteForByte(string name)
     {
         var (model, optimizer) = Case(name);
@@ -80,6 +90,9 @@ public sealed class TrainStateTests
     [DataRow("adam_bn")]
     [DataRow("sgd")]
     [DataRow("sgd_bn")]
+    [DataRow("adamw_masked")]
+    [DataRow("rmsprop")]
+    [DataRow("clip_adam")]
     public void ResumedStepMatchesOptax(string name)
     {
         var (model, optimizer) = Case(name);
@@ -142,6 +155,7 @@ public sealed class TrainStateTests
         Assert.AreEqual(0, ((VariableDict)optState["1"]).Count, "optax's EmptyState of scale_by_learning_rate");
         var resumed = FlaxCheckpoint.RestoreTrainState(FlaxCheckpoint.Read(FlaxCheckpoint.ToBytes(tree)), Optimizers.Adam(0.01));
         Assert.AreEqual(1L, resumed.Step);
+        ExpectedValues.AssertSame(NDArray.Scalar(1L << 40), FlaxCheckpoint.ToStateDict(resumed with { Step = 1L << 40 })["step"], "a step past int32 widens to int64");
     }
 
     /// <summary>The evaluation step's loss is <c>mean((x W + b - t)^2)</c> of the current params (float64 reference,
@@ -184,6 +198,36 @@ public sealed class TrainStateTests
     }
 
     [TestMethod]
+    public void Resume_ThrowsForAStateOfAnotherOptimizer()
+    {
+        var state = FlaxCheckpoint.ReadTrainState(File("adam"), Optimizers.Adam(0.01));
+
+        var e = Assert.ThrowsExactly<FlaxCheckpointException>(() => new Trainer(Linear, Losses.SquaredError, Optimizers.RmsProp(0.01), state, Device.Cpu));
+
+        Assert.AreEqual("The checkpoint's optimizer state does not match the optimizer at \"opt_state/0\": the checkpoint has \"count\", which the optimizer does not keep (it keeps \"nu\").", e.Message);
+    }
+
+    [TestMethod]
+    public void Resume_ThrowsForAStepPastInt32()
+    {
+        var state = FlaxCheckpoint.ReadTrainState(File("adam"), Optimizers.Adam(0.01)) with { Step = 1L << 31 };
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new Trainer(Linear, Losses.SquaredError, Optimizers.Adam(0.01), state, Device.Cpu));
+
+        Assert.AreEqual("The step count 2147483648 is above 2147483647. (Parameter 'state')", e.Message);
+    }
+
+    [TestMethod]
+    public void Evaluate_ThrowsWhenDisposed()
+    {
+        var (x, t) = Batch();
+        var trainer = new Trainer(Linear, Losses.SquaredError, Optimizers.Adam(0.01), FlaxCheckpoint.ReadTrainState(File("adam"), Optimizers.Adam(0.01)), Device.Cpu);
+        trainer.Dispose();
+
+        Assert.ThrowsExactly<ObjectDisposedException>(() => trainer.Evaluate(x, t));
+    }
+
+    [TestMethod]
     public void RestoreNamesTheFirstFieldOfAnotherOptimizer()
     {
         var adamState = FlaxCheckpoint.Read(File("adam"));
@@ -222,6 +266,20 @@ public sealed class TrainStateTests
             FlaxCheckpoint.ReadTrainState(ExpectedValues.FixturePath("LogisticRegression_10.ckpt"), Optimizers.Adam(0.01)));
 
         Assert.AreEqual("The checkpoint is not a Flax TrainState: it has no \"step\" field (its fields are \"params\", \"batch_stats\").", e.Message);
+    }
+
+    [TestMethod]
+    public void RestoreRefusesParamsThatAreNotArrays()
+    {
+        var state = FlaxCheckpoint.Read(File("adam"));
+        var withText = state.Copy([KeyValuePair.Create("params", (object)new VariableDict(("Dense_0", new VariableDict(("kernel", "w"))))) ]);
+        var withSlash = state.Copy([KeyValuePair.Create("params", (object)new VariableDict(("a/b", NDArray.Zeros(DType.Float32, 2))))]);
+
+        var text = Assert.ThrowsExactly<FlaxCheckpointException>(() => FlaxCheckpoint.RestoreTrainState(withText, Optimizers.Adam(0.01)));
+        var slash = Assert.ThrowsExactly<FlaxCheckpointException>(() => FlaxCheckpoint.RestoreTrainState(withSlash, Optimizers.Adam(0.01)));
+
+        Assert.AreEqual("The checkpoint's parameter \"params/Dense_0/kernel\" is a string, not an array.", text.Message);
+        Assert.AreEqual("The checkpoint's params cannot be trained: Cannot flatten key \"a/b\": keys must be non-empty and contain no '/'.", slash.Message);
     }
 
     [TestMethod]

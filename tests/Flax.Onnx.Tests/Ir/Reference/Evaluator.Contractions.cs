@@ -77,6 +77,31 @@ internal static partial class Evaluator
         });
     }
 
+    /// <summary>For each window <c>o</c>, adds <c>source[o]</c> at the first maximal element of <c>x</c> in the window in C
+    /// order (positions outside <c>x</c> never win).</summary>
+    private static HostTensor SelectAndScatterAdd(ReduceWindowParams r, HostTensor source, HostTensor x, TensorType output)
+    {
+        int[] window = r.WindowDimensions.ToArray();
+        var data = new double[x.Data.Length];
+        var at = new int[x.Shape.Length];
+        HostTensor.ForEachIndex(source.Shape, index =>
+        {
+            int best = -1;
+            HostTensor.ForEachIndex(window, w =>
+            {
+                for (int a = 0; a < at.Length; a++)
+                {
+                    at[a] = index[a] * r.WindowStrides[a] + w[a] - r.Padding[a].Low;
+                    if (at[a] < 0 || at[a] >= x.Shape[a]) return;
+                }
+                int offset = HostTensor.Offset(x.Shape, at);
+                if (best < 0 || x.Data[offset] > x.Data[best]) best = offset;
+            });
+            if (best >= 0) data[best] += source[index];
+        });
+        return new HostTensor(output.DType, x.Shape, [.. data.Select(v => HostTensor.Round(output.DType, v))]);
+    }
+
     /// <summary><c>out[o...] = combine over window w... of x[o * stride + w - low]</c>, positions outside x giving
     /// <paramref name="init"/> (the padding value).</summary>
     private static HostTensor ReduceWindow(ReduceWindowParams r, HostTensor x, TensorType output, double init, Func<double, double, double> combine)

@@ -108,6 +108,7 @@ internal static partial class Evaluator
             Primitive.ConvGeneralDilated => Conv((ConvParams)eqn.Params, args[0], args[1], output),
             Primitive.ReduceWindowMax => ReduceWindow((ReduceWindowParams)eqn.Params, args[0], output, LowestValue(dtype), Math.Max),
             Primitive.ReduceWindowSum => ReduceWindow((ReduceWindowParams)eqn.Params, args[0], output, 0, (a, b) => a + b),
+            Primitive.SelectAndScatterAdd => SelectAndScatterAdd((ReduceWindowParams)eqn.Params, args[0], args[1], output),
             _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
         };
     }
