@@ -45,4 +45,26 @@ internal sealed class RngCounters
             else _children[name] = child.Snapshot();
         }
     }
+
+    /// <summary>How far every count (this scope's and its children's) advanced since <paramref name="before"/>.</summary>
+    public RngCounters Since(RngCounters before)
+    {
+        var delta = new RngCounters([]);
+        foreach (var (name, count) in _counts) delta._counts[name] = count - before._counts.GetValueOrDefault(name);
+        foreach (var (name, child) in _children)
+            delta._children[name] = child.Since(before._children.TryGetValue(name, out var old) ? old : new RngCounters([]));
+        return delta;
+    }
+
+    /// <summary>Advances the counts by <paramref name="delta"/> (from <see cref="Since"/>), as Flax's <c>jit</c> replays
+    /// the counter changes of a cached trace.</summary>
+    public void Advance(RngCounters delta)
+    {
+        foreach (var (name, count) in delta._counts) _counts[name] = _counts.GetValueOrDefault(name) + count;
+        foreach (var (name, child) in delta._children)
+        {
+            if (!_children.TryGetValue(name, out var mine)) _children[name] = mine = new RngCounters([]);
+            mine.Advance(child);
+        }
+    }
 }

@@ -3,16 +3,17 @@ namespace Flax;
 /// <summary>
 /// One call of a lifted transform's body traced on its own, as a closed program (JAX's jaxpr of the body): its inputs
 /// are the body's arguments, then every tensor leaf of the variable groups handed in; its parameters are the arrays
-/// the body created (<see cref="LiftedHook"/>); its outputs are the body's result, then every tensor leaf of the
+/// the body created (<see cref="LiftedHook"/>); its outputs are the body's results, then every tensor leaf of the
 /// variable groups it hands out. The transform then replays the program into the outer trace its own way (batched for
 /// <c>vmap</c>).
 /// </summary>
 internal sealed class LiftedTrace
 {
     private LiftedTrace(Program program, LiftedHook hook, List<(int Group, string Path)> inputLeaves,
-        VariableDict[] outGroups, List<(int Group, string Path)> outputLeaves)
+        VariableDict[] outGroups, List<(int Group, string Path)> outputLeaves, int results)
     {
         Program = program;
+        Results = results;
         Hook = hook;
         InputLeaves = inputLeaves;
         OutGroups = outGroups;
@@ -21,6 +22,9 @@ internal sealed class LiftedTrace
 
     /// <summary>The body as a program.</summary>
     public Program Program { get; }
+
+    /// <summary>How many program outputs are the body's results (the variable leaves follow).</summary>
+    public int Results { get; }
 
     /// <summary>The hook that saw the body's created values and keys.</summary>
     public LiftedHook Hook { get; }
@@ -31,7 +35,7 @@ internal sealed class LiftedTrace
     /// <summary>The variable groups the body handed out; their tensor leaves belong to the body's trace.</summary>
     public VariableDict[] OutGroups { get; }
 
-    /// <summary>The variable leaf behind each program output after the result: its group and flattened path.</summary>
+    /// <summary>The variable leaf behind each program output after the results: its group and flattened path.</summary>
     public IReadOnlyList<(int Group, string Path)> OutputLeaves { get; }
 
     /// <summary>
@@ -49,7 +53,7 @@ internal sealed class LiftedTrace
     /// what it computes with as arguments or variables).</exception>
     internal static LiftedTrace Trace(IReadOnlyList<TensorType> argTypes, IReadOnlyList<VariableDict> groups,
         Func<int, TensorType, TensorType> innerType, Func<VariableDict[], LiftedHook, Scope> scopeFn,
-        Func<Scope, VariableDict[]> repack, Func<Scope, Tensor[], Tensor> body)
+        Func<Scope, VariableDict[]> repack, Func<Scope, Tensor[], Tensor[]> body)
     {
         using var trace = new TraceContext();
         var args = argTypes.Select(t => trace.AddInput(new TensorSpec(t.DType, t.Shape))).ToArray();
@@ -63,9 +67,9 @@ internal sealed class LiftedTrace
         }))).ToArray();
         var hook = new LiftedHook(trace);
         var scope = scopeFn(innerGroups, hook);
-        var y = body(scope, args) ?? throw new UntracedOutputException();
+        var results = body(scope, args);
         var outGroups = repack(scope);
-        trace.AddResult(y);
+        for (int k = 0; k < results.Length; k++) trace.AddOutput($"output_{k}", results[k] ?? throw new UntracedOutputException());
         var outputLeaves = new List<(int, string)>();
         for (int g = 0; g < outGroups.Length; g++)
             foreach (var (path, value) in outGroups[g].Flatten())
@@ -74,6 +78,6 @@ internal sealed class LiftedTrace
                     trace.AddOutput($"{g}:{path}", t);
                     outputLeaves.Add((g, path));
                 }
-        return new LiftedTrace(trace.Finish(), hook, inputLeaves, outGroups, outputLeaves);
+        return new LiftedTrace(trace.Finish(), hook, inputLeaves, outGroups, outputLeaves, results.Length);
     }
 }

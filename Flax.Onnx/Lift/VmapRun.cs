@@ -35,7 +35,7 @@ internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory
 
     private LiftedTrace TraceAt(int index, Func<int, Dictionary<string, LazyRng>[]> rngsAt) =>
         LiftedTrace.Trace([.. args.Select((x, i) => Unmapped(x.Type, argAxes[i]))], groups, (g, type) => Unmapped(type, groupAxes[g]),
-            (inner, hook) => scopeFn(inner, rngsAt(index), Filter.All, hook), repack, body);
+            (inner, hook) => scopeFn(inner, rngsAt(index), Filter.All, hook), repack, (s, xs) => [body(s, xs)]);
 
     private static TensorType Unmapped(TensorType type, int? axis) => axis is { } a ? new TensorType(type.DType, type.Dims.RemoveAt(a)) : type;
 
@@ -96,7 +96,7 @@ internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory
     private static int Normalize(int axis, int rank) => axis < 0 ? axis + rank : axis;
 
     /// <summary>The value every index created in a shared collection; they must agree.</summary>
-    private static NDArray Same(List<NDArray> values, string path) =>
+    internal static NDArray Same(List<NDArray> values, string path) =>
         values.All(v => v.ArrayEquals(values[0], equalNan: true)) ? values[0]
             : throw new LiftException($"vmap has mapped output but out_axes is None: \"{path}\" was created differently at each index in a shared collection (variable_axes None); do not split its PRNG sequence.");
 }

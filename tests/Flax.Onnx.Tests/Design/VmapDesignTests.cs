@@ -7,17 +7,10 @@ namespace Flax.Tests.Design;
 [TestClass]
 public sealed class VmapDesignTests
 {
-    /// <summary><c>random.normal(key(0), (1, 4))</c> twice: two identical rows.</summary>
-    private static NDArray TwoRows()
-    {
-        var row = Prng.Normal(PrngKey.Create(0), [1, 4]).ToArray<float>();
-        return NDArray.From([.. row, .. row], 2, 4);
-    }
-
     [TestMethod]
     public void VmapShared()
     {
-        var (y, variables) = Core.Init((s, x) => VmapMlp.Model(s, x, shareParams: true))(PrngKey.Create(1), TwoRows());
+        var (y, variables) = Core.Init((s, x) => VmapMlp.Model(s, x, shareParams: true))(PrngKey.Create(1), Slices.TwoRows());
         ShapeTree.AssertEqual(variables, ("hidden_0/bias", "(8,)"), ("hidden_0/kernel", "(4, 8)"), ("out/bias", "(1,)"), ("out/kernel", "(8, 1)"));
         CollectionAssert.AreEqual(new[] { 2, 1 }, y.Shape);
         Assert.IsTrue(Math.Abs(y.Get<float>(0, 0) - y.Get<float>(1, 0)) <= 1e-6);
@@ -26,7 +19,7 @@ public sealed class VmapDesignTests
     [TestMethod]
     public void VmapUnshared()
     {
-        var (y, variables) = Core.Init((s, x) => VmapMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), TwoRows());
+        var (y, variables) = Core.Init((s, x) => VmapMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), Slices.TwoRows());
         ShapeTree.AssertEqual(variables, ("hidden_0/bias", "(2, 8)"), ("hidden_0/kernel", "(2, 4, 8)"), ("out/bias", "(2, 1)"), ("out/kernel", "(2, 8, 1)"));
         CollectionAssert.AreEqual(new[] { 2, 1 }, y.Shape);
         Assert.IsFalse(Math.Abs(y.Get<float>(0, 0) - y.Get<float>(1, 0)) <= 1e-6);
@@ -37,7 +30,7 @@ public sealed class VmapDesignTests
     [TestMethod]
     public void UnsharedKernelsComeFromSplitKeys()
     {
-        var (_, variables) = Core.Init((s, x) => VmapMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), TwoRows());
+        var (_, variables) = Core.Init((s, x) => VmapMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), Slices.TwoRows());
         var kernel = ((NDArray)variables.Flatten()["params/hidden_0/kernel"]).ToArray<float>();
         var keys = PrngKey.Create(1).Split(2);
         for (int i = 0; i < 2; i++)
@@ -64,9 +57,16 @@ public sealed class VmapDesignTests
     }
 }
 
-/// <summary>Host slicing for loop references.</summary>
+/// <summary>Inputs and host slicing for the lifted design tests' loop references.</summary>
 internal static class Slices
 {
+    /// <summary>The input of <c>core_vmap_test</c> and <c>core_scan_test</c>: <c>random.normal(key(0), (1, 4))</c> twice.</summary>
+    public static NDArray TwoRows()
+    {
+        var row = Prng.Normal(PrngKey.Create(0), [1, 4]).ToArray<float>();
+        return NDArray.From([.. row, .. row], 2, 4);
+    }
+
     /// <summary><c>x[i]</c>: the sub-array at index <paramref name="i"/> of the leading axis (float32).</summary>
     public static NDArray Index(NDArray x, int i)
     {
