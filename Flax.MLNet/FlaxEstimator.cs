@@ -73,8 +73,8 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
     /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds, or
     /// the label column is missing or of an unsupported type.</exception>
-    /// <exception cref="NotSupportedException">Training was asked for with an input column that is not Single, or a
-    /// one-input <see cref="FlaxTrainingOptions.TrainingModel"/> was given for a model of several inputs.</exception>
+    /// <exception cref="NotSupportedException">A one-input <see cref="FlaxTrainingOptions.TrainingModel"/> was given for a
+    /// model of several inputs.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public FlaxTransformer Fit(IDataView input)
     {

@@ -29,15 +29,11 @@ internal sealed class FlaxModel
     /// <param name="data">The data the estimator is fitted on; its rows are read only to train.</param>
     /// <param name="environment">The ML.NET environment training logs to, or null.</param>
     /// <exception cref="ArgumentException">An input or label column does not fit, or the model's output is not one float32 row per input row.</exception>
-    /// <exception cref="NotSupportedException">Training was asked for a model with an input column that is not Single, or a
-    /// one-input training model was given for a model of several inputs.</exception>
+    /// <exception cref="NotSupportedException">A one-input training model was given for a model of several inputs.</exception>
     public FlaxTransformer Fit(ModelInput[] inputs, string outputColumnName, FlaxModelOptions options, IDataView data,
         Microsoft.ML.Runtime.IHostEnvironment? environment)
     {
         foreach (var input in inputs) input.FindIn(data.Schema);
-        if (options.Training is not null && inputs.FirstOrDefault(i => i.Kind != InputKind.Single) is { } typed)
-            throw new NotSupportedException($"Fit trains on Single input columns; input column '{typed.ColumnName}' is " +
-                $"{typed.Kind.Describe()}. Train with Core and the Trainer, and pass the variables as FlaxModelOptions.Variables.");
         var variables = options.Variables ?? Core.InitTraced(_fn, PrngKey.Create(options.Seed),
             [.. inputs.Select(i => NDArray.Zeros(i.DType, [1, .. i.RowShape]))], null, null, options.Device).Variables;
         if (options.Training is { } training)
@@ -48,7 +44,7 @@ internal sealed class FlaxModel
             var rows = TrainingData.Read(data, inputs, training.LabelColumnName, training.SkipRowsWithNaN);
             if (OutputRowShape(variables, inputs) is [var classes]) rows.CheckClasses(classes, training.LabelColumnName);
             using var log = new TrainingLog(environment);
-            variables = ModelTraining.Train((s, x) => _fn.Body(s, TrainingData.Unpack(x, inputs)), variables, rows, training, options.Device, log);
+            variables = ModelTraining.Train((s, x) => _fn.Body(s, rows.Unpack(x)), variables, rows, training, options.Device, log);
         }
         var (onnx, signature) = Export(variables, inputs, outputColumnName, options.BatchSize);
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);

@@ -38,9 +38,12 @@ internal abstract class ColumnReader
     protected void CheckLength(int length)
     {
         if (length != Input.Size)
-            throw new InvalidOperationException($"Input column '{Input.ColumnName}' holds a vector of {length} values in this row, " +
+            throw new InvalidOperationException($"Input column '{Input.ColumnName}' holds a vector of {length} values {Where}, " +
                 $"but its type and the Flax model say {Input.Size}.");
     }
+
+    /// <summary>Which row is read, for messages: <c>in row 3</c> on a cursor, <c>in this row</c> on a single row.</summary>
+    private string Where => _upstream is DataViewRowCursor cursor ? $"in row {cursor.Position}" : "in this row";
 
     /// <summary>The error for key 0 at <paramref name="index"/> of the current row.</summary>
     protected InvalidOperationException MissingKey(int index) => new(

@@ -82,7 +82,7 @@ public sealed class TextPipelineTests
 
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => model.Transform(data).GetColumn<float[]>("Score").ToArray());
 
-        Assert.AreEqual("Input column 'Ids' holds a vector of 3 values in this row, but its type and the Flax model say 4.", e.Message);
+        Assert.AreEqual("Input column 'Ids' holds a vector of 3 values in row 5, but its type and the Flax model say 4.", e.Message);
     }
 
     /// <summary>dense(mean of the rows of the table at <paramref name="ids"/>), computed from the variables.</summary>

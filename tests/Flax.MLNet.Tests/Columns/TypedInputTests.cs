@@ -133,20 +133,6 @@ public sealed class TypedInputTests
     }
 
     [TestMethod]
-    public void TrainingOnATypedColumnThrows()
-    {
-        var training = new FlaxModelOptions { Training = new FlaxTrainingOptions
-        {
-            LabelColumnName = "U", Loss = (y, t) => Losses.SquaredError(y, t), Optimizer = Optimizers.Sgd(0.5), Epochs = 1,
-        } };
-
-        var e = Assert.ThrowsExactly<NotSupportedException>(() => Ml.Transforms.ApplyFlaxModel("Score", "L", Embed, training).Fit(Data));
-
-        Assert.AreEqual("Fit trains on Single input columns; input column 'L' is Int64. Train with Core and the Trainer, and " +
-            "pass the variables as FlaxModelOptions.Variables.", e.Message);
-    }
-
-    [TestMethod]
     public void SaveAndLoadKeepTheColumnType()
     {
         var keyed = Ml.Transforms.Conversion.MapValueToKey("Keys", "Words").Fit(Data).Transform(Data);
