@@ -44,7 +44,7 @@ internal sealed class FlaxModel
             var rows = TrainingData.Read(data, inputs, training.LabelColumnName, training.SkipRowsWithNaN);
             if (OutputRowShape(variables, inputs) is [var classes]) rows.CheckClasses(classes, training.LabelColumnName);
             using var log = new TrainingLog(environment);
-            variables = ModelTraining.Train((s, x) => _fn.Body(s, rows.Unpack(x)), variables, rows, training, options.Device, log);
+            variables = ModelTraining.Train((s, x) => _fn.Body(s, rows.Unpack(x))[0], variables, rows, training, options.Device, log);
         }
         var (onnx, signature) = Export(variables, inputs, outputColumnName, options.BatchSize);
         return new FlaxTransformer(signature, onnx, variables, SessionScorer.Open(onnx, signature, options.Device), options.BatchSize);
@@ -73,7 +73,7 @@ internal sealed class FlaxModel
                 $"for inputs {string.Join(", ", specs.Select(s => Shapes.Format(s.Shape)))}; ML.NET scoring needs float32 " +
                 "with one output row per input row, shape (None, ...).", "model");
         var signature = new ModelSignature(inputs, outputColumnName, type.Shape[1..]);
-        var onnx = Core.Standalone(traced, variables, [.. inputs.Select(i => i.ColumnName)], outputColumnName, overridable: false);
+        var onnx = Core.Standalone(traced, variables, [.. inputs.Select(i => i.ColumnName)], [outputColumnName], overridable: false);
         return (FlaxModelLoader.WithMetadata(onnx.ToBytes(), traced.Program.Parameters.Select(p => p.Path), batchSize), signature);
     }
 }

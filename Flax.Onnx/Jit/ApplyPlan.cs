@@ -28,7 +28,7 @@ internal abstract class ApplyPlan : IDisposable
     }
 
     /// <summary>Runs the call.</summary>
-    internal abstract (NDArray Output, VariableDict? Mutated) Run(TracedCall call, ApplyState state);
+    internal abstract (NDArray[] Outputs, VariableDict? Mutated) Run(TracedCall call, ApplyState state);
 
     /// <inheritdoc/>
     public abstract void Dispose();
@@ -36,7 +36,7 @@ internal abstract class ApplyPlan : IDisposable
     /// <summary>The last call's model and pinned parameters (each with a reference of this plan).</summary>
     private sealed class Remembered(ApplyState.LastCall last) : ApplyPlan
     {
-        internal override (NDArray Output, VariableDict? Mutated) Run(TracedCall call, ApplyState state) =>
+        internal override (NDArray[] Outputs, VariableDict? Mutated) Run(TracedCall call, ApplyState state) =>
             call.Results(last.Model, last.Model.Run(call.Inputs, last.Parameters), last.Flat);
 
         public override void Dispose()
@@ -49,7 +49,7 @@ internal abstract class ApplyPlan : IDisposable
     /// <summary>A cached model that serves every call of its key.</summary>
     private sealed class Shared(TracedModel model, bool remember) : ApplyPlan
     {
-        internal override (NDArray Output, VariableDict? Mutated) Run(TracedCall call, ApplyState state)
+        internal override (NDArray[] Outputs, VariableDict? Mutated) Run(TracedCall call, ApplyState state)
         {
             var parameter = model.Traced.ParameterValues(call.Flat);
             if (!remember) return call.Results(model, model.Run(call.Inputs, parameter, call.Rngs));
@@ -72,7 +72,7 @@ internal abstract class ApplyPlan : IDisposable
     /// <summary>A call traced for itself: <paramref name="own"/> is the cached model when this call traced it.</summary>
     private sealed class PerCall(TracedModel? own) : ApplyPlan
     {
-        internal override (NDArray Output, VariableDict? Mutated) Run(TracedCall call, ApplyState state) =>
+        internal override (NDArray[] Outputs, VariableDict? Mutated) Run(TracedCall call, ApplyState state) =>
             own is null ? call.TraceAlone() : call.Results(own, own.Run(call.Inputs, own.Traced.ParameterValues(call.Flat), call.Rngs));
 
         public override void Dispose() => own?.Release();

@@ -88,13 +88,14 @@ public static partial class Core
     /// <param name="traced">The traced program.</param>
     /// <param name="variables">The variables it was traced with.</param>
     /// <param name="inputNames">The graph input names; default the function's parameter names.</param>
-    /// <param name="outputName">The graph name of the function's result; default <c>output_0</c>.</param>
+    /// <param name="outputNames">The graph names of the function's results; default <c>output_0</c>, <c>output_1</c>, ...</param>
     /// <param name="overridable">Also list the initializers as graph inputs, so that a runtime may feed other values.</param>
     internal static OnnxModel Standalone(TracedProgram traced, VariableDict variables, IReadOnlyList<string>? inputNames = null,
-        string? outputName = null, bool overridable = true)
+        IReadOnlyList<string>? outputNames = null, bool overridable = true)
     {
         var program = traced.Program;
-        if (outputName is not null) program = program with { Outputs = program.Outputs.SetItem(0, program.Outputs[0] with { Name = outputName }) };
+        for (int i = 0; i < (outputNames?.Count ?? 0); i++)
+            program = program with { Outputs = program.Outputs.SetItem(i, program.Outputs[i] with { Name = outputNames![i] }) };
         var parameter = traced.ParameterValues(variables.Flatten());
         var values = program.Parameters.ToDictionary(p => p.Path, p => parameter(p.Path));
         return Lowerer.Lower(program, inputNames ?? traced.InputNames, overridable ? ParameterForm.Overridable(values) : ParameterForm.Embedded(values));

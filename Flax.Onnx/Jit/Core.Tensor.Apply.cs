@@ -20,7 +20,7 @@ public static partial class Core
         IReadOnlyDictionary<string, object>? flags = null, Device? device = null)
     {
         var (f, state) = (ScopeFunction.Of(fn), new ApplyState());
-        return (variables, x, rngs) => ApplyTraced(f, state, variables, [x], rngs, null, flags, device ?? Device.Auto).Output;
+        return (variables, x, rngs) => ApplyTraced(f, state, variables, [x], rngs, null, flags, device ?? Device.Auto).Outputs[0];
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ public static partial class Core
         return (variables, x, rngs) =>
         {
             var (y, mutated) = ApplyTraced(f, state, variables, [x], rngs, mutable, flags, device ?? Device.Auto);
-            return (y, mutated!);
+            return (y[0], mutated!);
         };
     }
 
@@ -51,7 +51,7 @@ public static partial class Core
         IReadOnlyDictionary<string, object>? flags = null, Device? device = null)
     {
         var (f, state) = (ScopeFunction.Of(fn), new ApplyState());
-        return (variables, x1, x2, rngs) => ApplyTraced(f, state, variables, [x1, x2], rngs, null, flags, device ?? Device.Auto).Output;
+        return (variables, x1, x2, rngs) => ApplyTraced(f, state, variables, [x1, x2], rngs, null, flags, device ?? Device.Auto).Outputs[0];
     }
 
     /// <inheritdoc cref="Apply(Func{Scope, Tensor, Tensor}, Filter, IReadOnlyDictionary{string, object}?, Device?)"/>
@@ -63,7 +63,7 @@ public static partial class Core
         return (variables, x1, x2, rngs) =>
         {
             var (y, mutated) = ApplyTraced(f, state, variables, [x1, x2], rngs, mutable, flags, device ?? Device.Auto);
-            return (y, mutated!);
+            return (y[0], mutated!);
         };
     }
 }

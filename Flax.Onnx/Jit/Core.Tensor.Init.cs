@@ -19,7 +19,7 @@ public static partial class Core
         Filter? mutable = null, IReadOnlyDictionary<string, object>? flags = null, Device? device = null)
     {
         var f = ScopeFunction.Of(fn);
-        return (rngs, x) => InitTraced(f, rngs, [x], mutable, flags, device ?? Device.Auto);
+        return (rngs, x) => First(InitTraced(f, rngs, [x], mutable, flags, device ?? Device.Auto));
     }
 
     /// <inheritdoc cref="Init(Func{Scope, Tensor, Tensor}, Filter?, IReadOnlyDictionary{string, object}?, Device?)"/>
@@ -27,7 +27,7 @@ public static partial class Core
         Filter? mutable = null, IReadOnlyDictionary<string, object>? flags = null, Device? device = null)
     {
         var f = ScopeFunction.Of(fn);
-        return (rngs, x1, x2) => InitTraced(f, rngs, [x1, x2], mutable, flags, device ?? Device.Auto);
+        return (rngs, x1, x2) => First(InitTraced(f, rngs, [x1, x2], mutable, flags, device ?? Device.Auto));
     }
 
     /// <summary>
@@ -53,4 +53,6 @@ public static partial class Core
         var f = ScopeFunction.Of(fn);
         return (rngs, x1, x2) => LazyInitTraced(f, rngs, [x1, x2], mutable, flags);
     }
+
+    private static (NDArray Output, VariableDict Variables) First((NDArray[] Outputs, VariableDict Variables) init) => (init.Outputs[0], init.Variables);
 }

@@ -42,7 +42,7 @@ public static partial class Core
     /// reuse the trace. Only a function that uses a key's value while tracing (<see cref="TracedProgram.DrawsKeys"/>),
     /// or creates variables, is traced again for each call.
     /// </remarks>
-    internal static (NDArray Output, VariableDict? Mutated) ApplyTraced(ScopeFunction fn, ApplyState state, VariableDict variables,
+    internal static (NDArray[] Outputs, VariableDict? Mutated) ApplyTraced(ScopeFunction fn, ApplyState state, VariableDict variables,
         NDArray[] inputs, Rngs? rngs, Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -55,14 +55,14 @@ public static partial class Core
     /// Flax's <c>init</c> on tensors: traces <paramref name="fn"/> with the init functions running on the host (the
     /// parameters get Flax's values), then runs the program once to compute the output and any computed variables.
     /// </summary>
-    internal static (NDArray Output, VariableDict Variables) InitTraced(ScopeFunction fn, Rngs rngs, NDArray[] inputs,
+    internal static (NDArray[] Outputs, VariableDict Variables) InitTraced(ScopeFunction fn, Rngs rngs, NDArray[] inputs,
         Filter? mutable, IReadOnlyDictionary<string, object>? flags, Device device)
     {
         ArgumentNullException.ThrowIfNull(rngs);
         using var model = new TracedModel(ScopeTracer.Trace(fn, ExactSpecs(inputs), null, rngs, mutable, flags), device);
         var parameter = model.Traced.ParameterValues(null);
         var outputs = model.Run(inputs, parameter);
-        return (outputs[0], model.Traced.Returned(outputs, parameter));
+        return (model.Traced.Results(outputs), model.Traced.Returned(outputs, parameter));
     }
 
     /// <summary>

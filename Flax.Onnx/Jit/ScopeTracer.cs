@@ -6,7 +6,7 @@ namespace Flax;
 /// Traces a scope function through Flax's <c>init</c>/<c>apply</c> semantics (<see cref="Core.InitCore{T}"/>,
 /// <see cref="Core.ApplyCore{T}"/>): inputs become program inputs, every array in the given variables a parameter
 /// named by its path, every array an init function creates a parameter whose host value is kept (see
-/// <see cref="TracingHook"/>), the result output 0, and each computed value left in a returned collection an output
+/// <see cref="TracingHook"/>), the results outputs 0, 1, ... (<c>output_0</c>, <c>output_1</c>, ...), and each computed value left in a returned collection an output
 /// named by its path.
 /// </summary>
 internal static class ScopeTracer
@@ -21,7 +21,7 @@ internal static class ScopeTracer
     /// <param name="flags">Read-only flags.</param>
     /// <param name="randomPerRun">Make random values drawn from keys of <paramref name="rngs"/> program inputs drawn
     /// for every run (<see cref="TracedProgram.RandomInputs"/>) instead of constants.</param>
-    /// <exception cref="UntracedOutputException">The function returned null.</exception>
+    /// <exception cref="UntracedOutputException">The function returned null, no outputs, or a null output.</exception>
     /// <exception cref="ArgumentException">Shapes do not fit an operation; raised inside a layer below the root (a
     /// <c>Nn</c> layer), the message ends with a .NET hint naming the layer's scope path.</exception>
     internal static TracedProgram Trace(ScopeFunction fn, IReadOnlyList<TensorSpec> inputs, VariableDict? variables,
@@ -31,7 +31,7 @@ internal static class ScopeTracer
         var xs = inputs.Select(trace.AddInput).ToArray();
         var hook = new TracingHook(trace, randomPerRun ? rngs : null);
         var parameters = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
-        Tensor? y;
+        Tensor[]? ys;
         VariableDict? result;
         string? layer = null;
         try
@@ -39,10 +39,10 @@ internal static class ScopeTracer
             if (variables is null)
             {
                 ArgumentNullException.ThrowIfNull(rngs);
-                (y, result) = Core.InitCore(root => fn.Body(root, xs), rngs, mutable, flags, hook);
+                (ys, result) = Core.InitCore(root => fn.Body(root, xs), rngs, mutable, flags, hook);
             }
             else
-                (y, result) = Core.ApplyCore(root => fn.Body(root, xs), Parameterize(trace, variables, parameters), rngs, mutable, flags, hook);
+                (ys, result) = Core.ApplyCore(root => fn.Body(root, xs), Parameterize(trace, variables, parameters), rngs, mutable, flags, hook);
         }
         // The filter runs before the layer's scope is left, so it sees which layer raised the error.
         catch (ArgumentException e) when (e.GetType() == typeof(ArgumentException) && (layer = trace.ScopePath) is not (null or "/") && !e.Message.Contains(LayerHint, StringComparison.Ordinal))
@@ -50,12 +50,20 @@ internal static class ScopeTracer
             throw new ArgumentException($"{e.Message}{LayerHint}\"{layer}\")", e);
         }
 
-        trace.AddResult(y);
+        trace.AddResult(ys switch
+        {
+            null => throw new UntracedOutputException("The model function returned null; it must return the Tensors it computed (e.g. `return [logits, embedding];`)."),
+            [] => throw new UntracedOutputException("The model function returned no outputs; it must return at least one Tensor."),
+            [null, _, ..] => throw new UntracedOutputException("The model function returned null as output 0; every output must be a Tensor it computed."),
+            _ => ys[0],
+        });
+        for (int i = 1; i < ys.Length; i++)
+            trace.AddOutput($"output_{i}", ys[i] ?? throw new UntracedOutputException($"The model function returned null as output {i}; every output must be a Tensor it computed."));
         foreach (var (path, tensor) in hook.Tensors) parameters[tensor] = path;
         ImmutableArray<KeyValuePair<string, LeafSource>>? leaves = null;
         if (result is not null)
         {
-            int outputs = 1;
+            int outputs = ys.Length;
             leaves = [.. result.Flatten().Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
             {
                 Tensor t when parameters.TryGetValue(t, out var path) => (LeafSource)new LeafSource.Parameter(path),
@@ -67,6 +75,7 @@ internal static class ScopeTracer
         {
             RandomInputs = [.. hook.RandomInputs],
             DrawsKeys = hook.DrawsKeys,
+            ResultCount = ys.Length,
         };
     }
 

@@ -58,7 +58,7 @@ internal sealed class TracedCall(ScopeFunction fn, VariableDict variables, NDArr
     /// batch size), and runs it on the session shared by every trace of the same structure (<see cref="StructureKey"/>),
     /// feeding this trace's constants: one session serves every PRNG key.
     /// </summary>
-    internal (NDArray Output, VariableDict? Mutated) TraceAlone()
+    internal (NDArray[] Outputs, VariableDict? Mutated) TraceAlone()
     {
         var traced = ScopeTracer.Trace(fn, Core.ExactSpecs(Inputs), Variables, Rngs, Mutable, flags);
         var model = ModelCache.Shared.GetOrCreate(new StructureKey(fn.Original, StructureKey.Of(traced.Program), device),
@@ -67,7 +67,7 @@ internal sealed class TracedCall(ScopeFunction fn, VariableDict variables, NDArr
         {
             var parameter = traced.ParameterValues(Flat);
             var outputs = model.Run(Inputs, parameter, constants: [.. traced.Program.Constants.Select(c => c.Value)]);
-            return (outputs[0], Mutable is null ? null : traced.Returned(outputs, parameter));
+            return (traced.Results(outputs), Mutable is null ? null : traced.Returned(outputs, parameter));
         }
         finally
         {
@@ -75,8 +75,8 @@ internal sealed class TracedCall(ScopeFunction fn, VariableDict variables, NDArr
         }
     }
 
-    /// <summary>The result of a run of <paramref name="model"/>: its output, and the returned variables when the call
+    /// <summary>The result of a run of <paramref name="model"/>: the function's outputs, and the returned variables when the call
     /// has mutable collections (parameters read from <paramref name="flat"/>, default <see cref="Flat"/>).</summary>
-    internal (NDArray Output, VariableDict? Mutated) Results(TracedModel model, NDArray[] outputs, IReadOnlyDictionary<string, object>? flat = null) =>
-        (outputs[0], Mutable is null ? null : model.Traced.Returned(outputs, model.Traced.ParameterValues(flat ?? Flat)));
+    internal (NDArray[] Outputs, VariableDict? Mutated) Results(TracedModel model, NDArray[] outputs, IReadOnlyDictionary<string, object>? flat = null) =>
+        (model.Traced.Results(outputs), Mutable is null ? null : model.Traced.Returned(outputs, model.Traced.ParameterValues(flat ?? Flat)));
 }

@@ -7,7 +7,7 @@ namespace Flax;
 /// functions created during the trace, and, when the call returns variables, where each of their leaves comes from.
 /// The program's inputs are the function's, then one per <see cref="RandomInputs"/>.
 /// </summary>
-/// <param name="Program">The checked program; output 0 is the function's result.</param>
+/// <param name="Program">The checked program; outputs 0 to <see cref="ResultCount"/> − 1 are the function's results.</param>
 /// <param name="InputNames">The graph names of the program inputs (the function's, then the random ones).</param>
 /// <param name="Created">Host values of the parameters created during the trace, by path.</param>
 /// <param name="Variables">The returned variables as flattened path and source, or null when none are returned.</param>
@@ -21,6 +21,13 @@ internal sealed record TracedProgram(
     /// <summary>Whether the program holds values of the traced call's PRNG keys (a key used on the host while tracing),
     /// so it serves that call only.</summary>
     internal bool DrawsKeys { get; init; }
+
+    /// <summary>The number of the function's results (1 unless it returns several tensors); the returned variables'
+    /// outputs follow them.</summary>
+    internal int ResultCount { get; init; } = 1;
+
+    /// <summary>The function's results among a run's outputs.</summary>
+    internal NDArray[] Results(NDArray[] outputs) => outputs[..ResultCount];
 
     /// <summary>The number of the function's own inputs.</summary>
     internal int FunctionInputCount => InputNames.Length - RandomInputs.Length;

@@ -9,4 +9,7 @@ public sealed class UntracedOutputException : FlaxException
 {
     internal UntracedOutputException()
         : base("The model function returned null; it must return the Tensor it computed (e.g. `return Nn.Dense(scope, x, 4);`).", (Exception?)null) { }
+
+    /// <summary>A model of several outputs returned null, no outputs, or null as one of them.</summary>
+    internal UntracedOutputException(string message) : base(message, (Exception?)null) { }
 }

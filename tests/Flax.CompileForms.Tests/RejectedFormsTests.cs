@@ -18,6 +18,9 @@ public sealed partial class RejectedFormsTests
         ["MethodGroupReturningATuple"] = "Core.Apply(Model); static (Tensor, Tensor) Model(Scope s, Tensor x) => (x, x);",
         ["PlainValueInput"] = "Core.Init((Scope s, int x) => x + 1);",
         ["LazyInitOverNDArray"] = "Core.LazyInit((Scope s, NDArray x) => x);",
+        ["SeveralOutputsToInit"] = "Core.Init(Model); static Tensor[] Model(Scope s, Tensor x) => [x, x];",
+        ["SeveralOutputsToApply"] = "Core.Apply((Scope s, Tensor x) => new[] { x, x });",
+        ["OneOutputToApplyOutputs"] = "Core.ApplyOutputs(Model); static Tensor Model(Scope s, Tensor x) => x;",
     };
 
     /// <summary>A form that compiles, so that a build failing for another reason (a missing reference) fails the test.</summary>

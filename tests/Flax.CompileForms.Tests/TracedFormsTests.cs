@@ -159,6 +159,48 @@ public sealed class TracedFormsTests
         foreach (var file in files) CollectionAssert.AreEqual(files[0], file);
     }
 
+    private static Tensor[] Heads(Scope scope, Tensor x) => [Mlp(scope, x), x * 2];
+
+    [TestMethod]
+    public void SeveralOutputModelsTakeEveryForm()
+    {
+        var (expected, variables) = Core.Init(Mlp)(Key, X);
+        Func<Scope, Tensor, Tensor[]> variable = Heads;
+        Func<Rngs, NDArray, (NDArray[] Outputs, VariableDict Variables)>[] inits =
+        [
+            Core.InitOutputs(Heads),
+            Core.InitOutputs((Scope s, Tensor x) => Heads(s, x)),
+            Core.InitOutputs((s, x) => Heads(s, x)),
+            Core.InitOutputs((s, x) => [Mlp(s, x), x * 2]),
+            Core.InitOutputs(variable, mutable: "params"),
+            Core.InitOutputs(Tensor[] (Scope s, Tensor x) => [Mlp(s, x), x * 2], flags: NoFlags, device: Device.Cpu),
+        ];
+        foreach (var init in inits)
+        {
+            var (outputs, v) = init(Key, X);
+            CollectionAssert.AreEqual(expected.ToArray<float>(), outputs[0].ToArray<float>());
+            CollectionAssert.AreEqual(variables.Flatten().Keys.ToArray(), v.Flatten().Keys.ToArray());
+        }
+        ApplyFunction<NDArray, NDArray[]>[] applies =
+        [
+            Core.ApplyOutputs(Heads),
+            Core.ApplyOutputs((Scope s, Tensor x) => Heads(s, x)),
+            Core.ApplyOutputs((s, x) => [Mlp(s, x), x * 2]),
+            Core.ApplyOutputs(variable, device: Device.Cpu),
+            Core.ApplyOutputs(Tensor[] (Scope s, Tensor x) => Heads(s, x), flags: NoFlags),
+        ];
+        foreach (var apply in applies)
+        {
+            var outputs = apply(variables, X, rngs: Key);
+            CollectionAssert.AreEqual(expected.ToArray<float>(), outputs[0].ToArray<float>());
+            CollectionAssert.AreEqual(X.ToArray<float>().Select(v => v * 2).ToArray(), outputs[1].ToArray<float>());
+        }
+        Func<Scope, Tensor, Tensor, Tensor[]> two = (s, a, b) => [Sum(s, a, b), a];
+        var (twoOutputs, twoVariables) = Core.InitOutputs(two)(Key, X, X);
+        CollectionAssert.AreEqual(twoOutputs[0].ToArray<float>(), Core.ApplyOutputs((Scope s, Tensor a, Tensor b) => [Sum(s, a, b), a])(twoVariables, X, X)[0].ToArray<float>());
+        Assert.HasCount(2, Core.ApplyOutputs((s, a, b) => [Sum(s, a, b), b], device: Device.Cpu)(twoVariables, X, X));
+    }
+
     [TestMethod]
     public void MapVariablesResultsAreModels()
     {

@@ -24,7 +24,7 @@ internal static class Evaluated
     {
         var specs = inputs.Select(x => new TensorSpec(x.DType, x.Shape)).ToArray();
         var names = Enumerable.Range(0, inputs.Length).Select(i => $"input_{i}").ToArray();
-        var traced = ScopeTracer.Trace(new ScopeFunction(fn, fn, [.. names]), specs, variables, rngs, mutable, null);
+        var traced = ScopeTracer.Trace(new ScopeFunction(fn, (scope, xs) => [fn(scope, xs)], [.. names]), specs, variables, rngs, mutable, null);
         var given = variables?.Flatten();
         NDArray Parameter(string path) => given is not null && given.TryGetValue(path, out var v) && v is NDArray a ? a : traced.Created[path];
         var outputs = Evaluator.Run(traced.Program, inputs, traced.Program.Parameters.ToDictionary(p => p.Path, p => Parameter(p.Path)));
