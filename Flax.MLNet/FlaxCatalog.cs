@@ -30,7 +30,7 @@ public static class FlaxCatalog
         ArgumentException.ThrowIfNullOrEmpty(outputColumnName);
         ArgumentException.ThrowIfNullOrEmpty(inputColumnName);
         ArgumentNullException.ThrowIfNull(model);
-        return new FlaxEstimator(FlaxModel.Of(model), outputColumnName, [inputColumnName], options ?? new FlaxModelOptions(),
+        return new FlaxEstimator(FlaxModel.Of(model), [outputColumnName], [inputColumnName], options ?? new FlaxModelOptions(),
             Registered(CatalogEnvironment.Of(catalog)));
     }
 
@@ -53,8 +53,68 @@ public static class FlaxCatalog
         ArgumentException.ThrowIfNullOrEmpty(firstInputColumnName);
         ArgumentException.ThrowIfNullOrEmpty(secondInputColumnName);
         ArgumentNullException.ThrowIfNull(model);
-        return new FlaxEstimator(FlaxModel.Of(model), outputColumnName, [firstInputColumnName, secondInputColumnName],
+        return new FlaxEstimator(FlaxModel.Of(model), [outputColumnName], [firstInputColumnName, secondInputColumnName],
             options ?? new FlaxModelOptions(), Registered(CatalogEnvironment.Of(catalog)));
+    }
+
+    /// <summary>
+    /// Scores a model of several outputs (as <c>Core.ApplyOutputs</c> runs it, e.g. <c>[logits, embedding]</c>) into
+    /// several output columns: output <c>i</c> goes to <c>outputColumnNames[i]</c>, a vector of Single; one run per
+    /// batch computes them all. When training, the loss's prediction is the first output unless
+    /// <see cref="FlaxTrainingOptions.PredictionColumnName"/> names another.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog (<c>mlContext.Transforms</c>).</param>
+    /// <param name="outputColumnNames">The output columns, one per model output in the model's order; <c>Fit</c> throws
+    /// <see cref="ArgumentException"/> when the model returns another number of outputs.</param>
+    /// <param name="inputColumnName">The column the model's input comes from.</param>
+    /// <param name="model">The model, as given to <c>Core.InitOutputs</c> and <c>Core.ApplyOutputs</c>.</param>
+    /// <param name="options">Seed or pretrained variables, device, batch size, input shape; null for the defaults.</param>
+    /// <returns>The estimator; <see cref="FlaxEstimator.Fit"/> initializes (or takes) the variables.</returns>
+    /// <exception cref="ArgumentException">No output column is named, a name is null or empty, or a name is given twice.</exception>
+    public static FlaxEstimator ApplyFlaxModel(this TransformsCatalog catalog, string[] outputColumnNames, string inputColumnName,
+        Func<Scope, Tensor, Tensor[]> model, FlaxModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        CheckOutputs(outputColumnNames);
+        ArgumentException.ThrowIfNullOrEmpty(inputColumnName);
+        ArgumentNullException.ThrowIfNull(model);
+        return new FlaxEstimator(FlaxModel.Of(model), [.. outputColumnNames], [inputColumnName], options ?? new FlaxModelOptions(),
+            Registered(CatalogEnvironment.Of(catalog)));
+    }
+
+    /// <summary>
+    /// Scores a two-input model of several outputs into several output columns (see
+    /// <see cref="ApplyFlaxModel(TransformsCatalog, string[], string, Func{Scope, Tensor, Tensor[]}, FlaxModelOptions?)"/>).
+    /// </summary>
+    /// <param name="catalog">The transforms catalog (<c>mlContext.Transforms</c>).</param>
+    /// <param name="outputColumnNames">The output columns, one per model output in the model's order.</param>
+    /// <param name="firstInputColumnName">The column the model's first input comes from.</param>
+    /// <param name="secondInputColumnName">The column the model's second input comes from.</param>
+    /// <param name="model">The model, as given to <c>Core.InitOutputs</c> and <c>Core.ApplyOutputs</c>.</param>
+    /// <param name="options">Seed or pretrained variables, device, batch size, input shapes; null for the defaults.</param>
+    /// <returns>The estimator; <see cref="FlaxEstimator.Fit"/> initializes (or takes) the variables.</returns>
+    /// <exception cref="ArgumentException">No output column is named, a name is null or empty, or a name is given twice.</exception>
+    public static FlaxEstimator ApplyFlaxModel(this TransformsCatalog catalog, string[] outputColumnNames,
+        string firstInputColumnName, string secondInputColumnName, Func<Scope, Tensor, Tensor, Tensor[]> model, FlaxModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        CheckOutputs(outputColumnNames);
+        ArgumentException.ThrowIfNullOrEmpty(firstInputColumnName);
+        ArgumentException.ThrowIfNullOrEmpty(secondInputColumnName);
+        ArgumentNullException.ThrowIfNull(model);
+        return new FlaxEstimator(FlaxModel.Of(model), [.. outputColumnNames], [firstInputColumnName, secondInputColumnName],
+            options ?? new FlaxModelOptions(), Registered(CatalogEnvironment.Of(catalog)));
+    }
+
+    private static void CheckOutputs(string[] outputColumnNames)
+    {
+        ArgumentNullException.ThrowIfNull(outputColumnNames);
+        if (outputColumnNames.Length == 0)
+            throw new ArgumentException("Name at least one output column, one per model output.", nameof(outputColumnNames));
+        if (outputColumnNames.Any(string.IsNullOrEmpty))
+            throw new ArgumentException("An output column name is null or empty.", nameof(outputColumnNames));
+        if (outputColumnNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Output column '{twice.Key}' is named twice; each model output needs a column of its own.", nameof(outputColumnNames));
     }
 
     /// <summary>

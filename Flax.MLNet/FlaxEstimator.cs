@@ -9,18 +9,20 @@ namespace Flax;
 /// the 0-based index an <c>Nn.Embedding</c> takes (a missing key, 0, is an error when the row is read); UInt32 → int64;
 /// Int32 → int32; Int64 → int64; Boolean → bool. A variable-size vector column (<c>TokenizeIntoWords</c> then
 /// <c>MapValueToKey</c>) needs its row shape in <see cref="FlaxModelOptions.InputShapes"/>, and each row must have that
-/// many values. The model's output becomes the output column, a vector of Single. Training logs one line per epoch to the
+/// many values. The model's output becomes the output column, a vector of Single; a model of several outputs
+/// (<c>ApplyFlaxModel</c> with several output column names) fills one column per output, in order, from one run per
+/// batch. Training logs one line per epoch to the
 /// <see cref="MLContext"/>'s log (<c>mlContext.Log</c>, source <c>Flax</c>).
 /// </summary>
 public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
 {
     private readonly FlaxModel _model;
-    private readonly string _outputColumnName;
+    private readonly string[] _outputColumnNames;
     private readonly string[] _inputColumnNames;
     private readonly FlaxModelOptions _options;
     private readonly Microsoft.ML.Runtime.IHostEnvironment? _environment;
 
-    internal FlaxEstimator(FlaxModel model, string outputColumnName, string[] inputColumnNames, FlaxModelOptions options,
+    internal FlaxEstimator(FlaxModel model, string[] outputColumnNames, string[] inputColumnNames, FlaxModelOptions options,
         Microsoft.ML.Runtime.IHostEnvironment? environment)
     {
         if (options.InputShapes is { } shapes)
@@ -34,7 +36,7 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
                         "a row shape lists positive sizes.", nameof(options));
         }
         _model = model;
-        _outputColumnName = outputColumnName;
+        _outputColumnNames = outputColumnNames;
         _inputColumnNames = inputColumnNames;
         _options = options;
         _environment = environment;
@@ -43,7 +45,7 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     /// <summary>
     /// Checks the input columns (present, vectors of a supported item type, known-size unless
     /// <see cref="FlaxModelOptions.InputShapes"/> is set) and returns the schema shape after the
-    /// transformer: <paramref name="inputSchema"/> with the output column, a vector of Single.
+    /// transformer: <paramref name="inputSchema"/> with the output columns, each a vector of Single.
     /// </summary>
     /// <param name="inputSchema">The shape of the input.</param>
     /// <exception cref="ArgumentNullException"><paramref name="inputSchema"/> is null.</exception>
@@ -61,7 +63,7 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
             if (column.Kind == SchemaShape.Column.VectorKind.VariableVector && _options.InputShapes is null)
                 throw VariableSize(name, SchemaTypes.Describe(column));
         }
-        return SchemaShapes.Append(inputSchema, SchemaShapes.SingleVector(_outputColumnName));
+        return _outputColumnNames.Aggregate(inputSchema, (schema, name) => SchemaShapes.Append(schema, SchemaShapes.SingleVector(name)));
     }
 
     /// <summary>
@@ -71,8 +73,10 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
     /// </summary>
     /// <param name="input">The training data.</param>
     /// <returns>The transformer; dispose it to release its ONNX Runtime session.</returns>
-    /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds, or
-    /// the label column is missing or of an unsupported type.</exception>
+    /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds; the
+    /// label column is missing or of an unsupported type; the model returns another number of outputs than there are
+    /// output columns, or an output that is not float32 with one row per input row; or
+    /// <see cref="FlaxTrainingOptions.PredictionColumnName"/> is not an output column.</exception>
     /// <exception cref="NotSupportedException">A one-input <see cref="FlaxTrainingOptions.TrainingModel"/> was given for a
     /// model of several inputs.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
@@ -81,7 +85,7 @@ public sealed class FlaxEstimator : IEstimator<FlaxTransformer>
         ArgumentNullException.ThrowIfNull(input);
         var inputs = new ModelInput[_inputColumnNames.Length];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = InputOf(input.Schema, i);
-        return _model.Fit(inputs, _outputColumnName, _options, input, _environment);
+        return _model.Fit(inputs, _outputColumnNames, _options, input, _environment);
     }
 
     private ModelInput InputOf(DataViewSchema schema, int index)

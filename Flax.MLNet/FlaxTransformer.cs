@@ -1,7 +1,8 @@
 namespace Flax;
 
 /// <summary>
-/// A fitted Flax model in an ML.NET pipeline: appends the model's output column (a vector of Single) to its input.
+/// A fitted Flax model in an ML.NET pipeline: appends the model's output column (a vector of Single), or one column per
+/// output of a model of several outputs, to its input.
 /// <see cref="Transform"/> is lazy and scores rows in batches, one ONNX Runtime run per batch of
 /// <see cref="BatchSize"/> rows; <see cref="PredictionEngine{TSrc, TDst}"/> scores a single row per run. Scoring is
 /// safe from several threads at once. Made by <see cref="FlaxEstimator.Fit"/> or <see cref="Load(MLContext, Stream)"/>.
@@ -55,7 +56,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
 
     /// <summary>The schema <see cref="Transform"/> gives for input of <paramref name="inputSchema"/>.</summary>
     /// <param name="inputSchema">The input's schema.</param>
-    /// <returns><paramref name="inputSchema"/> with the output column appended.</returns>
+    /// <returns><paramref name="inputSchema"/> with the output columns appended.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="inputSchema"/> is null.</exception>
     /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
@@ -66,7 +67,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
 
     /// <summary>Scores <paramref name="input"/> lazily: rows are read ahead and scored a batch per run when a cursor moves.</summary>
     /// <param name="input">The rows to score.</param>
-    /// <returns>The input with the output column appended.</returns>
+    /// <returns>The input with the output columns appended.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
     /// <exception cref="ArgumentException">An input column is missing or does not fit the model input it feeds.</exception>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
@@ -93,7 +94,7 @@ public sealed class FlaxTransformer : ITransformer, IDisposable
     /// <summary>
     /// Writes the model as an ONNX file for other runtimes: inputs named after the input columns, each
     /// <c>(batch, ..row shape)</c> of the dtype the column feeds (float32 for Single, int64 for keys, UInt32 and Int64, int32,
-    /// bool) with a dynamic batch axis; one output named after the output column (with
+    /// bool) with a dynamic batch axis; one output per output column, named after it (with
     /// the suffix <c>:updated</c> when an input column has that name too); the variables as initializers named by their
     /// path (<c>params/Dense_0/kernel</c>), not also graph inputs, so ML.NET's <c>ApplyOnnxModel</c> loads the file
     /// without a warning per parameter (<c>Core.Export</c> writes them as overridable initializers).

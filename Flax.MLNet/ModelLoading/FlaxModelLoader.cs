@@ -62,7 +62,7 @@ internal static class FlaxModelLoader
     /// <summary>
     /// The loader's body: reads what <c>OnnxTransformer</c> saved (the ONNX bytes, the column names, no custom shapes, the
     /// recursion limit) and opens a <see cref="FlaxTransformer"/> on <see cref="Device.Auto"/> from the graph: its inputs
-    /// and output give the columns and row shapes, its initializers the variables.
+    /// and outputs give the columns and row shapes, its initializers the variables.
     /// </summary>
     /// <exception cref="InvalidDataException">The saved model is not a Flax model.</exception>
     internal static FlaxTransformer Load(IHostEnvironment environment, object context)
@@ -88,7 +88,7 @@ internal static class FlaxModelLoader
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
         var inputs = graph.Input.Where(v => !initializers.ContainsKey(v.Name))
             .Select(v => new ModelInput(v.Name, RowShape(v), InputKindOf(v))).ToArray();
-        var signature = new ModelSignature(inputs, graph.Output[0].Name, RowShape(graph.Output[0]));
+        var signature = new ModelSignature(inputs, [.. graph.Output.Select(v => new ModelOutput(v.Name, RowShape(v)))]);
         var variables = VariableDict.Unflatten((JsonSerializer.Deserialize<string[]>(paths) ?? []).Select(path =>
             KeyValuePair.Create(path, (object)ToArray(initializers.TryGetValue(path, out var tensor) ? tensor
                 : throw new InvalidDataException($"The saved Flax model's graph has no initializer for variable '{path}'.")))));

@@ -15,13 +15,13 @@ internal static class MlNetModelSaver
     /// <param name="context">ML.NET's save context.</param>
     /// <param name="signature">The model's columns; they are also its ONNX input and output names.</param>
     /// <param name="onnx">The exported model.</param>
-    /// <exception cref="NotSupportedException">The output column has an input column's name, or an input column is a key
+    /// <exception cref="NotSupportedException">An output column has an input column's name, or an input column is a key
     /// or UInt32 column (fed to the model converted to int64), which <see cref="OnnxTransformer"/> cannot express.</exception>
     public static void Save(ModelSaveContext context, ModelSignature signature, byte[] onnx)
     {
-        if (signature.OnnxOutputName != signature.OutputColumnName)
+        if (signature.Outputs.FirstOrDefault(o => signature.OnnxName(o) != o.ColumnName) is { } overwriting)
             throw new NotSupportedException($"mlContext.Model.Save stores a Flax model as ML.NET's OnnxTransformer, which " +
-                $"cannot write its output to an input column ('{signature.OutputColumnName}'). Give the output column " +
+                $"cannot write its output to an input column ('{overwriting.ColumnName}'). Give the output column " +
                 "another name, or save the model with FlaxTransformer.Save.");
         if (signature.Inputs.FirstOrDefault(i => i.Kind is InputKind.Key or InputKind.UInt32) is { } converted)
             throw new NotSupportedException($"mlContext.Model.Save stores a Flax model as ML.NET's OnnxTransformer, which " +
@@ -33,7 +33,7 @@ internal static class MlNetModelSaver
         {
             File.WriteAllBytes(path, onnx);
             var estimator = new MLContext().Transforms.ApplyOnnxModel(
-                [signature.OutputColumnName], signature.Inputs.Select(i => i.ColumnName).ToArray(), path);
+                [.. signature.Outputs.Select(o => o.ColumnName)], signature.Inputs.Select(i => i.ColumnName).ToArray(), path);
             using var inner = estimator.Fit(EmptyDataView.Of(signature));
             ((ICanSaveModel)inner).Save(context);
             FlaxModelLoader.MarkSaved(context);

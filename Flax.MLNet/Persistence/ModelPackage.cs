@@ -34,11 +34,11 @@ internal sealed record ModelPackage(ModelSignature Signature, int BatchSize, byt
     /// over its limit).</exception>
     public void Write(Stream stream)
     {
-        var manifest = new PackageManifest(PackageManifest.FormatName, PackageManifest.CurrentVersion,
-            Signature.Inputs.Select(i => new PackageColumn(i.ColumnName, i.RowShape, i.Kind == InputKind.Single ? null : i.Kind.ManifestName())).ToArray(),
-            new PackageColumn(Signature.OutputColumnName, Signature.OutputRowShape),
+        var manifest = PackageManifest.Of(
+            [.. Signature.Inputs.Select(i => new PackageColumn(i.ColumnName, i.RowShape, i.Kind == InputKind.Single ? null : i.Kind.ManifestName()))],
+            [.. Signature.Outputs.Select(o => new PackageColumn(o.ColumnName, o.RowShape))],
             BatchSize,
-            Variables.Select(v => new PackageTensor(v.Key, v.Value.DType.Name(), v.Value.Shape)).ToArray());
+            [.. Variables.Select(v => new PackageTensor(v.Key, v.Value.DType.Name(), v.Value.Shape))]);
         var json = manifest.ToJson();
         long variableBytes = manifest.Variables.Sum(PackageManifest.ByteSize);
         var problem = manifest.Problem()
@@ -64,7 +64,7 @@ internal sealed record ModelPackage(ModelSignature Signature, int BatchSize, byt
         if (zip.Entries.Keys.FirstOrDefault(name => !listed.Contains(name)) is { } extra)
             throw new FlaxPackageException(extra, "manifest.json does not list this entry.");
         var signature = new ModelSignature(
-            manifest.Inputs.Select(c => new ModelInput(c.Column, c.Shape, c.Kind)).ToArray(), manifest.Output.Column, manifest.Output.Shape);
+            [.. manifest.Inputs.Select(c => new ModelInput(c.Column, c.Shape, c.Kind))], [.. manifest.OutputColumns.Select(c => new ModelOutput(c.Column, c.Shape))]);
         long variableBytes = manifest.Variables.Sum(PackageManifest.ByteSize);
         var graph = PackageGraph.Parse(zip.Read(PackageGraph.EntryName, variableBytes + GraphAllowance,
             $"bytes its variables ({variableBytes}) and a graph may take"), manifest, signature);

@@ -6,8 +6,8 @@ namespace Flax;
 /// <summary>
 /// <c>model.onnx</c> of a package, parsed and checked against its manifest before ONNX Runtime sees it: the graph's
 /// inputs are the manifest's input columns in order, of shape <c>(batch, ..row shape)</c> and the dtype each column's
-/// type feeds (float32 when the manifest names none); its one output is float32, the output column with the manifest's
-/// row shape; every initializer named after a variable has that variable's
+/// type feeds (float32 when the manifest names none); its outputs are the output columns in order, float32 with the
+/// manifest's row shapes; every initializer named after a variable has that variable's
 /// dtype, shape and bytes; no tensor points at external data (a package is one file, and ONNX Runtime would read any
 /// path it names). The bytes handed on are re-serialized from the fields this library models, so nothing the
 /// checks did not see reaches ONNX Runtime.
@@ -50,9 +50,11 @@ internal sealed class PackageGraph
                 $"{manifest.Inputs.Length} ({string.Join(", ", manifest.Inputs.Select(i => i.Column))}).");
         for (int i = 0; i < graph.Input.Count; i++)
             CheckValue("input", graph.Input[i], manifest.Inputs[i].Column, manifest.Inputs[i].Shape, manifest.Inputs[i].Kind.DType());
-        if (graph.Output.Count != 1)
-            throw Error($"the graph has {graph.Output.Count} outputs ({Names(graph.Output)}), a package model has one.");
-        CheckValue("output", graph.Output[0], signature.OnnxOutputName, manifest.Output.Shape, DType.Float32);
+        if (graph.Output.Count != signature.Outputs.Count)
+            throw Error($"the graph has {graph.Output.Count} output(s) ({Names(graph.Output)}), manifest.json lists " +
+                $"{signature.Outputs.Count} ({string.Join(", ", signature.Outputs.Select(o => o.ColumnName))}).");
+        for (int i = 0; i < graph.Output.Count; i++)
+            CheckValue("output", graph.Output[i], signature.OnnxName(signature.Outputs[i]), signature.Outputs[i].RowShape, DType.Float32);
         if (graph.Initializer.Concat(graph.Node.SelectMany(n => n.Attribute).Select(a => a.T).OfType<TensorProto>())
                 .FirstOrDefault(t => t.DataLocation != TensorProto.Types.DataLocation.Default || t.ExternalData.Count > 0) is { } external)
             throw Error($"the tensor '{external.Name}' points at external data; a package holds its tensors inline.");

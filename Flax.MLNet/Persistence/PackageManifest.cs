@@ -10,17 +10,29 @@ namespace Flax;
 /// <param name="Format">Always <see cref="FormatName"/>.</param>
 /// <param name="Version">The format version; readers refuse versions they do not know.</param>
 /// <param name="Inputs">The input columns, in model argument order, with their row shapes.</param>
-/// <param name="Output">The output column and its row shape.</param>
 /// <param name="BatchSize">The most rows one run scores.</param>
 /// <param name="Variables">The variables stored under <c>variables/</c>, by flattened path.</param>
+/// <param name="Output">The output column and its row shape, for a model of one output (as every package written
+/// before several outputs says); null when <paramref name="Outputs"/> lists them.</param>
+/// <param name="Outputs">The output columns in the model's order, for a model of several outputs; null for one.</param>
 internal sealed record PackageManifest(
     [property: JsonPropertyName("format")] string Format,
     [property: JsonPropertyName("version")] int Version,
     [property: JsonPropertyName("inputs")] PackageColumn[] Inputs,
-    [property: JsonPropertyName("output")] PackageColumn Output,
     [property: JsonPropertyName("batch_size")] int BatchSize,
-    [property: JsonPropertyName("variables")] PackageTensor[] Variables)
+    [property: JsonPropertyName("variables")] PackageTensor[] Variables,
+    [property: JsonPropertyName("output"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PackageColumn? Output = null,
+    [property: JsonPropertyName("outputs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PackageColumn[]? Outputs = null)
 {
+    /// <summary>The manifest of <paramref name="outputs"/>: <c>output</c> for one, <c>outputs</c> for several.</summary>
+    public static PackageManifest Of(PackageColumn[] inputs, PackageColumn[] outputs, int batchSize, PackageTensor[] variables) =>
+        outputs.Length == 1
+            ? new(FormatName, CurrentVersion, inputs, batchSize, variables, Output: outputs[0])
+            : new(FormatName, CurrentVersion, inputs, batchSize, variables, Outputs: outputs);
+
+    /// <summary>The output columns, whichever way they are written (<see cref="Problem"/> has checked there are some).</summary>
+    public PackageColumn[] OutputColumns => Outputs ?? (Output is null ? [] : [Output]);
+
     /// <summary>The value of <see cref="Format"/>.</summary>
     public const string FormatName = "flax-mlnet";
 
@@ -80,16 +92,19 @@ internal sealed record PackageManifest(
         if (Format != FormatName || Version != CurrentVersion)
             return $"it says format '{Format}' version {Version}, this reader knows '{FormatName}' version {CurrentVersion}";
         if (Inputs.Length == 0) return "it lists no input columns";
+        if ((Output is null) == (Outputs is null) || Outputs is { Length: < 2 })
+            return "it needs either 'output' (one output column) or 'outputs' (two or more)";
         var columns = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var column in Inputs.Append(Output))
+        var outputs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (column, output) in Inputs.Select(c => (c, false)).Concat(OutputColumns.Select(c => (c, true))))
         {
             if (column is null) return "a column is null";
             if (column.Column.Length == 0 || column.Column.Length > PackagePaths.MaxLength || column.Column.Any(char.IsControl))
                 return $"the column name '{column.Column}' is empty, too long or holds a control character";
-            if (!ReferenceEquals(column, Output) && !columns.Add(column.Column)) return $"the input column '{column.Column}' is listed twice";
-            if (ReferenceEquals(column, Output) ? column.Type is not null : column.Type is not null && !InputKinds.TryParseManifestName(column.Type, out _))
+            if (!(output ? outputs : columns).Add(column.Column)) return $"the {(output ? "output" : "input")} column '{column.Column}' is listed twice";
+            if (output ? column.Type is not null : column.Type is not null && !InputKinds.TryParseManifestName(column.Type, out _))
                 return $"column '{column.Column}' has type '{column.Type}'; an input column's type is one of " +
-                    $"{string.Join(", ", Enum.GetValues<InputKind>().Select(k => k.ManifestName()))}, the output column has none";
+                    $"{string.Join(", ", Enum.GetValues<InputKind>().Select(k => k.ManifestName()))}, an output column has none";
             if (ShapeProblem(column.Shape, minimum: 1) is { } shape) return $"column '{column.Column}' has {shape}";
             long values = Size(column.Shape);
             if (BatchSize < 1 || BatchSize > MaxBatchSize || values * BatchSize > MaxBatchValues)

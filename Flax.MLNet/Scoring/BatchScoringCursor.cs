@@ -14,7 +14,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
     private readonly ColumnCache?[] _caches;
     private readonly ValueGetter<DataViewRowId> _upstreamId;
     private readonly DataViewRowId[] _ids;
-    private readonly float[] _output;
+    private readonly float[][] _outputs;
     private readonly BatchSlot _slot = new();
     private int _count;
     private long _position = -1;
@@ -37,7 +37,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
             _caches[column.Index] = ColumnCache.Create(upstream, column, batchSize, _slot);
         _upstreamId = upstream.GetIdGetter();
         _ids = new DataViewRowId[batchSize];
-        _output = new float[batchSize * binding.Signature.OutputSize];
+        _outputs = [.. binding.Signature.Outputs.Select(o => new float[batchSize * o.Size])];
         _slot.Index = batchSize;
     }
 
@@ -52,7 +52,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
 
     /// <inheritdoc/>
     public override bool IsColumnActive(DataViewSchema.Column column) =>
-        _binding.IndexOf(column) == _binding.OutputIndex || _caches[column.Index] is not null;
+        _binding.OutputOf(column) >= 0 || _caches[column.Index] is not null;
 
     /// <inheritdoc/>
     public override bool MoveNext()
@@ -75,7 +75,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
             _count++;
         }
         if (_count == 0) return false;
-        _scorer.Score(_count, _features.Batches, _output);
+        _scorer.Score(_count, _features.Batches, _outputs);
         _slot.Index = -1;
         return true;
     }
@@ -83,16 +83,14 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
     /// <inheritdoc/>
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
-        if (_binding.IndexOf(column) == _binding.OutputIndex)
-            return Getters.Cast<TValue>(column, (ValueGetter<VBuffer<float>>)GetOutput);
+        if (_binding.OutputOf(column) is >= 0 and var output)
+        {
+            var (values, size) = (_outputs[output], _binding.Signature.Outputs[output].Size);
+            return Getters.Cast<TValue>(column, (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+                Getters.Fill(values.AsSpan(_slot.Index * size, size), ref value)));
+        }
         var cache = _caches[column.Index] ?? throw Getters.Inactive(column);
         return Getters.Cast<TValue>(column, cache.Getter);
-    }
-
-    private void GetOutput(ref VBuffer<float> value)
-    {
-        int size = _binding.Signature.OutputSize;
-        Getters.Fill(_output.AsSpan(_slot.Index * size, size), ref value);
     }
 
     /// <inheritdoc/>

@@ -1,7 +1,7 @@
 namespace Flax;
 
 /// <summary>
-/// The cursor of a scored view when the consumer did not ask for the output column: the input cursor as it is,
+/// The cursor of a scored view when the consumer did not ask for an output column: the input cursor as it is,
 /// under the output schema (whose input columns keep their indices).
 /// </summary>
 internal sealed class ForwardingCursor(SchemaBinding binding, DataViewRowCursor upstream) : DataViewRowCursor
@@ -17,11 +17,11 @@ internal sealed class ForwardingCursor(SchemaBinding binding, DataViewRowCursor 
 
     /// <inheritdoc/>
     public override bool IsColumnActive(DataViewSchema.Column column) =>
-        binding.IndexOf(column) != binding.OutputIndex && upstream.IsColumnActive(binding.InputSchema[column.Index]);
+        binding.OutputOf(column) < 0 && upstream.IsColumnActive(binding.InputSchema[column.Index]);
 
     /// <inheritdoc/>
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-        binding.IndexOf(column) == binding.OutputIndex
+        binding.OutputOf(column) >= 0
             ? throw Getters.Inactive(column)
             : upstream.GetGetter<TValue>(binding.InputSchema[column.Index]);
 

@@ -13,7 +13,7 @@ internal interface IBatchScorer : IDisposable
     /// <summary>Runs the model once on <paramref name="rows"/> rows.</summary>
     /// <param name="rows">The number of rows in this batch (the leading, dynamic axis).</param>
     /// <param name="inputs">One buffer per model input, holding at least <c>rows × input size</c> values.</param>
-    /// <param name="output">Receives <c>rows × output size</c> values.</param>
+    /// <param name="outputs">One buffer per model output; each receives <c>rows × output size</c> values.</param>
     /// <exception cref="ObjectDisposedException">The scorer was disposed.</exception>
-    void Score(int rows, HostBatch[] inputs, float[] output);
+    void Score(int rows, HostBatch[] inputs, float[][] outputs);
 }

@@ -2,7 +2,7 @@ namespace Flax;
 
 /// <summary>
 /// The lazy <see cref="IDataView"/> a <see cref="FlaxTransformer"/> returns: the input view with the model's output
-/// column appended. Nothing runs until a cursor moves; a cursor that asks for the output column scores its rows in
+/// columns appended. Nothing runs until a cursor moves; a cursor that asks for an output column scores its rows in
 /// batches (one model run per batch), any other cursor is the input's.
 /// </summary>
 internal sealed class ScoredDataView(IDataView input, SchemaBinding binding, IBatchScorer scorer, int batchSize) : IDataView
@@ -22,7 +22,7 @@ internal sealed class ScoredDataView(IDataView input, SchemaBinding binding, IBa
         var needed = columnsNeeded.ToArray();
         var upstream = input.GetRowCursor(binding.Dependencies(needed), rand);
         if (!binding.Scores(needed)) return new ForwardingCursor(binding, upstream);
-        var passThrough = needed.Where(c => c.Index != binding.OutputIndex).Select(c => binding.InputSchema[c.Index]);
+        var passThrough = needed.Where(c => binding.OutputOf(c) < 0).Select(c => binding.InputSchema[c.Index]);
         return new BatchScoringCursor(binding, upstream, passThrough, scorer, batchSize);
     }
 

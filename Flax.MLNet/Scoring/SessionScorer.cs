@@ -2,7 +2,7 @@ namespace Flax;
 
 /// <summary>
 /// The <see cref="IBatchScorer"/> of a fitted or loaded model: <see cref="OnnxSession"/>s of the Runtime (the one
-/// owner of each native session), fed a typed batch per model input and read back through the model's output.
+/// owner of each native session), fed a typed batch per model input and read back through the model's outputs.
 /// </summary>
 /// <remarks>
 /// Batches run on a session with ONNX Runtime's default thread pool. Single rows on the CPU (the
@@ -28,9 +28,9 @@ internal sealed class SessionScorer : IBatchScorer
         _signature = signature;
     }
 
-    /// <summary>Opens a session over <paramref name="onnx"/>, a model with the inputs and output of <paramref name="signature"/>.</summary>
+    /// <summary>Opens a session over <paramref name="onnx"/>, a model with the inputs and outputs of <paramref name="signature"/>.</summary>
     /// <param name="onnx">The exported model.</param>
-    /// <param name="signature">Its inputs and output.</param>
+    /// <param name="signature">Its inputs and outputs.</param>
     /// <param name="device">Where to run.</param>
     /// <exception cref="DeviceUnavailableException">An explicit CUDA device cannot run the model.</exception>
     public static SessionScorer Open(byte[] onnx, ModelSignature signature, Device device) =>
@@ -40,9 +40,9 @@ internal sealed class SessionScorer : IBatchScorer
     public Device Device => _session.Device;
 
     /// <inheritdoc/>
-    /// <exception cref="ModelRunException">ONNX Runtime failed, or the output is not <c>(rows, ..output row shape)</c>
-    /// float32 (a loaded model file whose nodes contradict its declared output).</exception>
-    public void Score(int rows, HostBatch[] inputs, float[] output)
+    /// <exception cref="ModelRunException">ONNX Runtime failed, or an output is not <c>(rows, ..output row shape)</c>
+    /// float32 (a loaded model file whose nodes contradict its declared outputs).</exception>
+    public void Score(int rows, HostBatch[] inputs, float[][] outputs)
     {
         ThrowIfDisposed();
         var feeds = new (HostBatch Data, long[] Shape)[inputs.Length];
@@ -53,8 +53,9 @@ internal sealed class SessionScorer : IBatchScorer
         }
         try
         {
-            // ONNX Runtime reads the caller's batch and writes the caller's output buffer in place.
-            Session(rows).RunInto(feeds, output.AsMemory(0, rows * _signature.OutputSize), [rows, .. _signature.OutputRowShape.Select(d => (long)d)]);
+            // ONNX Runtime reads the caller's batch and writes the caller's output buffers in place.
+            Session(rows).RunInto(feeds, [.. _signature.Outputs.Select((o, i) =>
+                (outputs[i].AsMemory(0, rows * o.Size), (long[])[rows, .. o.RowShape.Select(d => (long)d)]))]);
         }
         catch (ObjectDisposedException)
         {
@@ -64,22 +65,25 @@ internal sealed class SessionScorer : IBatchScorer
         }
         catch (ModelRunException)
         {
-            ScoreChecked(rows, feeds, output);
+            ScoreChecked(rows, feeds, outputs);
         }
     }
 
-    /// <summary>Scores into a new array and checks the output's type: the path that names a model whose output
+    /// <summary>Scores into new arrays and checks the outputs' types: the path that names a model whose output
     /// contradicts its declared one (or rethrows ONNX Runtime's own error).</summary>
-    private void ScoreChecked(int rows, (HostBatch Data, long[] Shape)[] feeds, float[] output)
+    private void ScoreChecked(int rows, (HostBatch Data, long[] Shape)[] feeds, float[][] outputs)
     {
         var arrays = feeds.Select(f => f.Data.ToArray([.. f.Shape.Select(d => (int)d)])).ToArray();
-        var result = Session(rows).Run(arrays)[0];
-        var shape = result.ShapeSpan;
-        if (result.DType != DType.Float32 || shape.Length != _signature.OutputRowShape.Length + 1 || shape[0] != rows
-            || !shape[1..].SequenceEqual(_signature.OutputRowShape))
-            throw ModelRunException.WrongOutput(_signature.OnnxOutputName,
-                $"float32{Shapes.Format([rows, .. _signature.OutputRowShape])}", $"{result.DType.Name()}{Shapes.Format(result.Shape)}");
-        result.Span<float>().CopyTo(output);
+        var results = Session(rows).Run(arrays);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var (result, expected) = (results[i], _signature.Outputs[i].RowShape);
+            var shape = result.ShapeSpan;
+            if (result.DType != DType.Float32 || shape.Length != expected.Length + 1 || shape[0] != rows || !shape[1..].SequenceEqual(expected))
+                throw ModelRunException.WrongOutput(_signature.OnnxName(_signature.Outputs[i]),
+                    $"float32{Shapes.Format([rows, .. expected])}", $"{result.DType.Name()}{Shapes.Format(result.Shape)}");
+            result.Span<float>().CopyTo(outputs[i]);
+        }
     }
 
     /// <summary>The session for <paramref name="rows"/> rows: the single-row one on the CPU, else the batch one.</summary>
@@ -105,7 +109,7 @@ internal sealed class SessionScorer : IBatchScorer
     }
 
     private static OnnxSession Session(byte[] onnx, ModelSignature signature, Device device, int intraOpThreads = 0) =>
-        new(onnx, signature.Inputs.Select(i => i.ColumnName).ToArray(), [signature.OnnxOutputName], device, intraOpThreads);
+        new(onnx, signature.Inputs.Select(i => i.ColumnName).ToArray(), [.. signature.Outputs.Select(signature.OnnxName)], device, intraOpThreads);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, typeof(FlaxTransformer));
 }

@@ -19,6 +19,13 @@ public sealed record FlaxTrainingOptions
     /// <summary>The optimizer, e.g. <c>Optimizers.Adam(1e-3)</c>.</summary>
     public required Optimizer Optimizer { get; init; }
 
+    /// <summary>
+    /// For a model of several outputs (<c>ApplyFlaxModel</c> with several output columns): the output column whose model
+    /// output is the loss's prediction, its first argument. Null (the default) takes the first output; a one-output
+    /// model ignores it. <c>Fit</c> throws <see cref="ArgumentException"/> when it names no output column.
+    /// </summary>
+    public string? PredictionColumnName { get; init; }
+
     /// <summary>The model in training mode (batch statistics instead of running averages, dropout on), when it differs
     /// from the scored model; null (the default) trains the scored model itself.</summary>
     public Func<Scope, Tensor, Tensor>? TrainingModel { get; init; }

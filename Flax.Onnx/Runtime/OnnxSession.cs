@@ -127,32 +127,32 @@ internal sealed class OnnxSession : IDisposable
     }
 
     /// <summary>
-    /// Runs the model on inputs in caller-owned memory and writes its one float32 output into caller-owned
+    /// Runs the model on inputs in caller-owned memory and writes its float32 outputs into caller-owned
     /// memory: ONNX Runtime reads and writes those buffers in place (no copy on either side; the scoring path).
     /// </summary>
     /// <param name="inputs">One buffer and shape per name of <see cref="InputNames"/> (the buffer holds at least the
     /// shape's values); only read.</param>
-    /// <param name="output">The buffer of the single output, of <paramref name="outputShape"/>.</param>
-    /// <param name="outputShape">The output's shape.</param>
+    /// <param name="outputs">One buffer and shape per name of <see cref="OutputNames"/>.</param>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     /// <exception cref="ArgumentException">The number of inputs or outputs is wrong.</exception>
     /// <exception cref="ModelRunException">ONNX Runtime rejected the run, for example because the output does not
-    /// have <paramref name="outputShape"/>.</exception>
-    internal void RunInto(IReadOnlyList<(HostBatch Data, long[] Shape)> inputs, Memory<float> output, long[] outputShape)
+    /// have its shape.</exception>
+    internal void RunInto(IReadOnlyList<(HostBatch Data, long[] Shape)> inputs, IReadOnlyList<(Memory<float> Buffer, long[] Shape)> outputs)
     {
         ObjectDisposedException.ThrowIf(!TryAcquire(), this);
         var values = new OrtValue[inputs.Count];
-        OrtValue? result = null;
+        var results = new OrtValue[outputs.Count];
         try
         {
-            if (inputs.Count != _inputNames.Length || _outputNames.Length != 1)
-                throw new ArgumentException($"The model takes {_inputNames.Length} inputs and gives {_outputNames.Length} outputs, got {inputs.Count} inputs and 1 output.", nameof(inputs));
+            if (inputs.Count != _inputNames.Length || outputs.Count != _outputNames.Length)
+                throw new ArgumentException($"The model takes {_inputNames.Length} inputs and gives {_outputNames.Length} outputs, got {inputs.Count} inputs and {outputs.Count} outputs.", nameof(inputs));
             for (int i = 0; i < values.Length; i++)
                 values[i] = inputs[i].Data.Wrap(inputs[i].Shape);
-            result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output, outputShape);
+            for (int i = 0; i < results.Length; i++)
+                results[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, outputs[i].Buffer, outputs[i].Shape);
             try
             {
-                _session.Run(_runOptions, _inputNames, values, _outputNames, [result]);
+                _session.Run(_runOptions, _inputNames, values, _outputNames, results);
             }
             catch (OnnxRuntimeException e)
             {
@@ -162,7 +162,7 @@ internal sealed class OnnxSession : IDisposable
         finally
         {
             foreach (var value in values) value?.Dispose();
-            result?.Dispose();
+            foreach (var result in results) result?.Dispose();
             Release();
         }
     }

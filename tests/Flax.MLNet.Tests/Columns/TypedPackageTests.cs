@@ -25,11 +25,11 @@ public sealed class TypedPackageTests
     public void AnUnknownInputTypeIsRefused() => AssertRefused(
         Packages.WithManifest(m => m["inputs"]![0]!["type"] = "float64"),
         "manifest.json", "column 'A' has type 'float64'; an input column's type is one of float32, key, uint32, int32, int64, bool, " +
-        "the output column has none.");
+        "an output column has none.");
 
     [TestMethod]
     public void AnOutputTypeIsRefused() => AssertRefused(
         Packages.WithManifest(m => m["output"]!["type"] = "float32"),
         "manifest.json", "column 'Score' has type 'float32'; an input column's type is one of float32, key, uint32, int32, int64, bool, " +
-        "the output column has none.");
+        "an output column has none.");
 }

@@ -44,8 +44,8 @@ public sealed class ModelPackageTests
         Assert.AreEqual(fitted.BatchSize, package.BatchSize);
         CollectionAssert.AreEqual(new[] { "A" }, package.Signature.Inputs.Select(i => i.ColumnName).ToArray());
         CollectionAssert.AreEqual(new[] { 3 }, package.Signature.Inputs[0].RowShape);
-        Assert.AreEqual("Score", package.Signature.OutputColumnName);
-        CollectionAssert.AreEqual(new[] { 16 }, package.Signature.OutputRowShape);
+        Assert.AreEqual("Score", package.Signature.Outputs[0].ColumnName);
+        CollectionAssert.AreEqual(new[] { 16 }, package.Signature.Outputs[0].RowShape);
         Assert.AreEqual(fitted.Variables, package.VariableTree());
         using var exported = new MemoryStream();
         fitted.ExportOnnx(exported);

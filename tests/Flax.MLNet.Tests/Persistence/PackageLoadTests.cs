@@ -166,9 +166,18 @@ public sealed class PackageLoadTests
     [TestMethod]
     public void AManifestMissingAFieldIsRefused()
     {
-        var e = Refused(Packages.WithManifest(m => m.Remove("output")));
+        var e = Refused(Packages.WithManifest(m => m.Remove("batch_size")));
         StringAssert.StartsWith(e.Message, "This is not a readable Flax model package: manifest.json at byte ");
-        StringAssert.Contains(e.Message, "'output'");
+        StringAssert.Contains(e.Message, "'batch_size'");
+    }
+
+    [TestMethod]
+    public void AManifestWithoutOutputsOrWithBothFormsIsRefused()
+    {
+        const string Expected = "This is not a readable Flax model package: manifest.json: it needs either 'output' (one output column) or 'outputs' (two or more).";
+        Assert.AreEqual(Expected, Refused(Packages.WithManifest(m => m.Remove("output"))).Message);
+        Assert.AreEqual(Expected, Refused(Packages.WithManifest(m => m["outputs"] = new System.Text.Json.Nodes.JsonArray(m["output"]!.DeepClone()))).Message);
+        Assert.AreEqual(Expected, Refused(Packages.WithManifest(m => m["outputs"] = new System.Text.Json.Nodes.JsonArray(m["output"]!.DeepClone(), m["output"]!.DeepClone()))).Message);
     }
 
     [TestMethod]

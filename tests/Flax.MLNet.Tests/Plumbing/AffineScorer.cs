@@ -16,8 +16,9 @@ internal sealed class AffineScorer(params int[] inputSizes) : IBatchScorer
 
     public int Disposals;
 
-    public void Score(int rows, HostBatch[] batches, float[] output)
+    public void Score(int rows, HostBatch[] batches, float[][] outputs)
     {
+        var output = outputs[0];
         ObjectDisposedException.ThrowIf(Disposals > 0, this);
         Batches.Enqueue(rows);
         var inputs = batches.Select(b => ((HostBatch<float>)b).Data).ToArray();

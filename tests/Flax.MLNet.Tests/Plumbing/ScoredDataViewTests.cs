@@ -66,7 +66,7 @@ public sealed class ScoredDataViewTests
 
         var scores = view.GetColumn<float[]>("A").ToArray();
 
-        Assert.AreEqual(signature.OutputType, view.Schema["A"].Type);
+        Assert.AreEqual(signature.Outputs[0].Type, view.Schema["A"].Type);
         for (int i = 0; i < rows.Length; i++) CollectionAssert.AreEqual(AffineScorer.Expected(rows[i].A), scores[i]);
     }
 
