@@ -16,9 +16,6 @@ internal abstract class PackedRows
     /// <summary>The largest integer float64 holds exactly (2^53).</summary>
     private const long ExactInFloat64 = 1L << 53;
 
-    /// <summary>The dtype of the packed values.</summary>
-    internal abstract DType DType { get; }
-
     /// <summary>The buffer for <paramref name="inputs"/>, with one row of <paramref name="rowSize"/> values being filled.</summary>
     internal static PackedRows For(IReadOnlyList<ModelInput> inputs, int rowSize)
     {
@@ -34,10 +31,10 @@ internal abstract class PackedRows
         };
     }
 
-    /// <summary>Writes the first <paramref name="size"/> values of <paramref name="batch"/> (one row of one input, as its
-    /// column reader left them) to the row being filled, from <paramref name="offset"/>.</summary>
+    /// <summary>Writes row <paramref name="row"/> of <paramref name="input"/>, the first values of <paramref name="batch"/>
+    /// as its column reader left them, to the row being filled, from <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentException">A value cannot be packed exactly (an Int64 beyond ±2^53 packed as float64).</exception>
-    internal abstract void Write(HostBatch batch, int offset, int size, Func<string> where);
+    internal abstract void Write(HostBatch batch, int offset, ModelInput input, int row);
 
     /// <summary>Keeps the row being filled.</summary>
     internal abstract void Keep();
@@ -50,10 +47,9 @@ internal abstract class PackedRows
         private readonly List<T> _rows = [];
         private readonly T[] _row = new T[rowSize];
 
-        internal override DType DType => dtype;
-
-        internal override void Write(HostBatch batch, int offset, int size, Func<string> where)
+        internal override void Write(HostBatch batch, int offset, ModelInput input, int row)
         {
+            int size = input.Size;
             var to = _row.AsSpan(offset, size);
             switch (batch)
             {
@@ -65,7 +61,7 @@ internal abstract class PackedRows
                     if (typeof(T) == typeof(double))
                         foreach (var v in values)
                             if (v > ExactInFloat64 || v < -ExactInFloat64)
-                                throw new ArgumentException($"{where()} holds {v}, beyond ±2^53: training packs inputs of mixed dtypes " +
+                                throw new ArgumentException($"Row {row} of input column '{input.ColumnName}' holds {v}, beyond ±2^53: training packs inputs of mixed dtypes " +
                                     "as float64, which cannot hold it exactly.", "data");
                     Convert(values, to);
                     break;

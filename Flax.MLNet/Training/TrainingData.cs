@@ -56,8 +56,7 @@ internal sealed class TrainingData
             for (int i = 0, offset = 0; i < readers.Length; offset += inputs[i].Size, i++)
             {
                 readers[i].Read(0);
-                int row = index, input = i;
-                features.Write(readers[i].Batch, offset, inputs[i].Size, () => $"Row {row} of input column '{inputs[input].ColumnName}'");
+                features.Write(readers[i].Batch, offset, inputs[i], index);
                 if (nan is null && readers[i].Batch is HostBatch<float> floats && Array.FindIndex(floats.Data, 0, inputs[i].Size, float.IsNaN) is >= 0 and var at)
                     nan = $"Row {index} holds NaN in input column '{inputs[i].ColumnName}' (value {at} of {inputs[i].Size})";
             }

@@ -94,8 +94,8 @@ public static partial class Core
         IReadOnlyList<string>? outputNames = null, bool overridable = true)
     {
         var program = traced.Program;
-        for (int i = 0; i < (outputNames?.Count ?? 0); i++)
-            program = program with { Outputs = program.Outputs.SetItem(i, program.Outputs[i] with { Name = outputNames![i] }) };
+        if (outputNames is not null)
+            program = program with { Outputs = [.. program.Outputs.Select((o, i) => i < outputNames.Count ? o with { Name = outputNames[i] } : o)] };
         var parameter = traced.ParameterValues(variables.Flatten());
         var values = program.Parameters.ToDictionary(p => p.Path, p => parameter(p.Path));
         return Lowerer.Lower(program, inputNames ?? traced.InputNames, overridable ? ParameterForm.Overridable(values) : ParameterForm.Embedded(values));

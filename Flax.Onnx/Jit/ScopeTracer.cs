@@ -6,8 +6,8 @@ namespace Flax;
 /// Traces a scope function through Flax's <c>init</c>/<c>apply</c> semantics (<see cref="Core.InitCore{T}"/>,
 /// <see cref="Core.ApplyCore{T}"/>): inputs become program inputs, every array in the given variables a parameter
 /// named by its path, every array an init function creates a parameter whose host value is kept (see
-/// <see cref="TracingHook"/>), the results outputs 0, 1, ... (<c>output_0</c>, <c>output_1</c>, ...), and each computed value left in a returned collection an output
-/// named by its path.
+/// <see cref="TracingHook"/>), the results outputs 0, 1, ... (<c>output_0</c>, <c>output_1</c>, ...), and each
+/// computed value left in a returned collection an output named by its path.
 /// </summary>
 internal static class ScopeTracer
 {
