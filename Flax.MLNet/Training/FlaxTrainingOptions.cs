@@ -22,7 +22,8 @@ public sealed record FlaxTrainingOptions
     /// <summary>
     /// For a model of several outputs (<c>ApplyFlaxModel</c> with several output columns): the output column whose model
     /// output is the loss's prediction, its first argument. Null (the default) takes the first output; a one-output
-    /// model ignores it. <c>Fit</c> throws <see cref="ArgumentException"/> when it names no output column.
+    /// model ignores it, and so does a <see cref="TrainingModel"/>, whose one output is the prediction. <c>Fit</c> throws
+    /// <see cref="ArgumentException"/> when it names no output column.
     /// </summary>
     public string? PredictionColumnName { get; init; }
 

@@ -177,6 +177,31 @@ public sealed class SeveralOutputsTests
         AssertScores(loaded, data, expected);
     }
 
+    /// <summary>An output column may replace its input column (the graph output is then <c>Features:updated</c>):
+    /// scoring and <c>FlaxTransformer.Save/Load</c> work; <c>mlContext.Model.Save</c> refuses, naming the column.</summary>
+    [TestMethod]
+    public void AnOutputColumnMayReplaceTheInputColumn()
+    {
+        var ml = new MLContext(seed: 0);
+        var data = Data(ml);
+        using var flax = ml.Transforms.ApplyFlaxModel(["Embedding", "Features"], nameof(Point.Features), HeadsReversed).Fit(data);
+        var expected = Core.ApplyOutputs(HeadsReversed, device: Device.Cpu)(flax.Variables, FeaturesOf(data));
+        using var package = new MemoryStream();
+        flax.Save(package);
+        package.Position = 0;
+        using var loaded = FlaxTransformer.Load(ml, package);
+
+        foreach (var model in new[] { flax, loaded })
+        {
+            var scored = model.Transform(data);
+            TypedInputTests.AssertClose(expected[0].ToArray<float>(), [.. scored.GetColumn<float[]>("Embedding").SelectMany(v => v)], Tolerance);
+            TypedInputTests.AssertClose(expected[1].ToArray<float>(), [.. scored.GetColumn<float[]>("Features").SelectMany(v => v)], Tolerance);
+        }
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(flax, data.Schema, new MemoryStream()));
+        Assert.AreEqual("mlContext.Model.Save stores a Flax model as ML.NET's OnnxTransformer, which cannot write its output to " +
+            "an input column ('Features'). Give the output column another name, or save the model with FlaxTransformer.Save.", e.Message);
+    }
+
     [TestMethod]
     public void ExportOnnxScoresEveryOutputInApplyOnnxModel()
     {
