@@ -42,6 +42,7 @@ internal static class CommonSubexpressions
         };
     }
 
-    /// <summary>Common-subexpression then dead-code elimination: the form in which programs are differentiated and lowered.</summary>
-    internal static Program Simplify(Program program) => DeadCode.Eliminate(Eliminate(program));
+    /// <summary>Common-subexpression elimination, broadcast folding (<see cref="BroadcastFolding"/>) and dead-code
+    /// elimination: the form in which programs are differentiated and lowered.</summary>
+    internal static Program Simplify(Program program) => DeadCode.Eliminate(BroadcastFolding.Fold(Eliminate(program)));
 }
