@@ -54,26 +54,28 @@ internal static partial class LoweringRules
     /// windows, sizes divisible: the usual 2x2 pooling), in the operand's own layout, with no transpose and no MaxPool
     /// (whose <c>Indices</c> output ONNX Runtime computes slowly): the operand is reshaped so that each windowed axis
     /// becomes (windows, window); one Slice per window position, a Max of them (the pooled values), then in C order of
-    /// positions Equal and Where hand the source to the first position that holds the maximum and take it from the
-    /// rest; the parts are concatenated back along the window axes and reshaped to the operand.
+    /// positions Equal, And/Or/Not and one Where per position hand the source to the first position that holds the
+    /// maximum; the parts are concatenated back along the window axes and reshaped to the operand.
     /// </summary>
     private static string TiledSelectAndScatterAdd(GraphBuilder g, Eqn eqn, (int[] Split, int[] PerWindow, int[] WindowAxes) split,
         IReadOnlyList<string> inputs, string? output)
     {
         var p = (ReduceWindowParams)eqn.Params;
         var x = g.Node("Reshape", [inputs[1], g.Shape(split.Split, minusOneInfers: true)]);
-        var rest = g.Node("Reshape", [inputs[0], g.Shape(split.PerWindow, minusOneInfers: true)]);
+        var source = g.Node("Reshape", [inputs[0], g.Shape(split.PerWindow, minusOneInfers: true)]);
         var sizes = split.WindowAxes.Select(a => split.Split[a]).ToArray();
         var axes = g.Int64s(split.WindowAxes);
         var slices = Positions(sizes).Select(k => g.Node("Slice", [x, g.Int64s(k), g.Int64s(k.Select(i => i + 1)), axes])).ToList();
         var max = g.Node("Max", slices);
         var zero = g.Constant(NDArray.Zeros(In(eqn).DType));
         var parts = new List<string>();
+        string? taken = null;
         for (int i = 0; i < slices.Count; i++)
         {
             var isMax = g.Node("Equal", [slices[i], max]);
-            parts.Add(g.Node("Where", [isMax, rest, zero]));
-            if (i < slices.Count - 1) rest = g.Node("Where", [isMax, zero, rest]);
+            var chosen = taken is null ? isMax : g.Node("And", [isMax, g.Node("Not", [taken])]);
+            parts.Add(g.Node("Where", [chosen, source, zero]));
+            if (i < slices.Count - 1) taken = taken is null ? isMax : g.Node("Or", [taken, isMax]);
         }
         for (int j = sizes.Length - 1; j >= 0; j--)
             parts = [.. parts.Chunk(sizes[j]).Select(c => g.Node("Concat", c, null, OnnxAttributes.Int("axis", split.WindowAxes[j])))];
