@@ -42,6 +42,9 @@ internal static class CommonSubexpressions
         };
     }
 
-    /// <summary>Common-subexpression then dead-code elimination: the form in which programs are differentiated and lowered.</summary>
-    internal static Program Simplify(Program program) => DeadCode.Eliminate(Eliminate(program));
+    /// <summary>Common-subexpression and dead-code elimination, then folding of scales into convolutions
+    /// (<see cref="ConvScaleFolding"/>) and of broadcasts into element-wise equations (<see cref="BroadcastFolding"/>):
+    /// the form in which programs are differentiated and lowered.</summary>
+    internal static Program Simplify(Program program) =>
+        DeadCode.Eliminate(BroadcastFolding.Fold(ConvScaleFolding.Fold(DeadCode.Eliminate(Eliminate(program)))));
 }

@@ -23,12 +23,14 @@ internal static partial class LoweringRules
     /// <c>select_and_scatter_add</c> (max pooling's gradient) in one pass: MaxPool's <c>Indices</c> output says where
     /// each window's first maximum is (ONNX Runtime keeps the first of equal values in C order, like the primitive),
     /// and ScatterElements with <c>reduction=add</c> adds the source there into zeros of the operand's size, all on the
-    /// flattened pooling layout of <see cref="ReduceWindowMax"/>; disjoint float32 windows (2x2 pooling) use MaxUnpool,
-    /// which writes each value once.
+    /// flattened pooling layout of <see cref="ReduceWindowMax"/>; other disjoint float32 windows use MaxUnpool, which
+    /// writes each value once. Windows that tile the operand exactly take <see cref="TiledSelectAndScatterAdd"/>.
     /// </summary>
     private static string SelectAndScatterAdd(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
     {
         var p = (ReduceWindowParams)eqn.Params;
+        if (In(eqn).DType is DType.Float32 or DType.Float64 && TilingSplit(p, In(eqn, 1).Dims) is { } split)
+            return TiledSelectAndScatterAdd(g, eqn, split, inputs, output);
         var layout = PoolLayout.Of(p, In(eqn, 1), In(eqn, 0));
         if (layout is null) return g.Node("Identity", inputs[0], output);
         var x = layout.In(g, inputs[1], layout.Dims);
@@ -46,6 +48,69 @@ internal static partial class LoweringRules
             OnnxAttributes.Int("axis", 0), OnnxAttributes.String("reduction", "add"));
         return layout.Out(g, g.Node("Reshape", [sum, g.Node("Shape", x)]), layout.Dims, output);
     }
+
+    /// <summary>
+    /// <c>select_and_scatter_add</c> over windows that tile the operand exactly (no padding, strides equal to the
+    /// windows, sizes divisible: the usual 2x2 pooling), in the operand's own layout, with no transpose and no MaxPool
+    /// (whose <c>Indices</c> output ONNX Runtime computes slowly): the operand is reshaped so that each windowed axis
+    /// becomes (windows, window); one Slice per window position, a Max of them (the pooled values), then in C order of
+    /// positions Equal, And/Or/Not and one Where per position hand the source to the first position that holds the
+    /// maximum; the parts are concatenated back along the window axes and reshaped to the operand.
+    /// </summary>
+    private static string TiledSelectAndScatterAdd(GraphBuilder g, Eqn eqn, (int[] Split, int[] PerWindow, int[] WindowAxes) split,
+        IReadOnlyList<string> inputs, string? output)
+    {
+        var p = (ReduceWindowParams)eqn.Params;
+        var x = g.Node("Reshape", [inputs[1], g.Shape(split.Split, minusOneInfers: true)]);
+        var source = g.Node("Reshape", [inputs[0], g.Shape(split.PerWindow, minusOneInfers: true)]);
+        var sizes = split.WindowAxes.Select(a => split.Split[a]).ToArray();
+        var axes = g.Int64s(split.WindowAxes);
+        var slices = Positions(sizes).Select(k => g.Node("Slice", [x, g.Int64s(k), g.Int64s(k.Select(i => i + 1)), axes])).ToList();
+        var max = g.Node("Max", slices);
+        var zero = g.Constant(NDArray.Zeros(In(eqn).DType));
+        var parts = new List<string>();
+        string? taken = null;
+        for (int i = 0; i < slices.Count; i++)
+        {
+            var isMax = g.Node("Equal", [slices[i], max]);
+            var chosen = taken is null ? isMax : g.Node("And", [isMax, g.Node("Not", [taken])]);
+            parts.Add(g.Node("Where", [chosen, source, zero]));
+            if (i < slices.Count - 1) taken = taken is null ? isMax : g.Node("Or", [taken, isMax]);
+        }
+        for (int j = sizes.Length - 1; j >= 0; j--)
+            parts = [.. parts.Chunk(sizes[j]).Select(c => g.Node("Concat", c, null, OnnxAttributes.Int("axis", split.WindowAxes[j])))];
+        return g.Node("Reshape", [parts[0], g.Shape(In(eqn, 1).Dims, minusOneInfers: true)], output);
+    }
+
+    /// <summary>For windows that tile an operand of <paramref name="dims"/> exactly (static windowed axes): the dims
+    /// with each windowed axis split into (windows, window), the source's dims in that rank (window axes of size 1),
+    /// and the positions of the window axes; null otherwise.</summary>
+    private static (int[] Split, int[] PerWindow, int[] WindowAxes)? TilingSplit(ReduceWindowParams p, IReadOnlyList<int> dims)
+    {
+        var windowed = Windowed(p);
+        if (windowed.Length == 0 || windowed.Any(a => p.Padding[a] != (0, 0) || p.WindowStrides[a] != p.WindowDimensions[a]
+            || dims[a] < 0 || dims[a] % p.WindowDimensions[a] != 0))
+            return null;
+        var (splitDims, perWindow, windowAxes) = (new List<int>(), new List<int>(), new List<int>());
+        for (int a = 0; a < dims.Count; a++)
+        {
+            if (!windowed.Contains(a))
+            {
+                splitDims.Add(dims[a]);
+                perWindow.Add(dims[a]);
+                continue;
+            }
+            int w = p.WindowDimensions[a];
+            splitDims.AddRange([dims[a] / w, w]);
+            perWindow.AddRange([dims[a] / w, 1]);
+            windowAxes.Add(splitDims.Count - 1);
+        }
+        return ([.. splitDims], [.. perWindow], [.. windowAxes]);
+    }
+
+    /// <summary>Every index of a window of <paramref name="sizes"/>, in C order.</summary>
+    private static IEnumerable<int[]> Positions(int[] sizes) => sizes.Aggregate((IEnumerable<int[]>)[[]],
+        (acc, size) => acc.SelectMany(prefix => Enumerable.Range(0, size).Select(o => (int[])[.. prefix, o])));
 
     /// <summary>
     /// How a windowed max maps onto ONNX's pooling over the trailing axes of <c>(N, C, spatial...)</c>: the windowed
@@ -130,8 +195,7 @@ internal static partial class LoweringRules
                 g.Constant(NDArray.Zeros(In(eqn).DType))]);
         var axes = g.Int64s(windowed);
         var steps = g.Int64s(windowed.Select(a => p.WindowStrides[a]));
-        var offsets = windowed.Aggregate((IEnumerable<int[]>)[[]],
-            (acc, a) => acc.SelectMany(prefix => Enumerable.Range(0, p.WindowDimensions[a]).Select(o => (int[])[.. prefix, o])));
+        var offsets = Positions([.. windowed.Select(a => p.WindowDimensions[a])]);
         string? sum = null;
         foreach (var offset in offsets)
         {

@@ -60,11 +60,13 @@ public static partial class Nn
             raMean.Value = raMean.Value + beta * (mean.Squeeze() - raMean.Value);
             raVar.Value = raVar.Value + beta * (variance.Squeeze() - raVar.Value);
         }
-        var y = x - mean;
+        // Flax's (x - mean) * mul + bias as one affine map per feature, x * mul + (bias - mean * mul): two passes over
+        // x instead of three, and a gradient with one full-size product fewer (the offset's cotangent is a sum over
+        // the features only).
         var mul = (variance + epsilon).Rsqrt();
         if (scale) mul *= scope.Param<Tensor>("scale", scaleInit ?? Initializers.Ones, squeezed).Reshape(mean.Shape);
-        y *= mul;
-        if (bias) y += scope.Param<Tensor>("bias", biasInit ?? Initializers.Zeros, squeezed).Reshape(mean.Shape);
-        return y.Cast(dtype);
+        var offset = -(mean * mul);
+        if (bias) offset += scope.Param<Tensor>("bias", biasInit ?? Initializers.Zeros, squeezed).Reshape(mean.Shape);
+        return (x * mul + offset).Cast(dtype);
     }
 }

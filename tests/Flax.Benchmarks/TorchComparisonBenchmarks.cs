@@ -8,11 +8,13 @@ namespace Flax.Benchmarks;
 /// The Fashion-MNIST CNN trained and run by Flax (<see cref="Trainer.Step"/>, <c>Core.Apply</c> on ONNX Runtime) and
 /// by TorchSharp 0.107 (LibTorch 2.10, the baseline) in the same process, on the same random batch: a training step
 /// (forward, backward, Adam) and an inference forward pass (running batch-norm statistics) at batch 128 and 512.
-/// Backward + update relative to the forward pass is <c>(TrainStep - Forward) / Forward</c> of each engine. Run with
+/// Backward + update relative to the forward pass is <c>(TrainStep - Forward) / Forward</c> of each engine; the
+/// Allocated column is the managed memory one call allocates (ONNX Runtime's and LibTorch's native buffers aside). Run with
 /// <c>dotnet run -c Release --project tests/Flax.Benchmarks -- --filter '*TorchTrainBenchmarks*'</c>.
 /// </summary>
 [Config(typeof(InProcessConfig))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
+[MemoryDiagnoser]
 public class TorchTrainBenchmarks
 {
     private Trainer _trainer = null!;

@@ -24,6 +24,11 @@ internal static class TrainStepProfile
 
         var prefix = Path.Combine(Path.GetTempPath(), $"flax-profile-{Environment.ProcessId}");
         using var options = new SessionOptions { EnableProfiling = true, ProfileOutputPathPrefix = prefix, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        if (Environment.GetEnvironmentVariable("FLAX_PROFILE_SAVE") is { Length: > 0 } save)
+        {
+            File.WriteAllBytes(save, step.Onnx.ToBytes());
+            options.OptimizedModelFilePath = save + ".optimized.onnx";
+        }
         using var session = new InferenceSession(step.Onnx.ToBytes(), options);
         var feeds = new List<NamedOnnxValue>();
         foreach (var (name, meta) in session.InputMetadata)
@@ -53,12 +58,14 @@ internal static class TrainStepProfile
         var runs = doc.RootElement.EnumerateArray().Where(e => e.GetProperty("name").GetString() == "model_run").ToList();
         var from = runs[total - measured].GetProperty("ts").GetInt64();
         var byOp = new Dictionary<string, (double Us, HashSet<string> Nodes)>();
+        var byNode = new Dictionary<string, (string Op, double Us)>();
         foreach (var e in doc.RootElement.EnumerateArray())
         {
             if (e.GetProperty("cat").GetString() != "Node" || e.GetProperty("ts").GetInt64() < from) continue;
             var name = e.GetProperty("name").GetString()!;
             if (!name.EndsWith("_kernel_time", StringComparison.Ordinal)) continue;
             var op = e.GetProperty("args").GetProperty("op_name").GetString()!;
+            byNode[name] = (op, (byNode.TryGetValue(name, out var seen) ? seen.Us : 0) + e.GetProperty("dur").GetInt64());
             var entry = byOp.TryGetValue(op, out var existing) ? existing : (0, new HashSet<string>());
             entry.Nodes.Add(name);
             byOp[op] = (entry.Us + e.GetProperty("dur").GetInt64(), entry.Nodes);
@@ -70,5 +77,10 @@ internal static class TrainStepProfile
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var (op, (us, nodes)) in byOp.OrderByDescending(kv => kv.Value.Us))
             Console.WriteLine($"| {op} | {us / measured / 1000:F2} | {100 * us / measured / nodeUs:F1}% | {nodes.Count} |");
+        Console.WriteLine();
+        Console.WriteLine("| slowest nodes | op type | ms/run |");
+        Console.WriteLine("|---|---|---:|");
+        foreach (var (name, (op, us)) in byNode.OrderByDescending(kv => kv.Value.Us).Take(25))
+            Console.WriteLine($"| {name[..^"_kernel_time".Length]} | {op} | {us / measured / 1000:F2} |");
     }
 }

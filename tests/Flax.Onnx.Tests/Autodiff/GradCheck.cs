@@ -10,7 +10,8 @@ internal sealed record Arg(NDArray Value, bool Batch = false);
 /// <c>sum(r * w)</c> with random weights <c>w</c> (another input), so every cotangent entry differs. The gradient of
 /// each argument element must match <c>(loss(x + h) - loss(x - h)) / 2h</c> with <c>h = 1e-6</c> within
 /// <c>1e-6 * (1 + |fd|)</c>: the truncation error is about <c>h^2</c> and the rounding error about
-/// <c>1e-16 * |loss| / h</c>, both far below the tolerance for the small, smooth cases used.
+/// <c>1e-16 * |loss| / h</c>, both far below the tolerance for the small, smooth cases used. The gradient program is
+/// simplified first (common subexpressions, broadcast folding, dead code), as the lowering does.
 /// </summary>
 internal static class GradCheck
 {
@@ -39,7 +40,8 @@ internal static class GradCheck
         var (program, batch) = Build(body, args);
         var weights = Uniform(rng, program.Inputs[^1].Type.Dims.Select(d => d < 0 ? batch : d).ToArray());
         var values = args.Select(a => a.Value).Append(weights).ToList();
-        var grads = Flax.Autodiff.ValueAndGrad(program, "loss", [], [.. Enumerable.Range(0, args.Length)]);
+        // Simplified as before lowering, so the rules are checked together with the passes that rewrite their output.
+        var grads = CommonSubexpressions.Simplify(Flax.Autodiff.ValueAndGrad(program, "loss", [], [.. Enumerable.Range(0, args.Length)]));
         var outputs = Evaluator.Run(grads, values, new Dictionary<string, NDArray>());
         for (int i = 0; i < args.Length; i++)
         {
