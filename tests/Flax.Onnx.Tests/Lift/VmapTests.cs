@@ -120,7 +120,7 @@ public sealed class VmapTests
     }
 
     /// <summary><c>x.take(i, axis)</c> on the host (unmapped: the array itself).</summary>
-    private static NDArray Take(NDArray x, int? axis, int i)
+    internal static NDArray Take(NDArray x, int? axis, int i)
     {
         if (axis is not { } ax) return x;
         var shape = x.Shape;
@@ -131,7 +131,7 @@ public sealed class VmapTests
         return NDArray.From(result, [.. shape[..ax], .. shape[(ax + 1)..]]);
     }
 
-    private static NDArray Stack(List<NDArray> parts, int axis)
+    internal static NDArray Stack(List<NDArray> parts, int axis)
     {
         var shape = parts[0].Shape;
         int outer = shape[..axis].Aggregate(1, (p, s) => p * s), inner = shape[axis..].Aggregate(1, (p, s) => p * s);
