@@ -99,6 +99,30 @@ public static partial class Lift
         return (scope, x1, x2, x3) => map(scope, [x1, x2, x3], (inner, xs) => fn(inner, xs[0], xs[1], xs[2]));
     }
 
+    /// <summary>
+    /// Flax's <c>lift.vmap</c> over a tuple of scopes (<c>vmap(g, ...)((scope, scope.push('a')), x)</c>):
+    /// <paramref name="fn"/> gets one inner scope per scope given, in order. As in Flax's <c>pack</c>, a scope that
+    /// descends from another one of the tuple is lifted through it and re-created inside by pushing the same names with
+    /// <c>reuse</c>, so inside, <c>scopes[1].Parent</c> is <c>scopes[0]</c> when it was outside; otherwise as
+    /// <see cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, InOutAxis}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>.
+    /// </summary>
+    /// <remarks>One scope of the tuple must contain all the others (Flax also lifts several unrelated scopes side by
+    /// side); otherwise calling the result throws <see cref="ArgumentException"/>.</remarks>
+    /// <inheritdoc cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, InOutAxis}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
+    public static Func<Scope[], Tensor, Tensor> VmapScopes(Func<Scope[], Tensor, Tensor> fn,
+        IReadOnlyDictionary<Filter, InOutAxis> variableAxes, IReadOnlyDictionary<Filter, bool> splitRngs,
+        int?[]? inAxes = null, int? outAxes = 0, int? axisSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        var map = Vmapper(variableAxes, splitRngs, inAxes, 1, outAxes, axisSize);
+        return (scopes, x1) =>
+        {
+            ArgumentNullException.ThrowIfNull(scopes);
+            var (root, paths) = ScopeTuple.Dedup(scopes);
+            return map(root, [x1], (inner, xs) => fn(ScopeTuple.Dup(inner, paths), xs[0]));
+        };
+    }
+
     /// <summary>Plain axes: every collection lifted in and out.</summary>
     private static Dictionary<Filter, InOutAxis> Axes(IReadOnlyDictionary<Filter, int?> variableAxes)
     {

@@ -1,3 +1,5 @@
+using Flax.Tests.Nn;
+
 namespace Flax.Tests.Lift;
 
 /// <summary><c>Lift.Vmap</c>: Flax's <c>core_lift_test.py</c> cases, its errors, and per-primitive batching rules checked
@@ -21,21 +23,52 @@ public sealed class VmapTests
         Assert.AreEqual("Could not find parameter named \"kernel\" in scope \"/vmap(dense)\".", e.Message);
     }
 
-    /// <summary><c>test_aliasing</c>, for the one scope <c>pack</c> takes here: inside, a pushed child's parent is the
-    /// inner root.</summary>
+    /// <summary><c>test_aliasing</c>: <c>vmap(g)((scope, scope.push('a')), ones((1,)))</c>; inside, <c>a.parent</c> is the
+    /// inner <c>scope</c> (pack dedups <c>a</c> through <c>scope</c> and pushes it again).</summary>
     [TestMethod]
     public void Aliasing()
     {
         bool checkedParent = false;
-        Tensor G(Scope scope, Tensor x)
+        Tensor F(Scope scope, Tensor x)
         {
             var a = scope.Push("a");
-            Assert.AreSame(scope, a.Parent);
-            checkedParent = true;
-            return x;
+            Tensor G(Scope[] scopes, Tensor y)
+            {
+                Assert.AreSame(scopes[0], scopes[1].Parent);
+                Assert.AreEqual("a", scopes[1].Name);
+                checkedParent = true;
+                return y;
+            }
+            return Flax.Lift.VmapScopes(G, new Dictionary<Filter, InOutAxis>(), NoRngs)([scope, a], x);
         }
-        Core.Init((s, x) => Flax.Lift.Vmap(G, NoVariables, NoRngs)(s, x))(PrngKey.Create(0), NDArray.Ones(DType.Float32, 1));
+        Core.Init(F)(PrngKey.Create(0), NDArray.Ones(DType.Float32, 1));
         Assert.IsTrue(checkedParent);
+    }
+
+    /// <summary>Variables created through the second scope of the tuple live under its path outside, stacked; applying
+    /// equals a loop of plain applies on each index's slices.</summary>
+    [TestMethod]
+    public void VmapOverATupleOfScopesCreatesUnderEachScope()
+    {
+        static Tensor Two(Scope[] scopes, Tensor x) => Flax.Nn.Dense(scopes[1], Flax.Nn.Dense(scopes[0].Push("first"), x, 3), 2);
+        Tensor F(Scope scope, Tensor x) =>
+            Flax.Lift.VmapScopes(Two, new Dictionary<Filter, InOutAxis> { ["params"] = 0 }, SplitParams)([scope, scope.Push("second")], x);
+        var x = Random(6, 2, 4);
+        var (y, variables) = Core.Init(F)(PrngKey.Create(0), x);
+        ShapeTree.AssertEqual(variables, ("first/bias", "(2, 3)"), ("first/kernel", "(2, 4, 3)"), ("second/bias", "(2, 2)"), ("second/kernel", "(2, 3, 2)"));
+        static Tensor Plain(Scope s, Tensor h) => Two([s, s.Push("second")], h);
+        var rows = Enumerable.Range(0, 2).Select(i => Core.Apply(Plain)(variables.Map(leaf => Take((NDArray)leaf, 0, i)), Take(x, 0, i))).ToList();
+        var (e, g) = (Stack(rows, 0).ToArray<float>(), y.ToArray<float>());
+        for (int i = 0; i < e.Length; i++) Assert.IsTrue(Math.Abs(e[i] - g[i]) <= 1e-5, $"element {i}: {g[i]} vs {e[i]}");
+    }
+
+    /// <summary>Two scopes neither of which contains the other cannot be lifted together here.</summary>
+    [TestMethod]
+    public void VmapOverUnrelatedScopesThrows()
+    {
+        var f = Flax.Lift.VmapScopes((scopes, x) => x, new Dictionary<Filter, InOutAxis>(), NoRngs);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Core.Init((s, x) => f([s.Push("a"), s.Push("b")], x))(PrngKey.Create(0), NDArray.Ones(DType.Float32, 1)));
+        Assert.AreEqual("Lifting several scopes needs one of them to contain the others (Flax lifts each outermost scope separately; here only one may be outermost), got /a, /b. (Parameter 'scopes')", e.Message);
     }
 
     [TestMethod]
