@@ -142,6 +142,22 @@ public sealed class CustomVjpTests
         CollectionAssert.AreEqual(c.ToArray<float>().Select(v => v * 10).ToArray(), ((NDArray)mutated.Flatten()["grads/x"]).ToArray<float>());
     }
 
+    /// <summary>Two rules on the same function of the same input (<c>x + x</c>) stay two calls when the program is
+    /// simplified before it is differentiated (common-subexpression elimination merges the two <c>x + x</c> but not the
+    /// calls): <c>vjp(g + g)</c> and <c>vjp(g * g)</c> at <c>g = 1</c> give <c>4 + 2</c> (reference evaluator).</summary>
+    [TestMethod]
+    public void TwoRulesOnTheSameValuesStayApart()
+    {
+        static Tensor Twice(Scope _, Tensor[] xs) => xs[0] + xs[0];
+        static Func<Scope, Tensor[], Tensor> Rule(Func<Tensor, Tensor> map) =>
+            Flax.Lift.CustomVjp(Twice, (s, xs) => Core.Vjp(Twice, s, xs), (_, vjpFn, g) => vjpFn(map(g)));
+        var (sum, product) = (Rule(g => g + g), Rule(g => g * g));
+        var program = Core.MakeProgram((Scope s, Tensor x) => sum(s, [x]).Sum() + product(s, [x]).Sum(), VariableDict.Empty, new TensorSpec(DType.Float32, 2));
+        var grads = Flax.Autodiff.ValueAndGrad(program, "output_0", [], [0]);
+        var outputs = Flax.Ir.Evaluator.Run(grads, [NDArray.From([1f, 2f], 2)], new Dictionary<string, NDArray>());
+        CollectionAssert.AreEqual(new[] { 6f, 6f }, outputs[^1].ToArray<float>());
+    }
+
     /// <summary>Without a gradient the rules leave nothing in the simplified program but the call itself: its other
     /// equations are the plain layer's.</summary>
     [TestMethod]
