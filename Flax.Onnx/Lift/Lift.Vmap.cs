@@ -41,7 +41,7 @@ public static partial class Lift
     {
         ArgumentNullException.ThrowIfNull(fn);
         var map = Vmapper(Axes(variableAxes), splitRngs, inAxes, 1, outAxes, axisSize);
-        return (scope, x1) => map(scope, [x1], (inner, xs) => fn(inner, xs[0]));
+        return (scope, x1) => map([scope], [x1], (inner, xs) => fn(inner[0], xs[0]));
     }
 
     /// <inheritdoc cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, int?}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
@@ -51,7 +51,7 @@ public static partial class Lift
     {
         ArgumentNullException.ThrowIfNull(fn);
         var map = Vmapper(Axes(variableAxes), splitRngs, inAxes, 2, outAxes, axisSize);
-        return (scope, x1, x2) => map(scope, [x1, x2], (inner, xs) => fn(inner, xs[0], xs[1]));
+        return (scope, x1, x2) => map([scope], [x1, x2], (inner, xs) => fn(inner[0], xs[0], xs[1]));
     }
 
     /// <inheritdoc cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, int?}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
@@ -61,7 +61,7 @@ public static partial class Lift
     {
         ArgumentNullException.ThrowIfNull(fn);
         var map = Vmapper(Axes(variableAxes), splitRngs, inAxes, 3, outAxes, axisSize);
-        return (scope, x1, x2, x3) => map(scope, [x1, x2, x3], (inner, xs) => fn(inner, xs[0], xs[1], xs[2]));
+        return (scope, x1, x2, x3) => map([scope], [x1, x2, x3], (inner, xs) => fn(inner[0], xs[0], xs[1], xs[2]));
     }
 
     /// <summary>
@@ -76,7 +76,7 @@ public static partial class Lift
     {
         ArgumentNullException.ThrowIfNull(fn);
         var map = Vmapper(variableAxes, splitRngs, inAxes, 1, outAxes, axisSize);
-        return (scope, x1) => map(scope, [x1], (inner, xs) => fn(inner, xs[0]));
+        return (scope, x1) => map([scope], [x1], (inner, xs) => fn(inner[0], xs[0]));
     }
 
     /// <inheritdoc cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, InOutAxis}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
@@ -86,7 +86,7 @@ public static partial class Lift
     {
         ArgumentNullException.ThrowIfNull(fn);
         var map = Vmapper(variableAxes, splitRngs, inAxes, 2, outAxes, axisSize);
-        return (scope, x1, x2) => map(scope, [x1, x2], (inner, xs) => fn(inner, xs[0], xs[1]));
+        return (scope, x1, x2) => map([scope], [x1, x2], (inner, xs) => fn(inner[0], xs[0], xs[1]));
     }
 
     /// <inheritdoc cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, InOutAxis}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
@@ -96,7 +96,7 @@ public static partial class Lift
     {
         ArgumentNullException.ThrowIfNull(fn);
         var map = Vmapper(variableAxes, splitRngs, inAxes, 3, outAxes, axisSize);
-        return (scope, x1, x2, x3) => map(scope, [x1, x2, x3], (inner, xs) => fn(inner, xs[0], xs[1], xs[2]));
+        return (scope, x1, x2, x3) => map([scope], [x1, x2, x3], (inner, xs) => fn(inner[0], xs[0], xs[1], xs[2]));
     }
 
     /// <summary>
@@ -106,8 +106,8 @@ public static partial class Lift
     /// <c>reuse</c>, so inside, <c>scopes[1].Parent</c> is <c>scopes[0]</c> when it was outside; otherwise as
     /// <see cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, InOutAxis}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>.
     /// </summary>
-    /// <remarks>One scope of the tuple must contain all the others (Flax also lifts several unrelated scopes side by
-    /// side); otherwise calling the result throws <see cref="ArgumentException"/>.</remarks>
+    /// <remarks>Scopes of the tuple that no other one contains are each lifted with their own variables and PRNG
+    /// sequences, and what the body writes through them is published to each.</remarks>
     /// <inheritdoc cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, InOutAxis}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
     public static Func<Scope[], Tensor, Tensor> VmapScopes(Func<Scope[], Tensor, Tensor> fn,
         IReadOnlyDictionary<Filter, InOutAxis> variableAxes, IReadOnlyDictionary<Filter, bool> splitRngs,
@@ -118,8 +118,8 @@ public static partial class Lift
         return (scopes, x1) =>
         {
             ArgumentNullException.ThrowIfNull(scopes);
-            var (root, paths) = ScopeTuple.Dedup(scopes);
-            return map(root, [x1], (inner, xs) => fn(ScopeTuple.Dup(inner, paths), xs[0]));
+            var (roots, paths) = ScopeTuple.Dedup(scopes);
+            return map(roots, [x1], (inner, xs) => fn(ScopeTuple.Dup(inner, paths), xs[0]));
         };
     }
 
@@ -131,7 +131,7 @@ public static partial class Lift
     }
 
     /// <summary>The body of <c>vmap</c>, shared by every arity.</summary>
-    private static Func<Scope, Tensor[], Func<Scope, Tensor[], Tensor>, Tensor> Vmapper(IReadOnlyDictionary<Filter, InOutAxis> variableAxes,
+    private static Func<Scope[], Tensor[], Func<Scope[], Tensor[], Tensor>, Tensor> Vmapper(IReadOnlyDictionary<Filter, InOutAxis> variableAxes,
         IReadOnlyDictionary<Filter, bool> splitRngs, int?[]? inAxes, int arity, int? outAxes, int? axisSize)
     {
         ArgumentNullException.ThrowIfNull(variableAxes);
@@ -148,24 +148,25 @@ public static partial class Lift
         Filter[] outFilters = [.. outs.Select(a => a.Filter)];
         Filter[] rngFilters = [.. splits.Select(s => s.Filter)];
 
-        return (scope, args, body) =>
+        return (roots, args, body) =>
         {
-            ArgumentNullException.ThrowIfNull(scope);
+            foreach (var scope in roots) ArgumentNullException.ThrowIfNull(scope);
             foreach (var x in args) ArgumentNullException.ThrowIfNull(x);
-            return Pack(scope, filters, outFilters, rngFilters, (scopeFn, repack, groups, rngGroups) =>
+            return PackScopes(roots, filters, outFilters, rngFilters, (scopeFn, repack, groups, rngGroups, innerRoots) =>
             {
                 var trace = args.Length > 0 ? args[0].Trace : TraceContext.Current
                     ?? throw new InvalidOperationException("Lift.Vmap maps traced functions: call it inside a function given to Core.Init, Core.Apply or Core.Export.");
-                var groupAxes = axes.Select((a, g) => a.Axis is { } axis ? (int?)GroupAxis(groups[g], axis) : null).ToArray();
+                // The groups and PRNG groups are scope-major: entry g belongs to filter g % (filters per scope).
+                var groupAxes = groups.Select((group, g) => axes[g % axes.Length].Axis is { } axis ? (int?)GroupAxis(group, axis) : null).ToArray();
                 var argAxis = args.Select((x, i) => argAxes[i] is { } axis ? (int?)Axis(axis, x.Rank, "in_axes") : null).ToArray();
                 int size = AxisSize(groups, groupAxes, args, argAxis, axisSize);
-                var run = new VmapRun(trace, scope, scopeFn, repack, body, outFilters, groups, groupAxes, args, argAxis, size);
-                var rngs = rngGroups.Select((group, k) => splits[k].Split ? group.ToDictionary(kv => kv.Key, kv => kv.Value.Key.Split(Math.Max(size, 0))) : null).ToArray();
+                var run = new VmapRun(trace, roots, scopeFn, repack, (inner, xs) => body(innerRoots(inner), xs), outFilters, groups, groupAxes, args, argAxis, size);
+                var rngs = rngGroups.Select((group, k) => splits[k % splits.Length].Split ? group.ToDictionary(kv => kv.Key, kv => kv.Value.Key.Split(Math.Max(size, 0))) : null).ToArray();
                 var traces = run.TraceAll(index => [.. rngGroups.Select((group, k) => rngs[k] is { } keys
                     ? group.ToDictionary(kv => kv.Key, kv => new LazyRng(keys[kv.Key][index], kv.Value.Suffix, kv.Value.Separator))
                     : group)], splits: rngs.Any(r => r is { Count: > 0 }));
                 int? outAxis = outAxes is { } o ? Axis(o, traces[0].Program.Outputs[0].Var.Type.Rank + 1, "out_axes") : null;
-                return run.Replay(traces, outAxis, [.. outs.Select(a => a.Axis)]);
+                return run.Replay(traces, outAxis, [.. roots.SelectMany(_ => outs.Select(a => a.Axis))]);
             }, name: "vmap");
         };
     }

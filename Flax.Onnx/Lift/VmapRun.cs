@@ -5,7 +5,7 @@ namespace Flax;
 /// it draws keys from a split sequence), combines what the traces created (stacked for mapped collections), and
 /// replays the body batched into the outer trace (<see cref="Batching"/>).
 /// </summary>
-internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory scopeFn, Func<Scope, VariableDict[]> repack,
+internal sealed class VmapRun(TraceContext trace, Scope[] scopes, Lift.ScopeFactory scopeFn, Func<Scope, VariableDict[]> repack,
     Func<Scope, Tensor[], Tensor> body, Filter[] outFilters, VariableDict[] groups, int?[] groupAxes, Tensor[] args, int?[] argAxes, int size)
 {
     /// <summary>Traces the body at index 0, and at every other index too when its values depend on split keys; the
@@ -17,13 +17,13 @@ internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory
     {
         if (splits && size < 0)
             throw new NotSupportedException("vmap over the dynamic batch axis cannot split PRNG sequences: trace the call at a static batch size.");
-        var snapshot = scope.Counters.Snapshot();
+        var snapshots = scopes.Select(s => s.Counters.Snapshot()).ToArray();
         var traces = new List<LiftedTrace> { TraceAt(0, rngsAt) };
-        if (traces[0].Hook.DrawsKeys) (scope.Hook as IRngHook)?.OnKeyDrawn();
+        if (traces[0].Hook.DrawsKeys) (scopes[0].Hook as IRngHook)?.OnKeyDrawn();
         if (!splits || !traces[0].Hook.DrawsKeys) return traces;
         for (int i = 1; i < size; i++)
         {
-            scope.Counters.Restore(snapshot);
+            for (int k = 0; k < scopes.Length; k++) scopes[k].Counters.Restore(snapshots[k]);
             var next = TraceAt(i, rngsAt);
             if (next.Program.Eqns.Length != traces[0].Program.Eqns.Length || next.Hook.Created.Count != traces[0].Hook.Created.Count
                 || next.Program.Constants.Length != traces[0].Program.Constants.Length)
@@ -63,7 +63,7 @@ internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory
             var values = traces.Select(t => t.Hook.Created[c].Value).ToList();
             var value = axis is { } a ? HostArrays.Stack(values.Count == size ? values : [.. Enumerable.Repeat(values[0], size)], a)
                 : Same(values, created.FullPath);
-            var outer = scope.Hook?.OnCreate(created.Collection, created.Path, created.Name, value) ?? value;
+            var outer = scopes[0].Hook?.OnCreate(created.Collection, created.Path, created.Name, value) ?? value;
             leaves[created.Tensor.Variable] = new Batched(outer as Tensor ?? trace.AddConstant((NDArray)outer), axis);
         }
         for (int c = 0; c < program.Constants.Length; c++)

@@ -62,13 +62,29 @@ public sealed class VmapTests
         for (int i = 0; i < e.Length; i++) Assert.IsTrue(Math.Abs(e[i] - g[i]) <= 1e-5, $"element {i}: {g[i]} vs {e[i]}");
     }
 
-    /// <summary>Two scopes neither of which contains the other cannot be lifted together here.</summary>
+    /// <summary>Two sibling scopes (neither contains the other) are lifted side by side: each keeps its own variables,
+    /// stacked, and applying equals a loop of plain applies; the shared collection <c>state</c> of each gets its own
+    /// write.</summary>
     [TestMethod]
-    public void VmapOverUnrelatedScopesThrows()
+    public void VmapOverSiblingScopesLiftsEach()
     {
-        var f = Flax.Lift.VmapScopes((scopes, x) => x, new Dictionary<Filter, InOutAxis>(), NoRngs);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => Core.Init((s, x) => f([s.Push("a"), s.Push("b")], x))(PrngKey.Create(0), NDArray.Ones(DType.Float32, 1)));
-        Assert.AreEqual("Lifting several scopes needs one of them to contain the others (Flax lifts each outermost scope separately; here only one may be outermost), got /a, /b. (Parameter 'scopes')", e.Message);
+        static Tensor Both(Scope[] scopes, Tensor x)
+        {
+            var y = Flax.Nn.Dense(scopes[1], Flax.Nn.Dense(scopes[0], x, 3), 2);
+            scopes[1].PutVariable("state", "seen", NDArray.Scalar(scopes[1].Name!.Length));
+            return y;
+        }
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.VmapScopes(Both,
+            new Dictionary<Filter, InOutAxis> { ["params"] = 0, ["state"] = null }, SplitParams)([scope.Push("first"), scope.Push("second")], x);
+        var x = Random(7, 2, 4);
+        var (y, variables) = Core.Init(F)(PrngKey.Create(0), x);
+        ShapeTree.AssertEqual(variables, ("first/bias", "(2, 3)"), ("first/kernel", "(2, 4, 3)"), ("second/bias", "(2, 2)"), ("second/kernel", "(2, 3, 2)"));
+        Assert.AreEqual(6, ((NDArray)variables.Flatten()["state/second/seen"]).Item<int>());
+        static Tensor Plain(Scope s, Tensor h) => Both([s.Push("first"), s.Push("second")], h);
+        var parameters = new VariableDict(("params", variables["params"]));
+        var rows = Enumerable.Range(0, 2).Select(i => Core.Apply(Plain, "state")(parameters.Map(leaf => Take((NDArray)leaf, 0, i)), Take(x, 0, i)).Output).ToList();
+        var (e, g) = (Stack(rows, 0).ToArray<float>(), y.ToArray<float>());
+        for (int i = 0; i < e.Length; i++) Assert.IsTrue(Math.Abs(e[i] - g[i]) <= 1e-5, $"element {i}: {g[i]} vs {e[i]}");
     }
 
     [TestMethod]
