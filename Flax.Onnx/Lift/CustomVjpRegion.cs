@@ -7,7 +7,7 @@ namespace Flax;
 /// cotangent is bound first, then the forward and backward rules append their equations to the trace. The equations
 /// the cotangents depend on become a closed backward program whose inputs are the cotangent and the values they read
 /// from before (the residuals), and one <see cref="Primitive.CustomVjpCall"/> equation ties it to the output. The
-/// appended equations stay in the trace unused, so dead-code elimination removes them from a graph without a gradient.
+/// appended equations (and the placeholder) are then dropped from the trace: only the call refers to them.
 /// </summary>
 internal sealed class CustomVjpRegion
 {
@@ -31,8 +31,8 @@ internal sealed class CustomVjpRegion
         _diffArgs = [.. args.Where((_, i) => !nondiff.Contains(i + 1))];
         _variables = variables;
         _leaves = [.. variables.Flatten().Where(leaf => leaf.Value is Tensor).Select(leaf => (leaf.Key, (Tensor)leaf.Value))];
-        Cotangent = Zeros(y.Type);
         _start = trace.Eqns.Count;
+        Cotangent = Zeros(y.Type);
     }
 
     /// <summary>The arguments at <c>nondiff_argnums</c>, in order.</summary>
@@ -78,6 +78,7 @@ internal sealed class CustomVjpRegion
             Add(value, given[path], "[0]" + string.Concat(path.Split('/').Select(k => $"['{k}']")));
         for (int i = 0; i < _diffArgs.Length; i++) Add(_diffArgs[i], inputCts[i], $"[{i + 1}]");
         var (backward, free) = Close(cts);
+        _trace.Truncate(_start);
         return _trace.Bind(Primitive.CustomVjpCall, new CustomVjpParams(backward, primals.Count), [_y, .. primals, .. free]);
     }
 
@@ -90,15 +91,15 @@ internal sealed class CustomVjpRegion
         for (int i = _trace.Eqns.Count - 1; i >= _start; i--)
         {
             var eqn = _trace.Eqns[i];
-            if (!eqn.Outputs.Any(live.Contains)) continue;
+            if (!eqn.Outputs.Any(live.Contains) || eqn.Outputs[0] == Cotangent.Variable) continue;
             kept.Add(eqn);
             live.UnionWith(eqn.Inputs);
         }
         kept.Reverse();
-        var bound = kept.SelectMany(e => e.Outputs).Append(Cotangent.Variable).ToHashSet();
+        var bound = kept.SelectMany(e => e.Outputs).ToHashSet();
         var free = new List<Var>();
         foreach (var v in kept.SelectMany(e => e.Inputs).Concat(cts.Select(t => t.Variable)))
-            if (!bound.Contains(v) && !free.Contains(v)) free.Add(v);
+            if (!bound.Contains(v) && v != Cotangent.Variable && !free.Contains(v)) free.Add(v);
         var program = ProgramChecker.Check(new Program([Cotangent.Variable, .. free], [], [], [.. kept],
             [.. cts.Select((t, k) => new ProgramOutput($"ct_{k}", t.Variable))]));
         return (program, [.. free.Select(v => new Tensor(_trace, v))]);

@@ -17,9 +17,10 @@ public static partial class Lift
     /// and one cotangent per differentiated argument (null for zero), as Flax's <c>(params_t, *input_t)</c>; it gets no
     /// scope. In a traced design both rules are traced when the function is called, with the PRNG counters rewound so
     /// <paramref name="forwardFn"/> draws the keys <paramref name="fn"/> drew: their errors show even when no gradient
-    /// is taken. Their equations form a closed backward program inside one <see cref="Primitive.CustomVjpCall"/>
-    /// equation, so a graph without a gradient computes <paramref name="fn"/> alone, and one with a gradient replays the
-    /// rule (its recomputed forward values merge with <paramref name="fn"/>'s). Variables <paramref name="fn"/> writes
+    /// is taken. Their equations are closed into a backward program inside one <see cref="Primitive.CustomVjpCall"/>
+    /// equation and dropped from the trace, so a graph without a gradient computes <paramref name="fn"/> alone, and one
+    /// with a gradient replays the rule (its recomputed forward values merge with <paramref name="fn"/>'s). A tensor
+    /// made by the rules must not be kept for use outside them. Variables <paramref name="fn"/> writes
     /// are published; <paramref name="forwardFn"/>'s writes are not.
     /// </remarks>
     /// <typeparam name="TResiduals">What the forward rule saves for the backward rule.</typeparam>
