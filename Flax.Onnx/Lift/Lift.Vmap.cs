@@ -38,31 +38,19 @@ public static partial class Lift
     public static Func<Scope, Tensor, Tensor> Vmap(Func<Scope, Tensor, Tensor> fn,
         IReadOnlyDictionary<Filter, int?> variableAxes, IReadOnlyDictionary<Filter, bool> splitRngs,
         int?[]? inAxes = null, int? outAxes = 0, int? axisSize = null)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        var map = Vmapper(Axes(variableAxes), splitRngs, inAxes, 1, outAxes, axisSize);
-        return (scope, x1) => map([scope], [x1], (inner, xs) => fn(inner[0], xs[0]));
-    }
+        => Vmap(fn, Axes(variableAxes), splitRngs, inAxes, outAxes, axisSize);
 
     /// <inheritdoc cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, int?}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
     public static Func<Scope, Tensor, Tensor, Tensor> Vmap(Func<Scope, Tensor, Tensor, Tensor> fn,
         IReadOnlyDictionary<Filter, int?> variableAxes, IReadOnlyDictionary<Filter, bool> splitRngs,
         int?[]? inAxes = null, int? outAxes = 0, int? axisSize = null)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        var map = Vmapper(Axes(variableAxes), splitRngs, inAxes, 2, outAxes, axisSize);
-        return (scope, x1, x2) => map([scope], [x1, x2], (inner, xs) => fn(inner[0], xs[0], xs[1]));
-    }
+        => Vmap(fn, Axes(variableAxes), splitRngs, inAxes, outAxes, axisSize);
 
     /// <inheritdoc cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, int?}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
     public static Func<Scope, Tensor, Tensor, Tensor, Tensor> Vmap(Func<Scope, Tensor, Tensor, Tensor, Tensor> fn,
         IReadOnlyDictionary<Filter, int?> variableAxes, IReadOnlyDictionary<Filter, bool> splitRngs,
         int?[]? inAxes = null, int? outAxes = 0, int? axisSize = null)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        var map = Vmapper(Axes(variableAxes), splitRngs, inAxes, 3, outAxes, axisSize);
-        return (scope, x1, x2, x3) => map([scope], [x1, x2, x3], (inner, xs) => fn(inner[0], xs[0], xs[1], xs[2]));
-    }
+        => Vmap(fn, Axes(variableAxes), splitRngs, inAxes, outAxes, axisSize);
 
     /// <summary>
     /// Flax's <c>lift.vmap</c> with <c>variable_axes</c> that may lift a collection in one direction only
