@@ -113,7 +113,7 @@ internal static class Autodiff
             builder.ScopePath = eqn.ScopePath;
             var inputCts = rule(builder, eqn, ct, needed);
             for (int k = 0; k < needed.Length; k++)
-                if (needed[k]) Accumulate(builder, cts, eqn.Inputs[k], inputCts[k]!);
+                if (needed[k] && inputCts[k] is { } inputCt) Accumulate(builder, cts, eqn.Inputs[k], inputCt);
         }
         return cts;
     }

@@ -67,6 +67,7 @@ internal static partial class VjpRules
         Primitive.ReduceWindowMax => ReduceWindowMax,
         Primitive.ReduceWindowSum => ReduceWindowSum,
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd,
+        Primitive.CustomVjpCall => CustomVjpCall,
         _ => throw new NotSupportedException($"Differentiation rule for '{primitive.Name()}' not implemented."),
     };
 

@@ -215,4 +215,14 @@ public enum Primitive
     /// gradient.
     /// </summary>
     SelectAndScatterAdd,
+
+    /// <summary>
+    /// A region with a user-defined reverse-mode rule (<c>jax.custom_vjp</c>; Flax's <c>lift.custom_vjp</c>), params
+    /// <see cref="CustomVjpParams"/>. Inputs <c>(y, primals..., free...)</c>: the output is <c>y</c> unchanged (it lowers
+    /// to an identity); the <see cref="CustomVjpParams.Primals"/> primals are the values differentiated through the
+    /// region, and the free values are the other values its backward program reads. Differentiation replays the
+    /// backward program on <c>(cotangent of y, free...)</c> to get one cotangent per primal, and sends none to
+    /// <c>y</c> or the free values, so the derivative of the computation of <c>y</c> is replaced by the user's rule.
+    /// </summary>
+    CustomVjpCall,
 }

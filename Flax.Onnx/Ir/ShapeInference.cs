@@ -41,6 +41,7 @@ internal static partial class ShapeInference
         Primitive.ConvGeneralDilated => Conv(parameters, inputs),
         Primitive.ReduceWindowMax or Primitive.ReduceWindowSum => ReduceWindow(primitive, parameters, inputs),
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd(parameters, inputs),
+        Primitive.CustomVjpCall => CustomVjpCall(parameters, inputs),
         _ => throw new ArgumentException($"Unknown primitive {primitive}."),
     };
 

@@ -8,7 +8,7 @@ namespace Flax;
 /// says where their batch axis is. Element-wise members keep the first batched input's axis; the others move it to the
 /// front.
 /// </summary>
-internal static class BatchingRules
+internal static partial class BatchingRules
 {
     /// <summary>The batched output of <paramref name="eqn"/>.</summary>
     /// <exception cref="NotSupportedException">The primitive has no rule for this combination (the message says which).</exception>
@@ -37,6 +37,7 @@ internal static class BatchingRules
             ctx.Front(args[0]), ctx.Front(args[1])), 0),
         Primitive.ConvGeneralDilated => Conv(ctx, (ConvParams)eqn.Params, args[0], args[1]),
         Primitive.ReduceWindowMax or Primitive.ReduceWindowSum => ReduceWindow(ctx, eqn.Primitive, (ReduceWindowParams)eqn.Params, args[0]),
+        Primitive.CustomVjpCall => CustomVjpCall(ctx, (CustomVjpParams)eqn.Params, args),
         _ => throw new NotSupportedException($"vmap has no batching rule for {eqn.Primitive.Name()}."),
     };
 

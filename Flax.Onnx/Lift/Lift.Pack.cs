@@ -3,7 +3,7 @@ namespace Flax;
 /// <summary>
 /// Flax's lifted transformations (<c>flax.core.lift</c>): functions that run a scope function on a view of a scope's
 /// variables and PRNG sequences and publish what it changed: <see cref="MapVariables{T1, TOut}"/>,
-/// <see cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, int?}, IReadOnlyDictionary{Filter, bool}, int?[], int, int?)"/>
+/// <see cref="Vmap(Func{Scope, Tensor, Tensor}, IReadOnlyDictionary{Filter, int?}, IReadOnlyDictionary{Filter, bool}, int?[], int?, int?)"/>
 /// and the <c>pack</c> bookkeeping under them.
 /// </summary>
 public static partial class Lift

@@ -5,8 +5,8 @@ namespace Flax;
 /// it draws keys from a split sequence), combines what the traces created (stacked for mapped collections), and
 /// replays the body batched into the outer trace (<see cref="Batching"/>).
 /// </summary>
-internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory scopeFn, Func<Scope, VariableDict[]> repack,
-    Func<Scope, Tensor[], Tensor> body, Filter[] filters, VariableDict[] groups, int?[] groupAxes, Tensor[] args, int?[] argAxes, int size)
+internal sealed class VmapRun(TraceContext trace, Scope[] scopes, Lift.ScopeFactory scopeFn, Func<Scope, VariableDict[]> repack,
+    Func<Scope, Tensor[], Tensor> body, Filter[] outFilters, VariableDict[] groups, int?[] groupAxes, Tensor[] args, int?[] argAxes, int size)
 {
     /// <summary>Traces the body at index 0, and at every other index too when its values depend on split keys; the
     /// PRNG counters are rewound before each further trace, so they advance as for one trace. Keys drawn inside are
@@ -17,13 +17,13 @@ internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory
     {
         if (splits && size < 0)
             throw new NotSupportedException("vmap over the dynamic batch axis cannot split PRNG sequences: trace the call at a static batch size.");
-        var snapshot = scope.Counters.Snapshot();
+        var snapshots = scopes.Select(s => s.Counters.Snapshot()).ToArray();
         var traces = new List<LiftedTrace> { TraceAt(0, rngsAt) };
-        if (traces[0].Hook.DrawsKeys) (scope.Hook as IRngHook)?.OnKeyDrawn();
+        if (traces[0].Hook.DrawsKeys) (scopes[0].Hook as IRngHook)?.OnKeyDrawn();
         if (!splits || !traces[0].Hook.DrawsKeys) return traces;
         for (int i = 1; i < size; i++)
         {
-            scope.Counters.Restore(snapshot);
+            for (int k = 0; k < scopes.Length; k++) scopes[k].Counters.Restore(snapshots[k]);
             var next = TraceAt(i, rngsAt);
             if (next.Program.Eqns.Length != traces[0].Program.Eqns.Length || next.Hook.Created.Count != traces[0].Hook.Created.Count
                 || next.Program.Constants.Length != traces[0].Program.Constants.Length)
@@ -42,9 +42,9 @@ internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory
     /// <summary>Replays the traced body batched; returns its output with the index on <paramref name="outAxis"/> and
     /// the variable groups to publish.</summary>
     /// <param name="traces">The traces from <see cref="TraceAll"/>.</param>
-    /// <param name="outAxis">The output's index axis.</param>
-    /// <param name="rawAxes">The axis of each variable group as given (it may count from the end).</param>
-    internal (Tensor Output, VariableDict[] OutGroups) Replay(List<LiftedTrace> traces, int outAxis, int?[] rawAxes)
+    /// <param name="outAxis">The output's index axis, or null for an output that must be the same at every index.</param>
+    /// <param name="rawAxes">The axis of each out group as given (it may count from the end).</param>
+    internal (Tensor Output, VariableDict[] OutGroups) Replay(List<LiftedTrace> traces, int? outAxis, int?[] rawAxes)
     {
         var first = traces[0];
         var program = first.Program;
@@ -58,12 +58,12 @@ internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory
         for (int c = 0; c < first.Hook.Created.Count; c++)
         {
             var created = first.Hook.Created[c];
-            int? axis = rawAxes[Array.FindIndex(filters, f => f.Contains(created.Collection))] is { } raw
+            int? axis = rawAxes[Array.FindIndex(outFilters, f => f.Contains(created.Collection))] is { } raw
                 ? Normalize(raw, created.Value.Rank + 1) : null;
             var values = traces.Select(t => t.Hook.Created[c].Value).ToList();
             var value = axis is { } a ? HostArrays.Stack(values.Count == size ? values : [.. Enumerable.Repeat(values[0], size)], a)
                 : Same(values, created.FullPath);
-            var outer = scope.Hook?.OnCreate(created.Collection, created.Path, created.Name, value) ?? value;
+            var outer = scopes[0].Hook?.OnCreate(created.Collection, created.Path, created.Name, value) ?? value;
             leaves[created.Tensor.Variable] = new Batched(outer as Tensor ?? trace.AddConstant((NDArray)outer), axis);
         }
         for (int c = 0; c < program.Constants.Length; c++)
@@ -76,7 +76,8 @@ internal sealed class VmapRun(TraceContext trace, Scope scope, Lift.ScopeFactory
 
         var outputs = Batching.Run(trace, program, v => leaves[v], size);
         var ctx = new BatchContext(trace, size);
-        var y = Batching.MoveTo(ctx, outputs[0], outAxis);
+        var y = outAxis is { } yAxis ? Batching.MoveTo(ctx, outputs[0], yAxis)
+            : outputs[0].Axis is null ? outputs[0].Value : throw new LiftException("vmap has mapped output but out_axes is None");
         var replaced = new Dictionary<(int, string), object>();
         for (int k = 0; k < first.OutputLeaves.Count; k++)
         {

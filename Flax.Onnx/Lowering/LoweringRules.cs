@@ -64,6 +64,8 @@ internal static partial class LoweringRules
         Primitive.ReduceWindowMax => ReduceWindowMax,
         Primitive.ReduceWindowSum => ReduceWindowSum,
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd,
+        // The forward value of a custom_vjp region is y itself: no node unless y must carry an output name.
+        Primitive.CustomVjpCall => (g, _, inputs, output) => output is null ? inputs[0] : g.Node("Identity", inputs[0], output),
         _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
     };
 

@@ -121,6 +121,15 @@ internal sealed class TraceContext : IDisposable
     /// <summary>The equations recorded so far, in order (a pass such as <c>Core.Vjp</c> reads a range of them).</summary>
     internal IReadOnlyList<Eqn> Eqns => _eqns;
 
+    /// <summary>Drops the equations recorded after the first <paramref name="count"/>: a transform that traced a region
+    /// only to close it into a program of its own (<c>custom_vjp</c>'s rules) removes it, so it is neither replayed nor
+    /// lowered. Nothing recorded before may read the dropped equations' outputs.</summary>
+    internal void Truncate(int count)
+    {
+        CheckRecording();
+        _eqns.RemoveRange(count, _eqns.Count - count);
+    }
+
     /// <summary>Records the equations appended until disposal under the Flax scope path <paramref name="scopePath"/>
     /// (e.g. <c>/Dense_0</c>); scopes nest and the innermost wins.</summary>
     internal IDisposable InScope(string scopePath)

@@ -26,6 +26,7 @@ Show("vmap, unshared params (test_vmap_unshared)", Core.Init((s, x) => VmapMlp.M
 Show("scan, unshared params (test_scan_unshared_params)", Core.Init((s, x) => ScanMlp.Model(s, x, shareParams: false))(PrngKey.Create(1), rows));
 Show("scan, shared params (test_scan_shared_params)", Core.Init((s, x) => ScanMlp.Model(s, x, shareParams: true))(PrngKey.Create(1), rows));
 Show("big resnet (test_big_resnet: remat_scan (10, 5))", Core.Init((s, x) => BigResNet.Model(s, x))(PrngKey.Create(1), Prng.Normal(PrngKey.Create(0), [1, 8, 8, 8])));
+Show("custom vjp (test_custom_vjp: sign of the parameter gradients)", Core.Init(CustomVjpMlp.Model)(PrngKey.Create(1), Prng.Normal(PrngKey.Create(0), [1, 4])));
 Show("attention (test_attention: vmapped heads, dropout 0.1)",
     Core.Init(Attention.Model)(new Rngs(("params", PrngKey.Create(0)), ("dropout", PrngKey.Create(1))), NDArray.Ones(DType.Float32, 2, 7, 16)));
 

@@ -45,4 +45,8 @@ public sealed class LiftExportTests
 
     [TestMethod]
     public void ScannedLstmExports() => CheckExport(Lstm, [2, 6, 3]);
+
+    /// <summary>The custom-gradient MLP of <c>core_custom_vjp_test</c>: the exported graph holds only the plain MLP.</summary>
+    [TestMethod]
+    public void CustomVjpMlpExports() => CheckExport(Examples.Design.CustomVjpMlp.Model, [2, 4]);
 }

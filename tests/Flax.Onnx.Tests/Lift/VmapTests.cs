@@ -1,3 +1,5 @@
+using Flax.Tests.Nn;
+
 namespace Flax.Tests.Lift;
 
 /// <summary><c>Lift.Vmap</c>: Flax's <c>core_lift_test.py</c> cases, its errors, and per-primitive batching rules checked
@@ -21,21 +23,68 @@ public sealed class VmapTests
         Assert.AreEqual("Could not find parameter named \"kernel\" in scope \"/vmap(dense)\".", e.Message);
     }
 
-    /// <summary><c>test_aliasing</c>, for the one scope <c>pack</c> takes here: inside, a pushed child's parent is the
-    /// inner root.</summary>
+    /// <summary><c>test_aliasing</c>: <c>vmap(g)((scope, scope.push('a')), ones((1,)))</c>; inside, <c>a.parent</c> is the
+    /// inner <c>scope</c> (pack dedups <c>a</c> through <c>scope</c> and pushes it again).</summary>
     [TestMethod]
     public void Aliasing()
     {
         bool checkedParent = false;
-        Tensor G(Scope scope, Tensor x)
+        Tensor F(Scope scope, Tensor x)
         {
             var a = scope.Push("a");
-            Assert.AreSame(scope, a.Parent);
-            checkedParent = true;
-            return x;
+            Tensor G(Scope[] scopes, Tensor y)
+            {
+                Assert.AreSame(scopes[0], scopes[1].Parent);
+                Assert.AreEqual("a", scopes[1].Name);
+                checkedParent = true;
+                return y;
+            }
+            return Flax.Lift.VmapScopes(G, new Dictionary<Filter, InOutAxis>(), NoRngs)([scope, a], x);
         }
-        Core.Init((s, x) => Flax.Lift.Vmap(G, NoVariables, NoRngs)(s, x))(PrngKey.Create(0), NDArray.Ones(DType.Float32, 1));
+        Core.Init(F)(PrngKey.Create(0), NDArray.Ones(DType.Float32, 1));
         Assert.IsTrue(checkedParent);
+    }
+
+    /// <summary>Variables created through the second scope of the tuple live under its path outside, stacked; applying
+    /// equals a loop of plain applies on each index's slices.</summary>
+    [TestMethod]
+    public void VmapOverATupleOfScopesCreatesUnderEachScope()
+    {
+        static Tensor Two(Scope[] scopes, Tensor x) => Flax.Nn.Dense(scopes[1], Flax.Nn.Dense(scopes[0].Push("first"), x, 3), 2);
+        Tensor F(Scope scope, Tensor x) =>
+            Flax.Lift.VmapScopes(Two, new Dictionary<Filter, InOutAxis> { ["params"] = 0 }, SplitParams)([scope, scope.Push("second")], x);
+        var x = Random(6, 2, 4);
+        var (y, variables) = Core.Init(F)(PrngKey.Create(0), x);
+        ShapeTree.AssertEqual(variables, ("first/bias", "(2, 3)"), ("first/kernel", "(2, 4, 3)"), ("second/bias", "(2, 2)"), ("second/kernel", "(2, 3, 2)"));
+        static Tensor Plain(Scope s, Tensor h) => Two([s, s.Push("second")], h);
+        var rows = Enumerable.Range(0, 2).Select(i => Core.Apply(Plain)(variables.Map(leaf => Take((NDArray)leaf, 0, i)), Take(x, 0, i))).ToList();
+        var (e, g) = (Stack(rows, 0).ToArray<float>(), y.ToArray<float>());
+        for (int i = 0; i < e.Length; i++) Assert.IsTrue(Math.Abs(e[i] - g[i]) <= 1e-5, $"element {i}: {g[i]} vs {e[i]}");
+    }
+
+    /// <summary>Two sibling scopes (neither contains the other) are lifted side by side: each keeps its own variables,
+    /// stacked, and applying equals a loop of plain applies; the shared collection <c>state</c> of each gets its own
+    /// write.</summary>
+    [TestMethod]
+    public void VmapOverSiblingScopesLiftsEach()
+    {
+        static Tensor Both(Scope[] scopes, Tensor x)
+        {
+            var y = Flax.Nn.Dense(scopes[1], Flax.Nn.Dense(scopes[0], x, 3), 2);
+            scopes[1].PutVariable("state", "seen", NDArray.Scalar(scopes[1].Name!.Length));
+            return y;
+        }
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.VmapScopes(Both,
+            new Dictionary<Filter, InOutAxis> { ["params"] = 0, ["state"] = null }, SplitParams)([scope.Push("first"), scope.Push("second")], x);
+        var x = Random(7, 2, 4);
+        var (y, variables) = Core.Init(F)(PrngKey.Create(0), x);
+        ShapeTree.AssertEqual(variables, ("first/bias", "(2, 3)"), ("first/kernel", "(2, 4, 3)"), ("second/bias", "(2, 2)"), ("second/kernel", "(2, 3, 2)"));
+        Assert.AreEqual(6, ((NDArray)variables.Flatten()["state/second/seen"]).Item<int>());
+        static Tensor Plain(Scope s, Tensor h) => Both([s.Push("first"), s.Push("second")], h);
+        var parameters = new VariableDict(("params", variables["params"]));
+        var rows = Enumerable.Range(0, 2).Select(i => Core.Apply(Plain, "state")(parameters.Map(leaf => Take((NDArray)leaf, 0, i)), Take(x, 0, i)).Output).ToList();
+        var (e, g) = (Stack(rows, 0).ToArray<float>(), y.ToArray<float>());
+        for (int i = 0; i < e.Length; i++) Assert.IsTrue(Math.Abs(e[i] - g[i]) <= 1e-5, $"element {i}: {g[i]} vs {e[i]}");
     }
 
     [TestMethod]
@@ -120,7 +169,7 @@ public sealed class VmapTests
     }
 
     /// <summary><c>x.take(i, axis)</c> on the host (unmapped: the array itself).</summary>
-    private static NDArray Take(NDArray x, int? axis, int i)
+    internal static NDArray Take(NDArray x, int? axis, int i)
     {
         if (axis is not { } ax) return x;
         var shape = x.Shape;
@@ -131,7 +180,7 @@ public sealed class VmapTests
         return NDArray.From(result, [.. shape[..ax], .. shape[(ax + 1)..]]);
     }
 
-    private static NDArray Stack(List<NDArray> parts, int axis)
+    internal static NDArray Stack(List<NDArray> parts, int axis)
     {
         var shape = parts[0].Shape;
         int outer = shape[..axis].Aggregate(1, (p, s) => p * s), inner = shape[axis..].Aggregate(1, (p, s) => p * s);

@@ -134,6 +134,9 @@ public sealed class LoweringCrossCheckTests
         yield return ["SumPool NHWC", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 2, 1), A(1, 1, 1, 1), P((0, 0), (1, 0), (0, 1), (0, 0))), [F32(-1, 3, 3, 2)], atol: 1e-5)];
         yield return ["SumPool i32", Op(Primitive.ReduceWindowSum, Window(A(1, 3, 1), A(1, 2, 1), P((0, 0), (1, 1), (0, 0))), [I32(-1, 6, 2)], -1000, 1000)];
         yield return ["SumPool three free axes", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 1, 1), A(1, 2, 1, 1), P((0, 0), (0, 0), (0, 0), (0, 0))), [F64(-1, 4, 2, 3)], atol: 1e-12, rtol: 1e-12)];
+        var ct = new Var(F32(-1, 3));
+        yield return ["custom_vjp_call computes its first input", Op(Primitive.CustomVjpCall,
+            new CustomVjpParams(new Program([ct], [], [], [], [new ProgramOutput("ct_0", ct)]), 1), [F32(-1, 3), F32(-1, 3)])];
     }
 
     private static ConvParams Conv(ImmutableArray<int> strides, ImmutableArray<(int, int)> padding, ImmutableArray<int> lhsDilation, ImmutableArray<int> rhsDilation, int groups) =>

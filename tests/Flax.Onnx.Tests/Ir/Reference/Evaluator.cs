@@ -109,6 +109,7 @@ internal static partial class Evaluator
             Primitive.ReduceWindowMax => ReduceWindow((ReduceWindowParams)eqn.Params, args[0], output, LowestValue(dtype), Math.Max),
             Primitive.ReduceWindowSum => ReduceWindow((ReduceWindowParams)eqn.Params, args[0], output, 0, (a, b) => a + b),
             Primitive.SelectAndScatterAdd => SelectAndScatterAdd((ReduceWindowParams)eqn.Params, args[0], args[1], output),
+            Primitive.CustomVjpCall => args[0],
             _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
         };
     }
