@@ -143,17 +143,38 @@ internal sealed class TraceContext : IDisposable
 
     /// <summary>Appends <c>primitive[parameters](args)</c> and returns its output.</summary>
     /// <exception cref="UnexpectedTensorException">An argument belongs to another trace.</exception>
-    /// <exception cref="ArgumentException">The arguments do not fit the primitive (from <see cref="ShapeInference"/>).</exception>
+    /// <exception cref="ArgumentException">The arguments do not fit the primitive (from <see cref="ShapeInference"/>),
+    /// or it has several outputs (use <see cref="BindAll"/>).</exception>
     internal Tensor Bind(Primitive primitive, EqnParams parameters, params ReadOnlySpan<Tensor> args)
+    {
+        var types = Inputs(args, out var inputs);
+        var output = new Var(ShapeInference.Infer(primitive, parameters, types));
+        _eqns.Add(new Eqn(primitive, inputs, parameters, [output], _scopePaths.TryPeek(out var path) ? path : ""));
+        return new Tensor(this, output);
+    }
+
+    /// <summary>Appends <c>primitive[parameters](args)</c> and returns all its outputs (one for a single-output
+    /// primitive, several for one that <see cref="Primitives.HasManyOutputs"/>).</summary>
+    /// <exception cref="UnexpectedTensorException">An argument belongs to another trace.</exception>
+    /// <exception cref="ArgumentException">The arguments do not fit the primitive (from <see cref="ShapeInference"/>).</exception>
+    internal ImmutableArray<Tensor> BindAll(Primitive primitive, EqnParams parameters, params ReadOnlySpan<Tensor> args)
+    {
+        var types = Inputs(args, out var inputs);
+        var outputs = ImmutableArray.CreateRange(ShapeInference.InferAll(primitive, parameters, types), t => new Var(t));
+        _eqns.Add(new Eqn(primitive, inputs, parameters, outputs, _scopePaths.TryPeek(out var path) ? path : ""));
+        return ImmutableArray.CreateRange(outputs, v => new Tensor(this, v));
+    }
+
+    /// <summary>The variables and types of <paramref name="args"/>, once each is checked to belong to this trace.</summary>
+    private TensorType[] Inputs(ReadOnlySpan<Tensor> args, out ImmutableArray<Var> inputs)
     {
         foreach (var arg in args) Own(arg);
         CheckRecording();
-        var inputs = new Var[args.Length];
+        var vars = new Var[args.Length];
         var types = new TensorType[args.Length];
-        for (int i = 0; i < args.Length; i++) (inputs[i], types[i]) = (args[i].Variable, args[i].Type);
-        var output = new Var(ShapeInference.Infer(primitive, parameters, types));
-        _eqns.Add(new Eqn(primitive, ImmutableArray.Create(inputs), parameters, [output], _scopePaths.TryPeek(out var path) ? path : ""));
-        return new Tensor(this, output);
+        for (int i = 0; i < args.Length; i++) (vars[i], types[i]) = (args[i].Variable, args[i].Type);
+        inputs = ImmutableArray.Create(vars);
+        return types;
     }
 
     /// <summary>Ends recording and returns the program, checked.</summary>

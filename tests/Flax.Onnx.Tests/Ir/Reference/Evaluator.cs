@@ -30,11 +30,18 @@ internal static partial class Evaluator
         int batch = BatchSize(leaves);
         var outputs = ProgramInterpreter.Run(program, v => HostTensor.FromNDArray(leaves[v]), (eqn, args) =>
         {
+            if (eqn.Primitive.HasManyOutputs()) return ApplyMany(eqn, args);
             var shape = eqn.Outputs[0].Type.Dims.Select(d => d < 0 ? batch : d).ToArray();
             return [Apply(eqn, args, new TensorType(eqn.Outputs[0].Type.DType, shape))];
         });
         return outputs.Select(o => o.ToNDArray()).ToImmutableArray();
     }
+
+    /// <summary>The evaluation rule table of the primitives with several outputs.</summary>
+    private static ImmutableArray<HostTensor> ApplyMany(Eqn eqn, ImmutableArray<HostTensor> args) => eqn.Primitive switch
+    {
+        _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
+    };
 
     /// <summary>The runtime size of -1 axes: checks each value against its variable's type.</summary>
     private static int BatchSize(Dictionary<Var, NDArray> leaves)
