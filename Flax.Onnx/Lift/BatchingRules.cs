@@ -45,7 +45,7 @@ internal static partial class BatchingRules
     /// <exception cref="NotSupportedException">The primitive has no rule for this combination (the message says which).</exception>
     internal static ImmutableArray<Batched> ApplyMany(BatchContext ctx, Eqn eqn, ImmutableArray<Batched> args) => eqn.Primitive switch
     {
-        Primitive.While => throw new NotSupportedException("vmap of while_loop is not supported: the loop's inputs vary along the mapped axis (map a loop whose carry and consts are the same for every index, or use scan)."),
+        Primitive.While => While(ctx, (WhileParams)eqn.Params, args),
         _ => throw new NotSupportedException($"vmap has no batching rule for {eqn.Primitive.Name()}."),
     };
 

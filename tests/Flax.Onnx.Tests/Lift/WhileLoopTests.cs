@@ -223,12 +223,34 @@ public sealed class WhileLoopTests
         Assert.AreEqual("Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic start/stop values. Try using lax.scan, or using fori_loop with static start/stop.", e.Message);
     }
 
+    /// <summary>vmap of a loop whose condition is the same for every row (JAX's unbatched-predicate case): one loop,
+    /// the batched body; the shared counter stays unbatched.</summary>
     [TestMethod]
-    public void VmapOfWhileThrows()
+    public void VmapWithAnUnbatchedCondition()
+    {
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.Vmap((s, row) => Flax.Lift.WhileLoop((i, c) => c[0] < 3, (i, c) => [c[0] + 1, c[1] * 2f + 1f], s,
+            [(Tensor)NDArray.Scalar(0), row])[1], new Dictionary<Filter, int?>(), new Dictionary<Filter, bool>())(scope, x);
+        float[] x = [1f, -2f, 0.5f, 3f, 0f, -1f];
+        var y = Core.Apply(F)(VariableDict.Empty, NDArray.From(x, 3, 2)).ToArray<float>();
+        CollectionAssert.AreEqual(x.Select(v => ((v * 2f + 1f) * 2f + 1f) * 2f + 1f).ToArray(), y);
+    }
+
+    /// <summary>vmap of a loop whose condition differs per row (JAX's batched-predicate case): the loop runs while any
+    /// row's condition holds and each row stops at its own count, as the explicit per-row loop does.</summary>
+    [TestMethod]
+    public void VmapWithABatchedCondition()
     {
         Tensor F(Scope scope, Tensor x) => Flax.Lift.Vmap((s, row) => Flax.Lift.WhileLoop((i, c) => c.Sum() < 10f, (i, c) => c * 2f, s, row),
-            new Dictionary<Filter, int?>(), new Dictionary<Filter, bool>())(scope, x);
-        var e = Assert.ThrowsExactly<NotSupportedException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Ones(DType.Float32, 2, 3)));
-        StringAssert.StartsWith(e.Message, "vmap of while_loop is not supported");
+            new Dictionary<Filter, int?>(), new Dictionary<Filter, bool>(), inAxes: [1], outAxes: 1)(scope, x);
+        float[] x = [1f, 4f, 0.25f, 2f, 5f, 0.5f];  // columns (1, 2), (4, 5), (0.25, 0.5)
+        var y = Core.Apply(F)(VariableDict.Empty, NDArray.From(x, 2, 3)).ToArray<float>();
+        var expected = new float[6];
+        for (int col = 0; col < 3; col++)
+        {
+            float a = x[col], b = x[3 + col];
+            while (a + b < 10f) (a, b) = (a * 2f, b * 2f);
+            (expected[col], expected[3 + col]) = (a, b);
+        }
+        CollectionAssert.AreEqual(expected, y);
     }
 }
