@@ -17,8 +17,8 @@ public static partial class Lift
     /// (no trip count). As in JAX, the carry (the tensors and the carried variables) must keep its shapes and dtypes,
     /// the loop cannot be differentiated in reverse mode, and variables are created before the loop, not inside it (a
     /// carried collection gaining a variable changes the carry; other collections are read-only inside). The functions
-    /// compute only from their arguments and variables: a tensor of the enclosing trace used directly throws
-    /// <see cref="UnexpectedTensorException"/>. PRNG sequences are visible inside only when named by
+    /// may use tensors of the enclosing traces (JAX's closure conversion: each becomes a const of the loop).
+    /// Under <c>vmap</c> a condition that differs per index runs the loop while any index's holds. PRNG sequences are visible inside only when named by
     /// <paramref name="splitRngs"/> with false (the same keys every iteration); per-iteration keys (true,
     /// <c>fold_in(key, i)</c>) need threefry in the graph and are not supported yet.
     /// </remarks>

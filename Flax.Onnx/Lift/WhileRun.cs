@@ -19,7 +19,7 @@ internal sealed class WhileRun(TraceContext trace, Tensor[] init, VariableDict[]
 
     /// <summary>Traces <paramref name="fn"/> on the carry.</summary>
     internal LiftedTrace Trace(Func<VariableDict[], LiftedHook, Scope> scopeFn, Func<Scope, VariableDict[]> repack, Func<Scope, Tensor[], Tensor[]> fn) =>
-        LiftedTrace.Trace([.. init.Select(c => c.Type)], groups, (_, type) => type, scopeFn, repack, fn);
+        LiftedTrace.Trace([.. init.Select(c => c.Type)], groups, (_, type) => type, scopeFn, repack, fn, capture: true);
 
     /// <summary>Binds the loop; returns the final carry tensors and the carried collections' final values.</summary>
     internal (Tensor[] Carry, VariableDict Carried) Bind(LiftedTrace cond, LiftedTrace body)
@@ -70,6 +70,11 @@ internal sealed class WhileRun(TraceContext trace, Tensor[] init, VariableDict[]
                 inputs.Add(v);
                 consts.Add((Tensor)groups[group].Flatten()[path]);
             }
+        }
+        for (int k = 0; k < traced.Captured.Count; k++)
+        {
+            inputs.Add(program.Inputs[init.Length + traced.InputLeaves.Count + k]);
+            consts.Add(traced.Captured[k]);
         }
         inputs.AddRange(args);
         inputs.AddRange(_carried.Select(c => carried[c.Path]));

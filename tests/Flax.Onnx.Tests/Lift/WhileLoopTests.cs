@@ -15,9 +15,8 @@ public sealed class WhileLoopTests
 
     /// <summary><c>test_while_loop</c> (without its PRNG part, see <see cref="WhileLoopSplitRngsIsNotSupported"/>): the
     /// carried counter <c>state/acc</c> runs from 0 until it reaches <c>x = 2</c> in steps of the parameter <c>inc</c>
-    /// (created by the apply, which may mutate everything). Upstream's condition closes over <c>x</c> and the carry is
-    /// empty; a lifted function here computes only from its arguments and variables, so <c>x</c> rides in the carry
-    /// unchanged (and an empty carry is checked by <see cref="EmptyCarry"/>).</summary>
+    /// (created by the apply, which may mutate everything); the condition closes over <c>x</c> and the carry is
+    /// empty.</summary>
     [TestMethod]
     public void WhileLoop()
     {
@@ -26,19 +25,43 @@ public sealed class WhileLoopTests
             scope.Param<Tensor>("inc", _ => (Tensor)NDArray.Scalar(1));
             scope.PutVariable("state", "acc", NDArray.Scalar(0));
             var carry = Flax.Lift.WhileLoop(
-                (s, c) => T(s.GetVariable("state", "acc")) < c[0],
+                (s, c) => T(s.GetVariable("state", "acc")) < x,
                 (s, c) =>
                 {
                     var i = T(s.GetVariable("state", "acc"));
                     s.PutVariable("state", "acc", i + T(s.GetVariable("params", "inc")));
                     return c;
                 },
-                scope, [x], carryVariables: "state");
-            return carry[0];
+                scope, [], carryVariables: "state");
+            Assert.AreEqual(0, carry.Length);
+            return x;
         }
-        var (c, variables) = Core.Apply(F, true)(VariableDict.Empty, NDArray.Scalar(2), new Rngs(("params", PrngKey.Create(1))));
+        var (_, variables) = Core.Apply(F, true)(VariableDict.Empty, NDArray.Scalar(2), new Rngs(("params", PrngKey.Create(1))));
         Assert.AreEqual(2, ((NDArray)variables.Flatten()["state/acc"]).Item<int>());
-        Assert.AreEqual(2, c.Item<int>());
+    }
+
+    /// <summary>Both functions close over tensors of the enclosing trace (JAX's closure conversion): the bound and the
+    /// step are consts of the loop, also in a loop nested in another one's body.</summary>
+    [TestMethod]
+    public void ClosesOverOuterTensors()
+    {
+        Tensor F(Scope scope, Tensor x)
+        {
+            var limit = x.Sum() * 4f;
+            var step = x * 0.5f;
+            return Flax.Lift.WhileLoop((s, c) => c.Sum() < limit, (s, c) =>
+                Flax.Lift.WhileLoop((t, d) => d.Sum() < c.Sum() + 1f, (t, d) => d + step, s, c), scope, x);
+        }
+        float[] x = [1f, 2f];
+        var y = Core.Apply(F)(VariableDict.Empty, NDArray.From(x, 2)).ToArray<float>();
+        var (a, b) = (x[0], x[1]);
+        float limit = (x[0] + x[1]) * 4f;
+        while (a + b < limit)
+        {
+            float bound = a + b + 1f;
+            while (a + b < bound) (a, b) = (a + x[0] * 0.5f, b + x[1] * 0.5f);
+        }
+        CollectionAssert.AreEqual(new[] { a, b }, y);
     }
 
     /// <summary>An empty carry: the loop state is the carried variables only.</summary>
