@@ -17,10 +17,10 @@ public static partial class Lift
     /// (no trip count). As in JAX, the carry (the tensors and the carried variables) must keep its shapes and dtypes,
     /// the loop cannot be differentiated in reverse mode, and variables are created before the loop, not inside it (a
     /// carried collection gaining a variable changes the carry; other collections are read-only inside). The functions
-    /// may use tensors of the enclosing traces (JAX's closure conversion: each becomes a const of the loop).
-    /// Under <c>vmap</c> a condition that differs per index runs the loop while any index's holds. PRNG sequences are visible inside only when named by
-    /// <paramref name="splitRngs"/> with false (the same keys every iteration); per-iteration keys (true,
-    /// <c>fold_in(key, i)</c>) need threefry in the graph and are not supported yet.
+    /// may use tensors of the enclosing traces (JAX's closure conversion: each becomes a const of the loop). Under
+    /// <c>vmap</c> a condition that differs per index runs the loop while any index's holds. PRNG sequences are
+    /// visible inside only when named by <paramref name="splitRngs"/> with false (the same keys every iteration);
+    /// per-iteration keys (true, <c>fold_in(key, i)</c>) need threefry in the graph and are not supported yet.
     /// </remarks>
     /// <param name="condFn">The condition <c>(scope, carry) -> pred</c>; <c>pred</c> is a bool scalar.</param>
     /// <param name="bodyFn">The body <c>(scope, carry) -> carry</c>.</param>

@@ -24,7 +24,7 @@ internal sealed class WhileRun(TraceContext trace, Tensor[] init, VariableDict[]
     /// <summary>Binds the loop; returns the final carry tensors and the carried collections' final values.</summary>
     internal (Tensor[] Carry, VariableDict Carried) Bind(LiftedTrace cond, LiftedTrace body)
     {
-        var (condProgram, condConsts) = Close(cond, "cond", [cond.Program.Outputs[0].Var]);
+        var (condProgram, condConsts) = Close(cond, [cond.Program.Outputs[0].Var]);
         var bodyOutputs = body.Program.Outputs.Take(body.Results).Select(o => o.Var).ToList();
         var written = new Dictionary<string, Var>();
         for (int k = 0; k < body.OutputLeaves.Count; k++)
@@ -38,7 +38,7 @@ internal sealed class WhileRun(TraceContext trace, Tensor[] init, VariableDict[]
                 throw new LiftException($"while_loop body function carry input and carry output must have equal types, but variable \"{path}\" is {value.Type} on input and {written[path].Type} on output.");
             bodyOutputs.Add(written[path]);
         }
-        var (bodyProgram, bodyConsts) = Close(body, "body", bodyOutputs);
+        var (bodyProgram, bodyConsts) = Close(body, bodyOutputs);
         var outputs = trace.BindAll(Primitive.While, new WhileParams(condProgram, condConsts.Count, bodyProgram, bodyConsts.Count),
             [.. condConsts, .. bodyConsts, .. init, .. _carried.Select(c => c.Value)]);
         var final = new Dictionary<string, object>(groups[Carry].Flatten());
@@ -47,15 +47,12 @@ internal sealed class WhileRun(TraceContext trace, Tensor[] init, VariableDict[]
     }
 
     /// <summary>The closed program over <c>(constants, broadcast leaves, carry tensors, carried leaves)</c> giving
-    /// <paramref name="outputs"/>, and its consts as tensors of the outer trace.</summary>
-    private (Program Program, List<Tensor> Consts) Close(LiftedTrace traced, string name, IReadOnlyList<Var> outputs)
+    /// <paramref name="outputs"/>, and its consts as tensors of the outer trace. A variable the function created would
+    /// be a parameter, which the checker rejects; it cannot happen: the condition may write nothing, the body only the
+    /// carried collections, where a new variable is a carry change reported before.</summary>
+    private (Program Program, List<Tensor> Consts) Close(LiftedTrace traced, IReadOnlyList<Var> outputs)
     {
         var program = traced.Program;
-        if (traced.Hook.Created.Count > 0)
-        {
-            var leaf = traced.Hook.Created[0];
-            throw new LiftException($"while_loop {name} function created the variable \"{leaf.FullPath}\"; a loop cannot create variables (its carry would change): create them before the loop.");
-        }
         var consts = program.Constants.Select(c => trace.AddConstant(c.Value)).ToList();
         var inputs = program.Constants.Select(c => c.Var).ToList();
         var args = program.Inputs.Take(init.Length).ToList();

@@ -226,6 +226,59 @@ public sealed class WhileLoopTests
     }
 
     [TestMethod]
+    public void BodyGivingAnotherCarryCountThrows()
+    {
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((s, c) => c[0].Sum() < 3f, (s, c) => [c[0], c[0]], scope, [x])[0];
+        var e = Assert.ThrowsExactly<LiftException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Ones(DType.Float32, 2)));
+        Assert.AreEqual("while_loop body function carry input and carry output must have equal types, but the body gives 2 carry value(s) for 1.", e.Message);
+    }
+
+    [TestMethod]
+    public void CarriedVariableTypeChangeThrows()
+    {
+        Tensor F(Scope scope, Tensor x)
+        {
+            scope.PutVariable("state", "acc", NDArray.Scalar(0f));
+            return Flax.Lift.WhileLoop((s, c) => c < 3f, (s, c) =>
+            {
+                s.PutVariable("state", "acc", T(s.GetVariable("state", "acc")).Reshape(1));
+                return c + 1f;
+            }, scope, x, carryVariables: "state");
+        }
+        var e = Assert.ThrowsExactly<LiftException>(() => Core.Apply(F, "state")(VariableDict.Empty, NDArray.Scalar(0f)));
+        Assert.AreEqual("while_loop body function carry input and carry output must have equal types, but variable \"state/acc\" is f32[] on input and f32[1] on output.", e.Message);
+    }
+
+    [TestMethod]
+    public void BodyCreatingACarriedVariableThrows()
+    {
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((s, c) => c < 3f, (s, c) =>
+        {
+            s.PutVariable("state", "count", c);
+            return c + 1f;
+        }, scope, x, carryVariables: "state");
+        var e = Assert.ThrowsExactly<LiftException>(() => Core.Apply(F, "state")(VariableDict.Empty, NDArray.Scalar(0f)));
+        Assert.AreEqual("while_loop body function carry input and carry output must have equal types, but the carried variables differ: () on input and (state/count) on output. Create the loop's variables before the loop.", e.Message);
+    }
+
+    [TestMethod]
+    public void BodyCreatingAParameterThrows()
+    {
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((s, c) => c < 3f, (s, c) => c + s.Param<Tensor>("w", Initializers.Ones, []),
+            scope, x, carryVariables: "params", splitRngs: new Dictionary<Filter, bool> { ["params"] = false });
+        var e = Assert.ThrowsExactly<LiftException>(() => Core.Init(F)(PrngKey.Create(0), NDArray.Scalar(0f)));
+        Assert.AreEqual("while_loop body function carry input and carry output must have equal types, but the carried variables differ: () on input and (params/w) on output. Create the loop's variables before the loop.", e.Message);
+    }
+
+    [TestMethod]
+    public void OutsideATraceThrows()
+    {
+        var scope = Core.Bind(VariableDict.Empty);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => Flax.Lift.WhileLoop((s, c) => c[0], (s, c) => c, scope, Array.Empty<Tensor>()));
+        Assert.AreEqual("Lift.WhileLoop loops in traced functions: call it inside a function given to Core.Init, Core.Apply or Core.Export.", e.Message);
+    }
+
+    [TestMethod]
     public void NonScalarConditionThrows()
     {
         Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((s, c) => c < 3f, (s, c) => c + 1f, scope, x);
