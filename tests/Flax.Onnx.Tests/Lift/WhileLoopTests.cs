@@ -329,4 +329,26 @@ public sealed class WhileLoopTests
         }
         CollectionAssert.AreEqual(expected, y);
     }
+
+    /// <summary>The batched-condition loop exported over the dynamic batch axis: the body's per-row mask needs the
+    /// runtime batch size inside the <c>Loop</c> subgraph (read from the outer graph); valid for <c>onnx.checker</c>, and
+    /// ONNX Runtime's result equals the explicit per-row loop.</summary>
+    [TestMethod]
+    public void VmappedLoopExportsOverTheDynamicBatch()
+    {
+        static Tensor F(Scope scope, Tensor x) => Flax.Lift.Vmap((s, row) => Flax.Lift.WhileLoop((i, c) => c.Sum() < 10f, (i, c) => c * 2f, s, row),
+            new Dictionary<Filter, int?>(), new Dictionary<Filter, bool>())(scope, x);
+        var path = Path.Combine(TestContext.TestRunDirectory ?? Path.GetTempPath(), $"{Guid.NewGuid():N}-vmap-while.onnx");
+        Core.Export(F, VariableDict.Empty, path, [new TensorSpec(DType.Float32, -1, 2)]);
+        OnnxChecker.AssertValid(path);
+        float[] x = [1f, 2f, 4f, 5f, 0.25f, 0.5f, 20f, 1f];
+        using var session = new InferenceSession(path);
+        using var input = OrtValue.CreateTensorValueFromMemory(x, [4, 2]);
+        using var results = session.Run(new RunOptions(), [session.InputNames[0]], [input], ["output_0"]);
+        var actual = results[0].GetTensorDataAsSpan<float>().ToArray();
+        var expected = (float[])x.Clone();
+        for (int row = 0; row < 4; row++)
+            while (expected[2 * row] + expected[2 * row + 1] < 10f) (expected[2 * row], expected[2 * row + 1]) = (expected[2 * row] * 2f, expected[2 * row + 1] * 2f);
+        CollectionAssert.AreEqual(expected, actual);
+    }
 }
