@@ -232,7 +232,8 @@ public enum Primitive
     /// <c>(cond consts..., body consts..., carry...)</c>; outputs the final carry, typed like the initial one. While the
     /// closed program <see cref="WhileParams.Cond"/> on <c>(cond consts..., carry...)</c> gives true (a bool scalar), the
     /// carry becomes the outputs of <see cref="WhileParams.Body"/> on <c>(body consts..., carry...)</c>; a false
-    /// condition on the initial carry runs no iteration. Not differentiable in reverse mode (as in JAX); lowers to ONNX
+    /// condition on the initial carry runs no iteration. Not differentiable in reverse mode (as in JAX); batched by
+    /// JAX's rule (a batched condition loops while any index's holds and selects per index); lowers to one ONNX
     /// <c>Loop</c>.
     /// </summary>
     While,

@@ -70,13 +70,14 @@ public sealed class WhileIrTests
         var loop = program.Eqns[0];
         var w = (WhileParams)loop.Params;
         var twin = loop with { Outputs = [new Var(loop.Outputs[0].Type), new Var(loop.Outputs[1].Type)] };
-        var other = loop with { Params = w with { BodyConsts = w.BodyConsts }, Outputs = [new Var(loop.Outputs[0].Type), new Var(loop.Outputs[1].Type)] };
+        // Equal params in a new record instance (params compare by their printed form, sub-programs included).
+        var rebuilt = loop with { Params = w with { }, Outputs = [new Var(loop.Outputs[0].Type), new Var(loop.Outputs[1].Type)] };
         var cond2 = w.Cond with { Eqns = [w.Cond.Eqns[0] with { Primitive = Primitive.Le }] };
         var different = loop with { Params = w with { Cond = cond2 }, Outputs = [new Var(loop.Outputs[0].Type), new Var(loop.Outputs[1].Type)] };
         var all = program with
         {
-            Eqns = [loop, twin, other, different],
-            Outputs = [.. new[] { loop, twin, other, different }.SelectMany((e, k) => e.Outputs.Select((v, j) => new ProgramOutput($"o{k}_{j}", v)))],
+            Eqns = [loop, twin, rebuilt, different],
+            Outputs = [.. new[] { loop, twin, rebuilt, different }.SelectMany((e, k) => e.Outputs.Select((v, j) => new ProgramOutput($"o{k}_{j}", v)))],
         };
         var simplified = CommonSubexpressions.Eliminate(ProgramChecker.Check(all));
         Assert.AreEqual(2, simplified.Eqns.Length);
