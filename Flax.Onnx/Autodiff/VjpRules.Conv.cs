@@ -47,7 +47,8 @@ internal static partial class VjpRules
     /// The kernel's cotangent: <c>ct_w[k, c, o] = sum over n, p of patch_k[n, p, c] * ct[n, p, o]</c>, where
     /// <c>patch_k</c> is the strided slice of the dilated, padded input that window position <c>k</c> reads. The
     /// patches of all window positions are concatenated on the channel axis (im2col) and contracted with the cotangent
-    /// in one <c>dot_general</c> (with the groups as a batch axis); the batch size may be dynamic.
+    /// in one <c>dot_general</c> (with the groups as a batch axis; without groups it lowers to one Gemm with
+    /// <c>transA</c>); the batch size may be dynamic.
     /// </summary>
     private static Var ConvTransposeRhs(GradBuilder b, ConvParams p, Var lhs, TensorType rhs, Var ct)
     {
@@ -74,11 +75,11 @@ internal static partial class VjpRules
         }
         var columns = patches.Count == 1 ? patches[0] : b.Emit(Primitive.Concatenate, new AxisParams(n + 1), [.. patches]);
         var summed = Enumerable.Range(0, n + 1).ToArray();
-        // The cotangent is the lhs so that the im2col columns, already (contracted..., free), need no transpose.
+        // Both operands are (contracted..., free): one Gemm reading the columns transposed, the result already (K*C, O).
         if (groups == 1)
         {
-            var product = b.Emit(Primitive.DotGeneral, new DotGeneralParams([.. summed], [.. summed], [], []), ct, columns);  // (O, K*C)
-            return b.Reshape(b.Transpose(product, [1, 0]), spatial.Concat([channelsPerGroup, outFeatures]));
+            var product = b.Emit(Primitive.DotGeneral, new DotGeneralParams([.. summed], [.. summed], [], []), columns, ct);  // (K*C, O)
+            return b.Reshape(product, spatial.Concat([channelsPerGroup, outFeatures]));
         }
         var columnsGrouped = b.Reshape(columns, outDims.Take(n + 1).Concat([patches.Count, groups, channelsPerGroup]));
         var ctGrouped = b.Reshape(ct, outDims.Take(n + 1).Concat([groups, outFeatures / groups]));
