@@ -45,9 +45,12 @@ internal static partial class VjpRules
 
     /// <summary>
     /// The kernel's cotangent: <c>ct_w[k, c, o] = sum over n, p of patch_k[n, p, c] * ct[n, p, o]</c>, where
-    /// <c>patch_k</c> is the strided slice of the dilated, padded input that window position <c>k</c> reads. The
-    /// patches of all window positions are concatenated on the channel axis (im2col) and contracted with the cotangent
-    /// in one <c>dot_general</c> (with the groups as a batch axis); the batch size may be dynamic.
+    /// <c>patch_k</c> is the strided slice of the dilated, padded input that window position <c>k</c> reads (im2col),
+    /// contracted with the cotangent in one <c>dot_general</c>; the batch size may be dynamic. Without feature groups
+    /// the input is transposed once to <c>(C, N, spatial...)</c>, so the patches concatenate on the leading axis
+    /// (contiguous copies) into <c>(K*C, N, out spatial...)</c>, already the product's row order: one MatMul, no
+    /// transpose of the columns or the cotangent. With groups the patches concatenate on the channel axis and the
+    /// groups are a batch axis of the product.
     /// </summary>
     private static Var ConvTransposeRhs(GradBuilder b, ConvParams p, Var lhs, TensorType rhs, Var ct)
     {
@@ -56,6 +59,9 @@ internal static partial class VjpRules
         int channelsPerGroup = window[n], outFeatures = window[n + 1];
         var spatial = window.Take(n).ToArray();
         var input = PaddedInput(b, p, lhs, n);
+        bool channelsFirst = groups == 1;
+        if (channelsFirst) input = b.Transpose(input, [n + 1, 0, .. Enumerable.Range(1, n)]);
+        int first = channelsFirst ? 2 : 1;
 
         var outDims = ct.Type.Dims;
         var patches = new List<Var>();
@@ -66,19 +72,19 @@ internal static partial class VjpRules
             var strides = GradBuilder.Ones(n + 2);
             for (int i = 0; i < n; i++)
             {
-                start[i + 1] = k[i] * p.RhsDilation[i];
-                limit[i + 1] = start[i + 1] + ShapeInference.Dilated(outDims[i + 1], p.WindowStrides[i]);
-                strides[i + 1] = p.WindowStrides[i];
+                start[i + first] = k[i] * p.RhsDilation[i];
+                limit[i + first] = start[i + first] + ShapeInference.Dilated(outDims[i + 1], p.WindowStrides[i]);
+                strides[i + first] = p.WindowStrides[i];
             }
             patches.Add(b.Slice(input, start, limit, strides));
         }
-        var columns = patches.Count == 1 ? patches[0] : b.Emit(Primitive.Concatenate, new AxisParams(n + 1), [.. patches]);
+        var columns = patches.Count == 1 ? patches[0] : b.Emit(Primitive.Concatenate, new AxisParams(channelsFirst ? 0 : n + 1), [.. patches]);
         var summed = Enumerable.Range(0, n + 1).ToArray();
-        // The cotangent is the lhs so that the im2col columns, already (contracted..., free), need no transpose.
-        if (groups == 1)
+        if (channelsFirst)
         {
-            var product = b.Emit(Primitive.DotGeneral, new DotGeneralParams([.. summed], [.. summed], [], []), ct, columns);  // (O, K*C)
-            return b.Reshape(b.Transpose(product, [1, 0]), spatial.Concat([channelsPerGroup, outFeatures]));
+            var contracted = Enumerable.Range(1, n + 1).ToArray();
+            var product = b.Emit(Primitive.DotGeneral, new DotGeneralParams([.. contracted], [.. summed], [], []), columns, ct);  // (K*C, O)
+            return b.Reshape(product, spatial.Concat([channelsPerGroup, outFeatures]));
         }
         var columnsGrouped = b.Reshape(columns, outDims.Take(n + 1).Concat([patches.Count, groups, channelsPerGroup]));
         var ctGrouped = b.Reshape(ct, outDims.Take(n + 1).Concat([groups, outFeatures / groups]));

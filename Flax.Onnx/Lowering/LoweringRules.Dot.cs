@@ -4,7 +4,9 @@ internal static partial class LoweringRules
 {
     /// <summary>
     /// <c>lax.dot_general</c>. When the batch axes lead on both sides in order, lhs contracts its last axis and rhs is
-    /// <c>(batch..., k, n)</c> contracting <c>k</c> (every Dense layer), one MatMul. Otherwise Transpose both operands to
+    /// <c>(batch..., k, n)</c> contracting <c>k</c> (every Dense layer), one MatMul. Without batch axes, float operands
+    /// whose contracting axes lead (lhs) or trail (rhs) are read transposed by one Gemm (<c>transA</c>/<c>transB</c>,
+    /// as in a kernel gradient), with no Transpose node. Otherwise Transpose both operands to
     /// <c>(batch, free, contracting)</c> and <c>(batch, contracting, free)</c>, Reshape each to rank
     /// <c>batch + 2</c>, MatMul, and Reshape the result to <c>(batch..., lhs free..., rhs free...)</c>.
     /// </summary>
@@ -22,6 +24,21 @@ internal static partial class LoweringRules
 
         var lhsFree = Enumerable.Range(0, lhs.Length).Where(a => !p.LhsBatch.Contains(a) && !p.LhsContracting.Contains(a)).ToArray();
         var rhsFree = Enumerable.Range(0, rhs.Length).Where(a => !p.RhsBatch.Contains(a) && !p.RhsContracting.Contains(a)).ToArray();
+        if (nb == 0 && In(eqn).DType is DType.Float32 or DType.Float64)
+        {
+            bool transA = IsIdentity([.. p.LhsContracting, .. lhsFree]) && !IsIdentity([.. lhsFree, .. p.LhsContracting]);
+            bool transB = IsIdentity([.. rhsFree, .. p.RhsContracting]) && !IsIdentity([.. p.RhsContracting, .. rhsFree]);
+            if (transA || transB)
+            {
+                int[] lhsOrder = transA ? [.. p.LhsContracting, .. lhsFree] : [.. lhsFree, .. p.LhsContracting];
+                int[] rhsOrder = transB ? [.. rhsFree, .. p.RhsContracting] : [.. p.RhsContracting, .. rhsFree];
+                var (m, k, n) = (Product(lhs, lhsFree), Product(lhs, p.LhsContracting), Product(rhs, rhsFree));
+                var lhs2 = Canonical(g, inputs[0], lhs, lhsOrder, transA ? [k, m] : [m, k]);
+                var rhs2 = Canonical(g, inputs[1], rhs, rhsOrder, transB ? [n, k] : [k, n]);
+                var gemm = g.Node("Gemm", [lhs2, rhs2], null, OnnxAttributes.Int("transA", transA ? 1 : 0), OnnxAttributes.Int("transB", transB ? 1 : 0));
+                return g.Node("Reshape", [gemm, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
+            }
+        }
         var batchDims = p.LhsBatch.Select(a => lhs[a]).ToArray();
         var a = Canonical(g, inputs[0], lhs, [.. p.LhsBatch, .. lhsFree, .. p.LhsContracting],
             [.. batchDims, Product(lhs, lhsFree), Product(lhs, p.LhsContracting)]);
@@ -30,6 +47,9 @@ internal static partial class LoweringRules
         var product = g.Node("MatMul", [a, b]);
         return g.Node("Reshape", [product, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
     }
+
+    /// <summary>Whether <paramref name="perm"/> is <c>0, 1, ..., n - 1</c>.</summary>
+    private static bool IsIdentity(int[] perm) => perm.SequenceEqual(Enumerable.Range(0, perm.Length));
 
     /// <summary>Transposes <paramref name="x"/> by <paramref name="perm"/> (when not the identity) and reshapes it to
     /// <paramref name="dims"/> (when that changes the rank or sizes).</summary>

@@ -94,6 +94,36 @@ public sealed class ContractionVjpTests
             [new(Uniform(rng, [2, 4, 4, 3]), Batch: true), new(Uniform(rng, [3, 3, 1, 3]))]);
     }
 
+    /// <summary>
+    /// Without feature groups the kernel's cotangent transposes the input once to (C, N, H, W), concatenates the 9
+    /// window positions' patches on the leading axis (contiguous copies) and contracts them with the cotangent in one
+    /// MatMul: no Gemm reading an operand transposed, and one Transpose beyond the forward convolution's three (input,
+    /// kernel, output); its values match the reference evaluator.
+    /// </summary>
+    [TestMethod]
+    public void KernelGradientIsOneMatMulOverChannelsFirstColumns()
+    {
+        var x = new Var(new TensorType(DType.Float32, -1, 6, 6, 2));
+        var kernel = new Var(new TensorType(DType.Float32, 3, 3, 2, 4));
+        var b = new GradBuilder();
+        var y = b.Emit(Primitive.ConvGeneralDilated, new ConvParams([2, 1], [(1, 1), (0, 2)], [1, 1], [1, 2], 1), x, kernel);
+        var loss = b.ReduceSum(b.Mul(y, y), [0, 1, 2, 3]);
+        var program = new Program([x], [new ProgramParameter("params/Conv_0/kernel", kernel)], [.. b.Constants], [.. b.Eqns],
+            [new ProgramOutput("loss", loss)]);
+        var grads = Flax.Autodiff.ValueAndGrad(program, "loss", ["params/Conv_0/kernel"], []);
+        var graph = Flax.Lowering.Proto.ModelProto.Parser.ParseFrom(Lowerer.Lower(grads, ["x"]).ToBytes()).Graph;
+        string ops = string.Join(", ", graph.Node.Select(n => n.OpType));
+        Assert.AreEqual(1, graph.Node.Count(n => n.OpType == "MatMul"), ops);
+        Assert.AreEqual(0, graph.Node.Count(n => n.OpType == "Gemm"), ops);
+        Assert.AreEqual(0L, graph.Node.Single(n => n.OpType == "Concat").Attribute.Single(a => a.Name == "axis").I, ops);
+        Assert.AreEqual(4, graph.Node.Count(n => n.OpType == "Transpose"), ops);
+        // And it computes the reference evaluator's gradient on ONNX Runtime (float32, atol 1e-5 + rtol 1e-4).
+        var random = new System.Random(5);
+        var parameters = grads.Parameters.ToDictionary(p => p.Path, p => Flax.Tests.Lowering.ReferenceCheck.Draw(random, p.Var.Type, -0.5, 0.5));
+        Flax.Tests.Lowering.ReferenceCheck.AssertMatches(grads, [Flax.Tests.Lowering.ReferenceCheck.Draw(random, grads.Inputs[0].Type, batch: 3)],
+            atol: 1e-5, rtol: 1e-4, parameters: parameters);
+    }
+
     /// <summary>With only the kernel differentiated, the input's cotangent (a second convolution) is not computed.</summary>
     [TestMethod]
     public void KernelGradientOnlyAddsNoConvolution()

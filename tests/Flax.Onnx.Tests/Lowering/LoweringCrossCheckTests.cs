@@ -75,6 +75,9 @@ public sealed class LoweringCrossCheckTests
         yield return ["DotGeneral leading batch", Op(Primitive.DotGeneral, new DotGeneralParams(A(2), A(1), A(0), A(0)), [F32(-1, 3, 4), F32(-1, 4, 5)])];
         yield return ["DotGeneral general", Op(Primitive.DotGeneral, new DotGeneralParams(A(0, 2), A(2, 0), A(3), A(1)), [F32(4, -1, 3, 2), F32(3, 2, 4, 5)])];
         yield return ["DotGeneral contract batch", Op(Primitive.DotGeneral, new DotGeneralParams(A(0), A(0), A(), A()), [F32(-1, 3), F32(-1, 2)])];
+        yield return ["DotGeneral transposed rhs (Gemm transB)", Op(Primitive.DotGeneral, new DotGeneralParams(A(1), A(1), A(), A()), [F32(-1, 4), F32(5, 4)])];
+        yield return ["DotGeneral im2col kernel gradient (Gemm transA)", Op(Primitive.DotGeneral, new DotGeneralParams(A(0, 1, 2), A(0, 1, 2), A(), A()), [F32(-1, 3, 3, 6), F32(-1, 3, 3, 2)])];
+        yield return ["DotGeneral both transposed f64", Op(Primitive.DotGeneral, new DotGeneralParams(A(0), A(1), A(), A()), [F64(4, 3), F64(2, 4)], atol: 1e-12, rtol: 1e-12)];
         yield return ["DotGeneral outer i32", Op(Primitive.DotGeneral, new DotGeneralParams(A(), A(), A(), A()), [I32(-1, 2), I32(3)], -5, 5)];
 
         yield return ["ReduceSum axis 1", Op(Primitive.ReduceSum, new ReduceParams(A(1)), [F32(-1, 4, 3)])];
