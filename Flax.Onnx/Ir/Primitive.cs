@@ -225,4 +225,14 @@ public enum Primitive
     /// <c>y</c> or the free values, so the derivative of the computation of <c>y</c> is replaced by the user's rule.
     /// </summary>
     CustomVjpCall,
+
+    /// <summary>
+    /// <c>lax.scan</c> with a closed body, <see cref="ScanParams"/>. Inputs <c>(consts..., init..., xs...)</c>: the
+    /// body runs <see cref="ScanParams.Length"/> times on <c>(consts..., carry..., x slices...)</c>, where each x is
+    /// sliced along its axis 0 (size <c>Length</c>) at the step, and gives <c>(carry..., y slices...)</c>. Outputs
+    /// <c>(final carry..., ys...)</c>, each y stacked along a new axis 0 in step order. With
+    /// <see cref="ScanParams.Reverse"/> the steps run from <c>Length - 1</c> down to 0 (the outputs stay in step order).
+    /// Several outputs (<see cref="Primitives.HasManyOutputs"/>); lowers to one ONNX <c>Scan</c>.
+    /// </summary>
+    Scan,
 }
