@@ -233,6 +233,20 @@ public sealed class ScanLoweringTests
         AssertClose(expected, y, 1e-5, "vmap");
     }
 
+    /// <summary>The threshold decides the traced program, so a cached <c>Core.Apply</c> model of one threshold never
+    /// serves another.</summary>
+    [TestMethod]
+    public void TheApplyCacheKeyHoldsTheThreshold()
+    {
+        static Tensor Model(Scope _, Tensor x) => x;
+        ApplyKey Key() => new(Model, [new TensorSpec(DType.Float32, [2])], new Dictionary<string, object>(), null, null, null, Device.Cpu);
+        ApplyKey low, high, again;
+        using (Flax.Lift.PinScanUnrollThreshold(0)) low = Key();
+        using (Flax.Lift.PinScanUnrollThreshold(int.MaxValue)) (high, again) = (Key(), Key());
+        Assert.AreNotEqual(low, high);
+        Assert.AreEqual(high, again);
+    }
+
     [TestMethod]
     public void ThresholdMustNotBeNegative()
     {
