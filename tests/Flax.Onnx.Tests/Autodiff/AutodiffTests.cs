@@ -88,8 +88,9 @@ public sealed class AutodiffTests
     [TestMethod]
     public void EveryPrimitiveHasARule()
     {
-        foreach (var primitive in Enum.GetValues<Primitive>())
+        foreach (var primitive in Enum.GetValues<Primitive>().Where(p => !p.HasManyOutputs()))
             _ = VjpRules.For(primitive);
+        Assert.IsNotNull(VjpRules.ForMany(Primitive.Scan));
     }
 
     [TestMethod]

@@ -25,7 +25,7 @@ public sealed class LowererTests
     public void EveryPrimitiveHasARule()
     {
         foreach (var primitive in Enum.GetValues<Primitive>())
-            Assert.IsNotNull(LoweringRules.For(primitive), primitive.ToString());
+            Assert.IsNotNull(primitive.HasManyOutputs() ? LoweringRules.ForMany(primitive) : LoweringRules.For(primitive), primitive.ToString());
     }
 
     [TestMethod]
