@@ -6,7 +6,8 @@ namespace Flax;
 /// <summary>
 /// A <see cref="Primitive.Scan"/> equation written out step by step (one copy of the body per step, slicing the
 /// scanned inputs and stacking the outputs), for the transformations that work on straight-line equations: the reverse
-/// pass (which needs every step's residuals) and <c>vmap</c>.
+/// pass (which needs every step's residuals) and <c>vmap</c>. A nested scan is unrolled too; other loops in the body
+/// (<c>while</c>) stay one equation per step.
 /// </summary>
 internal static class ScanUnrolling
 {
@@ -29,9 +30,7 @@ internal static class ScanUnrolling
             {
                 b.ScopePath = eqn.ScopePath;
                 if (eqn.Primitive == Primitive.Scan) return [.. Unroll(b, (ScanParams)eqn.Params, ins)];
-                if (eqn.Primitive.HasManyOutputs())
-                    throw new NotSupportedException($"A scan body holding {eqn.Primitive.Name()} cannot be unrolled (at {(eqn.ScopePath.Length == 0 ? "/" : eqn.ScopePath)}).");
-                return [b.Emit(eqn.Primitive, eqn.Params, [.. ins])];
+                return eqn.Primitive.HasManyOutputs() ? [.. b.EmitAll(eqn.Primitive, eqn.Params, [.. ins])] : [b.Emit(eqn.Primitive, eqn.Params, [.. ins])];
             });
             carry = [.. outs.Take(s.Carry)];
             ys[step] = [.. outs.Skip(s.Carry)];

@@ -13,6 +13,7 @@ public static class Primitives
     public static bool HasManyOutputs(this Primitive primitive) => primitive switch
     {
         Primitive.Scan => true,
+        Primitive.While => true,
         _ => false,
     };
 

@@ -81,6 +81,7 @@ internal static partial class LoweringRules
     internal static ManyLoweringRule ForMany(Primitive primitive) => primitive switch
     {
         Primitive.Scan => Scan,
+        Primitive.While => While,
         _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
     };
 

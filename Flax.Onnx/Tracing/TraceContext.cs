@@ -41,6 +41,26 @@ internal sealed class TraceContext : IDisposable
         s_current = this;
     }
 
+    /// <summary>
+    /// Closure conversion (JAX's for <c>while_loop</c>'s functions): when set, a tensor of an enclosing trace that is
+    /// still recording may be used here, and this function gives the tensor of this trace that stands for it (an input
+    /// it adds on first use). Unset, such a tensor throws <see cref="UnexpectedTensorException"/>.
+    /// </summary>
+    internal Func<Tensor, Tensor>? Capture { get; set; }
+
+    /// <summary>Whether <paramref name="trace"/> encloses this one (is a trace installed before it) and still records.</summary>
+    internal bool Encloses(TraceContext trace)
+    {
+        for (var t = _previous; t is not null; t = t._previous)
+            if (ReferenceEquals(t, trace)) return !t._finished;
+        return false;
+    }
+
+    /// <summary><paramref name="tensor"/>, or the tensor of this trace standing for it when it belongs to an enclosing
+    /// trace and this trace captures (<see cref="Capture"/>).</summary>
+    internal Tensor Resolve(Tensor tensor) =>
+        Capture is { } capture && !ReferenceEquals(tensor.Trace, this) && IsActive && Encloses(tensor.Trace) ? capture(tensor) : tensor;
+
     /// <summary>The innermost trace on this thread, or null outside any trace.</summary>
     internal static TraceContext? Current => s_current;
 
@@ -112,6 +132,7 @@ internal sealed class TraceContext : IDisposable
     internal void AddOutput(string name, Tensor value)
     {
         CheckRecording();
+        value = Resolve(value);
         Own(value);
         if (_outputs.Any(o => o.Name == name))
             throw new ArgumentException($"The program already has an output named '{name}'.", nameof(name));
@@ -168,11 +189,15 @@ internal sealed class TraceContext : IDisposable
     /// <summary>The variables and types of <paramref name="args"/>, once each is checked to belong to this trace.</summary>
     private TensorType[] Inputs(ReadOnlySpan<Tensor> args, out ImmutableArray<Var> inputs)
     {
-        foreach (var arg in args) Own(arg);
-        CheckRecording();
         var vars = new Var[args.Length];
         var types = new TensorType[args.Length];
-        for (int i = 0; i < args.Length; i++) (vars[i], types[i]) = (args[i].Variable, args[i].Type);
+        for (int i = 0; i < args.Length; i++)
+        {
+            var arg = Resolve(args[i]);
+            Own(arg);
+            (vars[i], types[i]) = (arg.Variable, arg.Type);
+        }
+        CheckRecording();
         inputs = ImmutableArray.Create(vars);
         return types;
     }

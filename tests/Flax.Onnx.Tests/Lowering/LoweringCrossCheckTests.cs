@@ -142,6 +142,9 @@ public sealed class LoweringCrossCheckTests
             var scan = ScanProgram(reverse);
             yield return [$"scan reverse={reverse}: const, two carries, two xs, three ys", new Case(scan, r => [.. scan.Inputs.Select(v => Draw(r, v.Type, -1, 1))])];
         }
+        foreach (var n in new[] { 0, 1, 4 })
+            yield return [$"while counts to {n}, scaling a dynamic carry", new Case(WhileProgram(),
+                r => [NDArray.Scalar(n), NDArray.Scalar(1), Draw(r, F32(1, 3), 0.5, 1.5), NDArray.Scalar(0), Draw(r, F32(-1, 3))])];
     }
 
     /// <summary>
@@ -167,6 +170,26 @@ public sealed class LoweringCrossCheckTests
         var outputs = ShapeInference.InferAll(Primitive.Scan, prm, types).Select(t => new Var(t)).ToImmutableArray();
         return new Program(inputs, [], [], [new Eqn(Primitive.Scan, inputs, prm, outputs, "/Layer_0")],
             [.. outputs.Select((v, k) => new ProgramOutput($"output_{k}", v))]);
+    }
+
+    /// <summary><c>(i, x) = while i &lt; n: (i + one, x * s + x)</c> over inputs <c>(n, one, s, i0, x0)</c>: the cond
+    /// reads the const <c>n</c>, the body the consts <c>one</c> and <c>s</c>; both carries are outputs.</summary>
+    internal static Program WhileProgram()
+    {
+        var (n, i) = (new Var(I32()), new Var(I32()));
+        var x = new Var(F32(-1, 3));
+        var pred = new Var(B());
+        var cond = new Program([n, i, x], [], [], [new Eqn(Primitive.Lt, [i, n], EqnParams.None, [pred], "")], [new ProgramOutput("output_0", pred)]);
+        var (one, s, bi, bx) = (new Var(I32()), new Var(F32(1, 3)), new Var(I32()), new Var(F32(-1, 3)));
+        var (next, scaled, grown) = (new Var(I32()), new Var(F32(-1, 3)), new Var(F32(-1, 3)));
+        var body = new Program([one, s, bi, bx], [], [],
+            [new Eqn(Primitive.Add, [bi, one], EqnParams.None, [next], "/loop"), new Eqn(Primitive.Mul, [bx, s], EqnParams.None, [scaled], "/loop"),
+             new Eqn(Primitive.Add, [scaled, bx], EqnParams.None, [grown], "/loop")],
+            [new ProgramOutput("output_0", next), new ProgramOutput("output_1", grown)]);
+        var inputs = new[] { new Var(I32()), new Var(I32()), new Var(F32(1, 3)), new Var(I32()), new Var(F32(-1, 3)) };
+        var outputs = new[] { new Var(I32()), new Var(F32(-1, 3)) };
+        return new Program([.. inputs], [], [], [new Eqn(Primitive.While, [.. inputs], new WhileParams(cond, 1, body, 2), [.. outputs], "/Layer_0")],
+            [new ProgramOutput("output_0", outputs[0]), new ProgramOutput("output_1", outputs[1])]);
     }
 
     private static ConvParams Conv(ImmutableArray<int> strides, ImmutableArray<(int, int)> padding, ImmutableArray<int> lhsDilation, ImmutableArray<int> rhsDilation, int groups) =>
