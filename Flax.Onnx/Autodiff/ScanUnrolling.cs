@@ -5,8 +5,8 @@ namespace Flax;
 
 /// <summary>
 /// A <see cref="Primitive.Scan"/> equation written out step by step (one copy of the body per step, slicing the
-/// scanned inputs and stacking the outputs), for the transformations that work on straight-line equations: the reverse
-/// pass (which needs every step's residuals) and <c>vmap</c>. A nested scan is unrolled too; other loops in the body
+/// scanned inputs and stacking the outputs), for the transformations that work on straight-line equations: <c>vmap</c>,
+/// and the reverse pass of a scan with integer values (which <see cref="ScanTranspose"/> does not cover). A nested scan is unrolled too; other loops in the body
 /// (<c>while</c>) stay one equation per step.
 /// </summary>
 internal static class ScanUnrolling

@@ -18,12 +18,14 @@ internal static partial class VjpRules
     };
 
     /// <summary>
-    /// <see cref="Primitive.Scan"/>: the forward steps are recomputed unrolled (they give every step's residuals) and
-    /// the cotangents are carried back through them, from the last step to the first. The reverse pass is therefore
-    /// straight-line, one copy of the body's VJP per step, while the forward value still comes from the one scan.
+    /// <see cref="Primitive.Scan"/>: with floating-point values only, two scans (<see cref="ScanTranspose"/>: the
+    /// carries stacked by a forward scan, the cotangents carried back by a scan in the other direction that recomputes
+    /// each step). Otherwise (an integer carry or slice, which has no cotangent) the forward steps are recomputed
+    /// unrolled and the cotangents carried back through them, one copy of the body's VJP per step.
     /// </summary>
     private static Var?[] Scan(GradBuilder b, Eqn e, Var?[] cts, bool[] needed)
     {
+        if (ScanTranspose.Applies(e)) return ScanTranspose.Backward(b, e, cts, needed);
         int start = b.Eqns.Count;
         var outputs = ScanUnrolling.Unroll(b, (ScanParams)e.Params, e.Inputs);
         var forward = b.Eqns.Skip(start).ToList();

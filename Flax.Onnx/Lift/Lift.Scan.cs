@@ -18,7 +18,7 @@ public static partial class Lift
     /// slicing the scanned values). <paramref name="unroll"/> is accepted for Flax's signature and has no effect. As in Flax with
     /// <c>check_constancy_invariants</c>, the body is traced once to create the broadcast variables and again for the
     /// loop, so PRNG counters advance twice. Gradients flow through the unrolled steps, or through a <c>scan</c>
-    /// equation by recomputing its steps unrolled in the reverse pass; <c>vmap</c> of a <c>scan</c> batches its unrolled form.
+    /// equation by two more scans (the carries stacked, then the cotangents carried back the other way); <c>vmap</c> of a <c>scan</c> batches its unrolled form.
     /// </remarks>
     /// <param name="fn">The body: <c>(scope, carry, x) -> (carry, y)</c>; the carry is a tuple of tensors (possibly
     /// empty) whose types do not change.</param>

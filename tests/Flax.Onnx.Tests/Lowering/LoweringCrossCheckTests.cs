@@ -152,8 +152,9 @@ public sealed class LoweringCrossCheckTests
     /// <c>c (1, 1)</c>; xs <c>x (4, batch, 3)</c> and <c>u (4, 1, 1)</c>. The body computes <c>h = tanh(h * w + x)</c>,
     /// <c>c = c + u</c> and gives ys <c>h * c</c>, <c>c</c> (a carry output again) and <c>w</c> (the const itself).
     /// </summary>
-    internal static Program ScanProgram(bool reverse)
+    internal static Program ScanProgram(bool reverse, DType dtype = DType.Float32)
     {
+        TensorType F32(params int[] dims) => new(dtype, dims);
         var (w, h, c, x, u) = (new Var(F32(1, 3)), new Var(F32(-1, 3)), new Var(F32(1, 1)), new Var(F32(-1, 3)), new Var(F32(1, 1)));
         var (hw, pre, h2, c2, y) = (new Var(F32(-1, 3)), new Var(F32(-1, 3)), new Var(F32(-1, 3)), new Var(F32(1, 1)), new Var(F32(-1, 3)));
         var body = new Program([w, h, c, x, u], [], [],
