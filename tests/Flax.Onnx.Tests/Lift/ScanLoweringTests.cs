@@ -146,9 +146,12 @@ public sealed class ScanLoweringTests
 
     /// <summary><c>h_t = tanh(h_{t-1} @ w + x_t)</c>, loss <c>sum c * h</c> (float64): the gradient through one
     /// <c>scan</c> equation equals central finite differences, and the graph holds three <c>Scan</c>s whatever the
-    /// length (the value, the forward pass stacking the carries, the reverse pass).</summary>
+    /// length (the value, the forward pass stacking the carries, the reverse pass). With an int32 step counter in the
+    /// carry (no cotangent to carry) the reverse pass differentiates the unrolled steps instead: one <c>Scan</c>.</summary>
     [TestMethod]
-    public void GradientThroughScanAboveTheThresholdEqualsFiniteDifferences()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void GradientThroughScanAboveTheThresholdEqualsFiniteDifferences(bool intCarry)
     {
         const int steps = 5;
         static double HostLoss(double[] w, double[] x, double[] c)
@@ -169,18 +172,19 @@ public sealed class ScanLoweringTests
             }
             return loss;
         }
-        static Tensor Loss(Scope scope, Tensor xs, Tensor c)
+        Tensor Loss(Scope scope, Tensor xs, Tensor c)
         {
             var rnn = Flax.Lift.Scan((Scope s, Tensor[] carry, Tensor x) =>
             {
                 var w = s.Param<Tensor>("w", Initializers.Normal(0.5), [H, H], DType.Float64);
                 var h = (Tensor.MatMul(carry[0], w) + x).Tanh();
-                return ([h], h);
+                return (intCarry ? [h, carry[1] + 1] : [h], h);
             }, variableBroadcast: "params", splitRngs: new Dictionary<Filter, bool> { ["params"] = false });
-            var (_, ys) = rnn(scope, [xs.SliceInDim(0, 1).Squeeze(0) * 0.0], xs);
+            var h0 = xs.SliceInDim(0, 1).Squeeze(0) * 0.0;
+            var (_, ys) = rnn(scope, intCarry ? [h0, h0.SliceInDim(0, 1).Cast(DType.Int32)] : [h0], xs);
             return (ys * c).Sum();
         }
-        static Tensor WithGrads(Scope scope, Tensor xs, Tensor cs)
+        Tensor WithGrads(Scope scope, Tensor xs, Tensor cs)
         {
             var (value, grads) = Core.ValueAndGrad(s => Loss(s, xs, cs), scope);
             scope.PutVariable("grads", "w", grads.Flatten()["params/w"]);
@@ -194,7 +198,7 @@ public sealed class ScanLoweringTests
         using (var stream = new MemoryStream())
         {
             Core.Export(WithGrads, variables, stream, [new TensorSpec(DType.Float64, [steps, H]), new TensorSpec(DType.Float64, [steps, H])], mutable: "grads");
-            Assert.AreEqual(3, ScanNodes(stream.ToArray()));
+            Assert.AreEqual(intCarry ? 1 : 3, ScanNodes(stream.ToArray()));
         }
         var (loss, mutated) = Core.Apply(WithGrads, "grads")(variables, x, c);
         var w = ((NDArray)variables.Flatten()["params/w"]).ToArray<double>();
