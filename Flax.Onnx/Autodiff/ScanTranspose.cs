@@ -52,8 +52,11 @@ internal static class ScanTranspose
         inner.ScopePath = "";
         Var Ct(Var v) => stepCts.TryGetValue(v, out var ct) ? ct : Autodiff.Zeros(inner, v.Type);
         Var[] outputs = [.. carry.Select(Ct), .. consts.Select((v, k) => inner.Add(constsAcc[k], Ct(v))), .. xs.Select(Ct)];
-        var transposed = new Program([.. consts, .. carryCt, .. constsAcc, .. xs, .. yCt, .. carry], [], [.. inner.Constants], [.. inner.Eqns],
-            [.. outputs.Select((v, k) => new ProgramOutput($"ct_{k}", v))]);
+        // Constants of more than one element (from the body or its VJP rules) become consts, as the tracer does, so
+        // that the printed body (the params' key) spells out everything it computes.
+        var hoisted = inner.Constants.Where(c => c.Value.Size > 1).ToList();
+        var transposed = new Program([.. consts, .. hoisted.Select(c => c.Var), .. carryCt, .. constsAcc, .. xs, .. yCt, .. carry], [],
+            [.. inner.Constants.Where(c => c.Value.Size <= 1)], [.. inner.Eqns], [.. outputs.Select((v, k) => new ProgramOutput($"ct_{k}", v))]);
 
         // The backward scan, in the opposite direction.
         b.ScopePath = e.ScopePath;
@@ -61,13 +64,14 @@ internal static class ScanTranspose
         Var[] ins2 =
         [
             .. e.Inputs.Take(nConsts),
+            .. hoisted.Select(c => b.Constant(c.Value)),
             .. e.Outputs.Take(nCarry).Select((v, k) => cts[k] ?? Zero(v)),
             .. e.Inputs.Take(nConsts).Select(Zero),
             .. e.Inputs.Skip(nConsts + nCarry),
             .. e.Outputs.Skip(nCarry).Select((v, k) => cts[nCarry + k] ?? Zero(v)),
             .. carryStack,
         ];
-        var back = b.EmitAll(Primitive.Scan, new ScanParams(transposed, nConsts, nCarry + nConsts, s.Length, !s.Reverse), ins2);
+        var back = b.EmitAll(Primitive.Scan, new ScanParams(transposed, nConsts + hoisted.Count, nCarry + nConsts, s.Length, !s.Reverse), ins2);
         Var[] result = [.. back[nCarry..(nCarry + nConsts)], .. back[..nCarry], .. back[(nCarry + nConsts)..]];
         // An input passed at several positions gets the sum of their cotangents, once.
         var sums = new Dictionary<Var, Var>();

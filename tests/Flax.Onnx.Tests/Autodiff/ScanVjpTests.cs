@@ -35,6 +35,25 @@ public sealed class ScanVjpTests
     [DataRow(true)]
     public void EveryOutputAtOnce(bool reverse) => Check(reverse, null);
 
+    /// <summary>A body holding a constant of three elements, <c>h = tanh(h * k + x)</c>: the reverse scan reads it as
+    /// a const (hoisted out of its body) and the gradient is still right.</summary>
+    [TestMethod]
+    public void ABodyConstantOfSeveralElements()
+    {
+        var t = new TensorType(DType.Float64, 2, 3);
+        var (h, x, k, hk, pre, next) = (new Var(t), new Var(t), new Var(new TensorType(DType.Float64, 1, 3)), new Var(t), new Var(t), new Var(t));
+        var body = new Program([h, x], [], [new ProgramConstant(k, NDArray.From([0.5, -1.0, 2.0], 1, 3))],
+            [new Eqn(Primitive.Mul, [h, k], EqnParams.None, [hk], ""), new Eqn(Primitive.Add, [hk, x], EqnParams.None, [pre], ""),
+             new Eqn(Primitive.Tanh, [pre], EqnParams.None, [next], "")],
+            [new("h", next), new("y", next)]);
+        var rng = new System.Random(5);
+        GradCheck.Check(rng, (b, vars) =>
+        {
+            var outs = b.EmitAll(Primitive.Scan, new ScanParams(body, 0, 1, 4, false), vars[0], vars[1]);
+            return b.Add(b.ReduceSum(outs[0], [0, 1]), b.ReduceSum(outs[1], [0, 1, 2]));
+        }, [new(GradCheck.Uniform(rng, [2, 3])), new(GradCheck.Uniform(rng, [4, 2, 3]))]);
+    }
+
     [TestMethod]
     [DataRow(false, 0)]
     [DataRow(false, 1)]

@@ -199,6 +199,9 @@ public sealed class ScanLoweringTests
         {
             Core.Export(WithGrads, variables, stream, [new TensorSpec(DType.Float64, [steps, H]), new TensorSpec(DType.Float64, [steps, H])], mutable: "grads");
             Assert.AreEqual(intCarry ? 1 : 3, ScanNodes(stream.ToArray()));
+            var path = TempPath("scan-grad.onnx");
+            File.WriteAllBytes(path, stream.ToArray());
+            OnnxChecker.AssertValid(path);
         }
         var (loss, mutated) = Core.Apply(WithGrads, "grads")(variables, x, c);
         var w = ((NDArray)variables.Flatten()["params/w"]).ToArray<double>();
