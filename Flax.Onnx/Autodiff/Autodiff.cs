@@ -109,7 +109,14 @@ internal static class Autodiff
             var eqn = eqns[i];
             if (eqn.Primitive.HasManyOutputs())
             {
-                if (eqn.Outputs.Any(v => cts.ContainsKey(v) && varied.Contains(v))) throw VjpRules.NoManyOutputRule(eqn);
+                if (!eqn.Outputs.Any(v => cts.ContainsKey(v) && varied.Contains(v))) continue;
+                var many = VjpRules.ForMany(eqn.Primitive) ?? throw VjpRules.NoManyOutputRule(eqn);
+                var outputCts = eqn.Outputs.Select(v => varied.Contains(v) && cts.TryGetValue(v, out var c) ? c : null).ToArray();
+                var neededMany = eqn.Inputs.Select(varied.Contains).ToArray();
+                builder.ScopePath = eqn.ScopePath;
+                var manyCts = many(builder, eqn, outputCts, neededMany);
+                for (int k = 0; k < neededMany.Length; k++)
+                    if (neededMany[k] && manyCts[k] is { } inputCt) Accumulate(builder, cts, eqn.Inputs[k], inputCt);
                 continue;
             }
             if (!cts.TryGetValue(eqn.Outputs[0], out var ct) || !varied.Contains(eqn.Outputs[0])) continue;

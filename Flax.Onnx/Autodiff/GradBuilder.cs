@@ -32,6 +32,15 @@ internal sealed class GradBuilder
         return output;
     }
 
+    /// <summary>Binds <c>primitive[parameters](inputs)</c> for a primitive with several outputs and returns them.</summary>
+    /// <exception cref="ArgumentException">The inputs do not fit the primitive.</exception>
+    internal Var[] EmitAll(Primitive primitive, EqnParams parameters, params Var[] inputs)
+    {
+        var outputs = ShapeInference.InferAll(primitive, parameters, [.. inputs.Select(v => v.Type)]).Select(t => new Var(t)).ToArray();
+        _eqns.Add(new Eqn(primitive, [.. inputs], parameters, [.. outputs], ScopePath));
+        return outputs;
+    }
+
     /// <summary>A constant holding <paramref name="value"/>.</summary>
     internal Var Constant(NDArray value)
     {

@@ -228,6 +228,15 @@ public enum Primitive
     CustomVjpCall,
 
     /// <summary>
+    /// <c>lax.scan</c> with a closed body, <see cref="ScanParams"/>. Inputs <c>(consts..., init..., xs...)</c>: the
+    /// body runs <see cref="ScanParams.Length"/> times on <c>(consts..., carry..., x slices...)</c>, where each x is
+    /// sliced along its axis 0 (size <c>Length</c>) at the step, and gives <c>(carry..., y slices...)</c>. Outputs
+    /// <c>(final carry..., ys...)</c>, each y stacked along a new axis 0 in step order. With
+    /// <see cref="ScanParams.Reverse"/> the steps run from <c>Length - 1</c> down to 0 (the outputs stay in step order).
+    /// Several outputs (<see cref="Primitives.HasManyOutputs"/>); lowers to one ONNX <c>Scan</c>.
+    /// </summary>
+    Scan,
+    /// <summary>
     /// A loop (<c>lax.while_loop</c>), params <see cref="WhileParams"/>, with several outputs. Inputs
     /// <c>(cond consts..., body consts..., carry...)</c>; outputs the final carry, typed like the initial one. While the
     /// closed program <see cref="WhileParams.Cond"/> on <c>(cond consts..., carry...)</c> gives true (a bool scalar), the

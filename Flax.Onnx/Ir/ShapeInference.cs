@@ -19,6 +19,7 @@ internal static partial class ShapeInference
     /// <summary>The rule table of the primitives with several outputs.</summary>
     private static ImmutableArray<TensorType> InferMany(Primitive primitive, EqnParams parameters, ReadOnlySpan<TensorType> inputs) => primitive switch
     {
+        Primitive.Scan => Scan(parameters, inputs),
         Primitive.While => While(parameters, inputs),
         _ => throw new ArgumentException($"Unknown primitive {primitive}."),
     };

@@ -3,7 +3,8 @@ namespace Flax;
 /// <summary>
 /// What decides the program a traced <c>Apply</c> produces, and so which cached model serves a call: the function
 /// (delegate identity), the input signatures, the variables' structure (path, dtype and shape of every array; the
-/// value of every other leaf), the mutable collections, the flags, the PRNG sequence names and the device. Parameter
+/// value of every other leaf), the mutable collections, the flags, the PRNG sequence names, the device and
+/// <see cref="Lift.ScanUnrollThreshold"/> (which decides whether a scan is one equation or unrolled). Parameter
 /// values and the batch size are not part of it.
 /// </summary>
 internal sealed class ApplyKey : ITraceKey, IEquatable<ApplyKey>
@@ -15,6 +16,7 @@ internal sealed class ApplyKey : ITraceKey, IEquatable<ApplyKey>
     private readonly string[] _rngNames;
     private readonly bool _fixSeparator;
     private readonly Device _device;
+    private readonly int _scanUnrollThreshold = Lift.ScanUnrollThreshold;
     private readonly int _hash;
 
     internal ApplyKey(Delegate function, TensorSpec[] inputs, IReadOnlyDictionary<string, object> variables, Filter? mutable,
@@ -36,6 +38,7 @@ internal sealed class ApplyKey : ITraceKey, IEquatable<ApplyKey>
         h.Add(_mutable);
         foreach (var name in _rngNames) h.Add(name);
         h.Add(_device);
+        h.Add(_scanUnrollThreshold);
         _hash = h.ToHashCode();
     }
 
@@ -47,7 +50,8 @@ internal sealed class ApplyKey : ITraceKey, IEquatable<ApplyKey>
         other is not null && _hash == other._hash && Function.Equals(other.Function)
         && _inputs.SequenceEqual(other._inputs) && _variables.SequenceEqual(other._variables)
         && Equals(_mutable, other._mutable) && _flags.SequenceEqual(other._flags)
-        && _rngNames.SequenceEqual(other._rngNames) && _fixSeparator == other._fixSeparator && _device.Equals(other._device);
+        && _rngNames.SequenceEqual(other._rngNames) && _fixSeparator == other._fixSeparator && _device.Equals(other._device)
+        && _scanUnrollThreshold == other._scanUnrollThreshold;
 
     /// <inheritdoc/>
     public bool Equals(ITraceKey? other) => Equals(other as ApplyKey);

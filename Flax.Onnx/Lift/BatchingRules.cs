@@ -45,6 +45,7 @@ internal static partial class BatchingRules
     /// <exception cref="NotSupportedException">The primitive has no rule for this combination (the message says which).</exception>
     internal static ImmutableArray<Batched> ApplyMany(BatchContext ctx, Eqn eqn, ImmutableArray<Batched> args) => eqn.Primitive switch
     {
+        Primitive.Scan => Unrolled(ctx, ScanUnrolling.Program(eqn), args),
         Primitive.While => While(ctx, (WhileParams)eqn.Params, args),
         _ => throw new NotSupportedException($"vmap has no batching rule for {eqn.Primitive.Name()}."),
     };

@@ -12,11 +12,13 @@ public static partial class Lift
     /// at step <c>i</c>; the others are the same at every step.
     /// </summary>
     /// <remarks>
-    /// The loop is unrolled into the graph (one copy of the body per step, slicing the scanned values): ONNX Runtime's
-    /// <c>Scan</c>/<c>Loop</c> cost more per iteration than short unrolled loops, and this port has no loop primitive
-    /// yet, so <paramref name="unroll"/> is accepted for Flax's signature and has no effect. As in Flax with
+    /// A loop longer than <see cref="ScanUnrollThreshold"/> steps is traced once into one <c>scan</c> equation and
+    /// exported as one ONNX <c>Scan</c> (a reverse loop reads and writes its slices backwards); a shorter one, and
+    /// every loop that creates variables (<c>Core.Init</c>), is unrolled into the graph (one copy of the body per step,
+    /// slicing the scanned values). <paramref name="unroll"/> is accepted for Flax's signature and has no effect. As in Flax with
     /// <c>check_constancy_invariants</c>, the body is traced once to create the broadcast variables and again for the
-    /// loop, so PRNG counters advance twice. Gradients flow through the unrolled steps.
+    /// loop, so PRNG counters advance twice. Gradients flow through the unrolled steps, or through a <c>scan</c>
+    /// equation by two more scans (the carries stacked, then the cotangents carried back the other way); <c>vmap</c> of a <c>scan</c> batches its unrolled form.
     /// </remarks>
     /// <param name="fn">The body: <c>(scope, carry, x) -> (carry, y)</c>; the carry is a tuple of tensors (possibly
     /// empty) whose types do not change.</param>
@@ -30,7 +32,7 @@ public static partial class Lift
     /// <param name="outAxes">The axis of the stacked output that holds the step.</param>
     /// <param name="length">The number of steps; default the size of the scanned axis.</param>
     /// <param name="reverse">Run from the last step to the first (outputs stay in step order).</param>
-    /// <param name="unroll">Flax's <c>unroll</c>; the loop is always unrolled here.</param>
+    /// <param name="unroll">Flax's <c>unroll</c>; no effect here (see <see cref="ScanUnrollThreshold"/>).</param>
     /// <returns>The scanned function <c>(scope, carry, xs) -> (carry, ys)</c>. It throws <see cref="LiftException"/>
     /// for Flax's <c>length should be specified manually.</c>, for a carry whose type changes, and for a broadcast
     /// variable computed from the loop (<c>broadcasted variable has a data dependency on the scan body.</c>).</returns>

@@ -7,7 +7,7 @@ namespace Flax;
 /// sequence, with the PRNG counters rewound before each further trace so they advance as for one trace), and each step
 /// is replayed with its slices of the scanned inputs and variables.
 /// </summary>
-internal sealed class ScanRun(TraceContext trace, Scope scope, Lift.ScopeFactory scopeFn, Func<Scope, VariableDict[]> repack,
+internal sealed partial class ScanRun(TraceContext trace, Scope scope, Lift.ScopeFactory scopeFn, Func<Scope, VariableDict[]> repack,
     Func<Scope, Tensor[], Tensor[], (Tensor[] Carry, Tensor[] Ys)> body, Filter[] filters, VariableDict[] groups, int[] groupAxes,
     int length, Dictionary<string, LazyRng>[] rngGroups, bool[] splits)
 {
@@ -76,12 +76,16 @@ internal sealed class ScanRun(TraceContext trace, Scope scope, Lift.ScopeFactory
                 stacked[c] = Outer(leaf, VmapRun.Same(values, leaf.FullPath));
         }
 
-        // Replay the steps in loop order.
+        // One scan equation above the threshold, else the steps replayed in loop order.
         var loopInputs = InputMap(loop, loopGroups);
         var carry = init;
         var carryVars = new Dictionary<string, object>(groups[Carry].Flatten());
-        var ys = new Tensor[length][];
         var scanned = new Dictionary<(int, string), Tensor[]>();
+        var scannedStacked = new Dictionary<(int, string), Tensor>();
+        if (length > Lift.ScanUnrollThreshold && traces.Count == 1
+            && Emit(loop, init, xs, inAxes, outAxis, reverse, loopGroups, carryVars, scannedStacked) is { } emitted)
+            return (emitted.Carry, emitted.Ys, OutGroups(loop, broadcastIn, carryVars, stacked, loopInputs, scanned, scannedStacked));
+        var ys = new Tensor[length][];
         foreach (int step in reverse ? Enumerable.Range(0, length).Reverse() : Enumerable.Range(0, length))
         {
             var program = traces[traces.Count == 1 ? 0 : step].Program;
@@ -113,15 +117,20 @@ internal sealed class ScanRun(TraceContext trace, Scope scope, Lift.ScopeFactory
 
         var stackedYs = Enumerable.Range(0, loop.Results - carry.Length)
             .Select(o => Stack([.. ys.Select(y => y[o])], outAxis < 0 ? outAxis + ys[0][o].Rank + 1 : outAxis)).ToArray();
-        var outGroups = loop.OutGroups.Select((group, g) => VariableDict.Unflatten(group.Flatten().Select(leaf => leaf.Value is not Tensor t ? leaf
+        return (carry, stackedYs, OutGroups(loop, broadcastIn, carryVars, stacked, loopInputs, scanned, scannedStacked));
+    }
+
+    /// <summary>The variable groups to publish after the loop.</summary>
+    private VariableDict[] OutGroups(LiftedTrace loop, Dictionary<string, object> broadcastIn, Dictionary<string, object> carryVars,
+        Dictionary<int, Tensor> stacked, Dictionary<Var, object> loopInputs, Dictionary<(int, string), Tensor[]> scanned,
+        Dictionary<(int, string), Tensor> scannedStacked) =>
+        [.. loop.OutGroups.Select((group, g) => VariableDict.Unflatten(group.Flatten().Select(leaf => leaf.Value is not Tensor t ? leaf
             : KeyValuePair.Create(leaf.Key, g switch
             {
                 Broadcast => broadcastIn[leaf.Key],
                 Carry => carryVars[leaf.Key],
-                _ => ScannedOut(loop, t, g, leaf.Key, stacked, loopInputs, scanned),
-            })))).ToArray();
-        return (carry, stackedYs, outGroups);
-    }
+                _ => scannedStacked.TryGetValue((g, leaf.Key), out var whole) ? whole : ScannedOut(loop, t, g, leaf.Key, stacked, loopInputs, scanned),
+            }))))];
 
     /// <summary>The outer value of a scanned variable: the outer tensor itself when the body left it unchanged (or
     /// created it), else the steps' values stacked.</summary>

@@ -80,6 +80,7 @@ internal static partial class LoweringRules
     /// <exception cref="NotSupportedException">No rule is defined for the primitive.</exception>
     internal static ManyLoweringRule ForMany(Primitive primitive) => primitive switch
     {
+        Primitive.Scan => Scan,
         Primitive.While => While,
         _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
     };

@@ -1,5 +1,6 @@
 // A sequence model trained end to end: an LSTM (Lift.Scan over linen's LSTMCell) learns whether a bit string holds
-// more ones than zeros, is exported to ONNX, and scores in ML.NET's own ApplyOnnxModel exactly as Core.Apply does.
+// more ones than zeros, is exported to ONNX with one Scan node, and scores in ML.NET's own ApplyOnnxModel exactly as
+// Core.Apply does.
 //
 //   dotnet run -c Release --project examples/Sequence
 using Flax;
@@ -27,9 +28,13 @@ var predicted = Enumerable.Range(0, 512).Select(i => logits.Get<float>(i, 1) > l
 double accuracy = predicted.Zip(testY.ToArray<int>()).Count(p => p.First == p.Second) / 512.0;
 Console.WriteLine($"test accuracy {accuracy:P1}");
 
-// 3. Export (the scan is unrolled into the graph, one LSTM step per bit) and score in ML.NET's ApplyOnnxModel.
+// 3. Export and score in ML.NET's ApplyOnnxModel. The scan is longer than Lift.ScanUnrollThreshold, so the graph
+// holds one ONNX Scan whose body is one LSTM step (a shorter scan would be unrolled, one LSTM step per bit).
 var path = Path.Combine(Path.GetTempPath(), "majority-lstm.onnx");
-Core.Export(SequenceModel.Classifier, variables, path, [new TensorSpec(DType.Float32, -1, Majority.Length)]);
+Core.Export(SequenceModel.Classifier, variables, path, [new TensorSpec(DType.Float32, -1, Majority.Length)], overridable: false);
+var nodes = OnnxNodes.OperatorTypes(path);
+int scans = nodes.Count(op => op == "Scan");
+Console.WriteLine($"exported graph: {nodes.Count} nodes, {scans} Scan ({Majority.Length} steps, Lift.ScanUnrollThreshold {Lift.ScanUnrollThreshold})");
 var ml = new MLContext(seed: 0);
 var data = ml.Data.LoadFromEnumerable(testRows.Select(r => new Majority.Row { X = r }));
 using var onnx = ml.Transforms.ApplyOnnxModel(["output_0"], ["x"], path).Fit(data);
@@ -37,7 +42,7 @@ var scores = onnx.Transform(data).GetColumn<float[]>("output_0").SelectMany(r =>
 var expected = logits.ToArray<float>();
 double worst = scores.Zip(expected, (a, b) => Math.Abs(a - b)).Max();
 Console.WriteLine($"ApplyOnnxModel vs Core.Apply on {testRows.Length} rows: largest difference {worst:G3}");
-if (!(worst <= 1e-5) || accuracy < 0.9) return 1;
+if (!(worst <= 1e-5) || accuracy < 0.9 || scans != 1) return 1;
 return 0;
 
 static NDArray Slice(NDArray x, int start, int count)

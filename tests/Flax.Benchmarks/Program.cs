@@ -5,7 +5,14 @@ using Flax.Benchmarks;
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- --filter '*Prng*'
 // or prints ONNX Runtime's per-operator profile of the CNN's train-step graph:
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- profile [batch] [runs]
-if (args.Length > 0 && args[0] == "profile")
+// or measures ONNX Runtime's Scan against the unrolled loop (Lift.ScanUnrollThreshold):
+//   dotnet run -c Release --project tests/Flax.Benchmarks -- scan [runs] [batch]
+//   dotnet run -c Release --project tests/Flax.Benchmarks -- scan-train [steps] [batch]
+if (args.Length > 0 && args[0] == "scan-train")
+    ScanThresholdProbe.Train(args.Length > 1 ? int.Parse(args[1]) : 20, args.Length > 2 ? int.Parse(args[2]) : 16);
+else if (args.Length > 0 && args[0] == "scan")
+    ScanThresholdProbe.Run(args.Length > 1 ? int.Parse(args[1]) : 50, args.Length > 2 ? int.Parse(args[2]) : 16);
+else if (args.Length > 0 && args[0] == "profile")
     TrainStepProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 128, args.Length > 2 ? int.Parse(args[2]) : 20);
 else
     BenchmarkSwitcher.FromAssembly(typeof(TrainStepProfile).Assembly).Run(args);

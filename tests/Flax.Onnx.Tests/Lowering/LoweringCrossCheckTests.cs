@@ -140,9 +140,40 @@ public sealed class LoweringCrossCheckTests
         var ct = new Var(F32(-1, 3));
         yield return ["custom_vjp_call computes its first input", Op(Primitive.CustomVjpCall,
             new CustomVjpParams(new Program([ct], [], [], [], [new ProgramOutput("ct_0", ct)]), 1), [F32(-1, 3), F32(-1, 3)])];
+        foreach (var reverse in new[] { false, true })
+        {
+            var scan = ScanProgram(reverse);
+            yield return [$"scan reverse={reverse}: const, two carries, two xs, three ys", new Case(scan, r => [.. scan.Inputs.Select(v => Draw(r, v.Type, -1, 1))])];
+        }
         foreach (var n in new[] { 0, 1, 4 })
             yield return [$"while counts to {n}, scaling a dynamic carry", new Case(WhileProgram(),
                 r => [NDArray.Scalar(n), NDArray.Scalar(1), Draw(r, F32(1, 3), 0.5, 1.5), NDArray.Scalar(0), Draw(r, F32(-1, 3))])];
+    }
+
+    /// <summary>
+    /// One <see cref="Primitive.Scan"/> over 4 steps: const <c>w (1, 3)</c>; carries <c>h (batch, 3)</c> and
+    /// <c>c (1, 1)</c>; xs <c>x (4, batch, 3)</c> and <c>u (4, 1, 1)</c>. The body computes <c>h = tanh(h * w + x)</c>,
+    /// <c>c = c + u</c> and gives ys <c>h * c</c>, <c>c</c> (a carry output again) and <c>w</c> (the const itself).
+    /// </summary>
+    internal static Program ScanProgram(bool reverse, DType dtype = DType.Float32)
+    {
+        TensorType F32(params int[] dims) => new(dtype, dims);
+        var (w, h, c, x, u) = (new Var(F32(1, 3)), new Var(F32(-1, 3)), new Var(F32(1, 1)), new Var(F32(-1, 3)), new Var(F32(1, 1)));
+        var (hw, pre, h2, c2, y) = (new Var(F32(-1, 3)), new Var(F32(-1, 3)), new Var(F32(-1, 3)), new Var(F32(1, 1)), new Var(F32(-1, 3)));
+        var body = new Program([w, h, c, x, u], [], [],
+        [
+            new Eqn(Primitive.Mul, [h, w], EqnParams.None, [hw], "/cell"),
+            new Eqn(Primitive.Add, [hw, x], EqnParams.None, [pre], "/cell"),
+            new Eqn(Primitive.Tanh, [pre], EqnParams.None, [h2], "/cell"),
+            new Eqn(Primitive.Add, [c, u], EqnParams.None, [c2], "/cell"),
+            new Eqn(Primitive.Mul, [h2, c2], EqnParams.None, [y], "/cell"),
+        ], [new("h", h2), new("c", c2), new("y", y), new("c_y", c2), new("w_y", w)]);
+        var prm = new ScanParams(body, 1, 2, 4, reverse);
+        TensorType[] types = [F32(1, 3), F32(-1, 3), F32(1, 1), F32(4, -1, 3), F32(4, 1, 1)];
+        var inputs = types.Select(t => new Var(t)).ToImmutableArray();
+        var outputs = ShapeInference.InferAll(Primitive.Scan, prm, types).Select(t => new Var(t)).ToImmutableArray();
+        return new Program(inputs, [], [], [new Eqn(Primitive.Scan, inputs, prm, outputs, "/Layer_0")],
+            [.. outputs.Select((v, k) => new ProgramOutput($"output_{k}", v))]);
     }
 
     /// <summary><c>(i, x) = while i &lt; n: (i + one, x * s + x)</c> over inputs <c>(n, one, s, i0, x0)</c>: the cond

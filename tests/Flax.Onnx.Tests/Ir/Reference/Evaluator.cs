@@ -40,6 +40,7 @@ internal static partial class Evaluator
     /// <summary>The evaluation rule table of the primitives with several outputs.</summary>
     private static ImmutableArray<HostTensor> ApplyMany(Eqn eqn, ImmutableArray<HostTensor> args) => eqn.Primitive switch
     {
+        Primitive.Scan => Scan((ScanParams)eqn.Params, args),
         Primitive.While => While((WhileParams)eqn.Params, args),
         _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
     };
