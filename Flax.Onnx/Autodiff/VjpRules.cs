@@ -49,7 +49,8 @@ internal static partial class VjpRules
                 b.Emit(Primitive.Exp, EqnParams.None, b.Neg(b.Mul(e.Inputs[0], e.Inputs[0])))),
         ],
         Primitive.Sign or Primitive.Iota or Primitive.Eq or Primitive.Ne or Primitive.Lt or Primitive.Le
-            or Primitive.Gt or Primitive.Ge or Primitive.And or Primitive.Or or Primitive.Not => null,
+            or Primitive.Gt or Primitive.Ge or Primitive.And or Primitive.Or or Primitive.Not
+            or Primitive.FoldIn or Primitive.RandomBits => null,
         Primitive.Select => Select,
         Primitive.ConvertElementType => (b, e, ct, n) => [b.Convert(ct, e.Inputs[0].Type.DType)],
         Primitive.DotGeneral => DotGeneral,

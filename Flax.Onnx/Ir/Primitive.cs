@@ -225,4 +225,20 @@ public enum Primitive
     /// <c>y</c> or the free values, so the derivative of the computation of <c>y</c> is replaced by the user's rule.
     /// </summary>
     CustomVjpCall,
+
+    /// <summary>
+    /// <c>jax.random.fold_in(key, data)</c> for threefry2x32 keys: operand 0 is a <see cref="DType.UInt32"/> key array
+    /// <c>[..., 2]</c>, operand 1 an int32, int64 or uint32 array <c>[...]</c> (taken modulo 2^32, as JAX's
+    /// <c>jnp.uint32(data)</c>); the leading axes broadcast element-wise (operand 1 has rank one less than the key).
+    /// Each output key is <c>threefry2x32(key, (0, data))</c>; the output is uint32 <c>[broadcast..., 2]</c>.
+    /// Not differentiable.
+    /// </summary>
+    FoldIn,
+    /// <summary>
+    /// <c>jax.random.bits(key, shape, uint32)</c> under <c>jax_threefry_partitionable=True</c>: operand 0 is a
+    /// <see cref="DType.UInt32"/> key array <c>[K..., 2]</c>; params <see cref="RandomBitsParams"/> give the static
+    /// <c>shape</c>. Output uint32 <c>[K..., shape...]</c>: element <c>i</c> (flat C order within <c>shape</c>) of each
+    /// key's block is <c>y0 ^ y1</c> of <c>threefry2x32(key, (hi32(i), lo32(i)))</c>. Not differentiable.
+    /// </summary>
+    RandomBits,
 }

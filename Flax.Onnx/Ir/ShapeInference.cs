@@ -42,6 +42,8 @@ internal static partial class ShapeInference
         Primitive.ReduceWindowMax or Primitive.ReduceWindowSum => ReduceWindow(primitive, parameters, inputs),
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd(parameters, inputs),
         Primitive.CustomVjpCall => CustomVjpCall(parameters, inputs),
+        Primitive.FoldIn => FoldIn(parameters, inputs),
+        Primitive.RandomBits => RandomBits(parameters, inputs),
         _ => throw new ArgumentException($"Unknown primitive {primitive}."),
     };
 

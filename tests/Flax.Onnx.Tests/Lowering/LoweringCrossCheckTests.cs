@@ -134,10 +134,20 @@ public sealed class LoweringCrossCheckTests
         yield return ["SumPool NHWC", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 2, 1), A(1, 1, 1, 1), P((0, 0), (1, 0), (0, 1), (0, 0))), [F32(-1, 3, 3, 2)], atol: 1e-5)];
         yield return ["SumPool i32", Op(Primitive.ReduceWindowSum, Window(A(1, 3, 1), A(1, 2, 1), P((0, 0), (1, 1), (0, 0))), [I32(-1, 6, 2)], -1000, 1000)];
         yield return ["SumPool three free axes", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 1, 1), A(1, 2, 1, 1), P((0, 0), (0, 0), (0, 0), (0, 0))), [F64(-1, 4, 2, 3)], atol: 1e-12, rtol: 1e-12)];
+        yield return ["FoldIn broadcast keys x int64 counters", new Case(Single(Primitive.FoldIn, EqnParams.None, new TensorType(DType.UInt32, -1, 1, 2), I64(1, 4)),
+            r => [RandomKeys(r, 3, 1, 2), NDArray.From([0L, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF], 1, 4)])];
+        yield return ["FoldIn int32 data", new Case(Single(Primitive.FoldIn, EqnParams.None, new TensorType(DType.UInt32, 2), I32()),
+            r => [RandomKeys(r, 2), NDArray.From([-3], [])])];
+        yield return ["RandomBits batched keys", new Case(Single(Primitive.RandomBits, new RandomBitsParams(A(2, 5)), new TensorType(DType.UInt32, -1, 2)),
+            r => [RandomKeys(r, 3, 2)])];
         var ct = new Var(F32(-1, 3));
         yield return ["custom_vjp_call computes its first input", Op(Primitive.CustomVjpCall,
             new CustomVjpParams(new Program([ct], [], [], [], [new ProgramOutput("ct_0", ct)]), 1), [F32(-1, 3), F32(-1, 3)])];
     }
+
+    /// <summary>uint32 key words with every bit pattern possible (high bits included).</summary>
+    private static NDArray RandomKeys(System.Random r, params int[] shape) =>
+        NDArray.From(Enumerable.Range(0, shape.Aggregate(1, (n, d) => n * d)).Select(_ => (uint)r.NextInt64(1L << 32)).ToArray(), shape);
 
     private static ConvParams Conv(ImmutableArray<int> strides, ImmutableArray<(int, int)> padding, ImmutableArray<int> lhsDilation, ImmutableArray<int> rhsDilation, int groups) =>
         new(strides, padding, lhsDilation, rhsDilation, groups);

@@ -110,6 +110,8 @@ internal static partial class Evaluator
             Primitive.ReduceWindowSum => ReduceWindow((ReduceWindowParams)eqn.Params, args[0], output, 0, (a, b) => a + b),
             Primitive.SelectAndScatterAdd => SelectAndScatterAdd((ReduceWindowParams)eqn.Params, args[0], args[1], output),
             Primitive.CustomVjpCall => args[0],
+            Primitive.FoldIn => FoldIn(args[0], args[1], output),
+            Primitive.RandomBits => RandomBits((RandomBitsParams)eqn.Params, args[0], output),
             _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
         };
     }
