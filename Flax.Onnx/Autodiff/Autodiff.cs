@@ -107,6 +107,11 @@ internal static class Autodiff
         for (int i = eqns.Count - 1; i >= 0; i--)
         {
             var eqn = eqns[i];
+            if (eqn.Primitive.HasManyOutputs())
+            {
+                if (eqn.Outputs.Any(v => cts.ContainsKey(v) && varied.Contains(v))) throw VjpRules.NoManyOutputRule(eqn);
+                continue;
+            }
             if (!cts.TryGetValue(eqn.Outputs[0], out var ct) || !varied.Contains(eqn.Outputs[0])) continue;
             var rule = VjpRules.For(eqn.Primitive)!;
             var needed = eqn.Inputs.Select(varied.Contains).ToArray();
@@ -151,8 +156,13 @@ internal static class Autodiff
     {
         var varied = new HashSet<Var>(targets);
         foreach (var eqn in eqns)
-            if (eqn.Outputs[0].Type.DType.IsFloat() && eqn.Inputs.Any(varied.Contains) && VjpRules.For(eqn.Primitive) is not null)
+        {
+            if (!eqn.Inputs.Any(varied.Contains)) continue;
+            if (eqn.Primitive.HasManyOutputs())
+                varied.UnionWith(eqn.Outputs.Where(v => v.Type.DType.IsFloat()));
+            else if (eqn.Outputs[0].Type.DType.IsFloat() && VjpRules.For(eqn.Primitive) is not null)
                 varied.Add(eqn.Outputs[0]);
+        }
         return varied;
     }
 

@@ -17,7 +17,8 @@ internal static class TraceInliner
         foreach (var eqn in builder.Eqns)
         {
             using var scope = trace.InScope(eqn.ScopePath);
-            replayed[eqn.Outputs[0]] = trace.Bind(eqn.Primitive, eqn.Params, [.. eqn.Inputs.Select(Resolve)]);
+            var outputs = trace.BindAll(eqn.Primitive, eqn.Params, [.. eqn.Inputs.Select(Resolve)]);
+            for (int k = 0; k < outputs.Length; k++) replayed[eqn.Outputs[k]] = outputs[k];
         }
         return Resolve;
     }

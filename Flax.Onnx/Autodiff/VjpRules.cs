@@ -14,6 +14,14 @@ internal delegate Var?[] VjpRule(GradBuilder b, Eqn eqn, Var ct, bool[] needed);
 /// </summary>
 internal static partial class VjpRules
 {
+    /// <summary>The error for differentiating through <paramref name="eqn"/>, whose primitive has several outputs and
+    /// no reverse-mode rule (JAX's message where JAX refuses too).</summary>
+    internal static Exception NoManyOutputRule(Eqn eqn) => eqn.Primitive switch
+    {
+        Primitive.While => new NotSupportedException("Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic start/stop values. Try using lax.scan, or using fori_loop with static start/stop."),
+        _ => new NotSupportedException($"Reverse-mode differentiation is not implemented for {eqn.Primitive.Name()} (at {(eqn.ScopePath.Length == 0 ? "/" : eqn.ScopePath)})."),
+    };
+
     /// <summary>
     /// The rule of <paramref name="primitive"/>, or null when no cotangent flows through it: its output is not
     /// floating-point (comparisons, logic), or its derivative is zero wherever it exists (<c>sign</c>, <c>iota</c>).

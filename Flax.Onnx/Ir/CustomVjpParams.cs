@@ -10,4 +10,6 @@ public sealed record CustomVjpParams(Program Backward, int Primals) : EqnParams
 {
     internal override IEnumerable<(string Name, string Value)> Entries() =>
         [("num_primals", Int(Primals)), ("bwd", ProgramPrinter.Print(Backward))];
+
+    internal override IEnumerable<(string Name, Program Program)> Programs() => [("bwd", Backward)];
 }

@@ -18,6 +18,12 @@ public abstract record EqnParams
     /// (sorted by name).</summary>
     internal abstract IEnumerable<(string Name, string Value)> Entries();
 
+    /// <summary>The closed sub-programs these params hold (a loop's body, a custom rule), by their printed name; the
+    /// checker checks each. Their printed form is part of <see cref="ToString"/>, the key by which passes compare params
+    /// (common subexpressions, the jit cache); a primitive whose sub-programs must compare exactly forbids constants
+    /// the printer does not spell out (only one-element constants print as literals).</summary>
+    internal virtual IEnumerable<(string Name, Program Program)> Programs() => [];
+
     /// <summary>Prints the params like a jaxpr: <c>[lhs_batch=() lhs_contracting=(1,)]</c>, or nothing when empty.</summary>
     public sealed override string ToString()
     {

@@ -7,7 +7,8 @@ namespace Flax.Ir;
 /// <remarks>
 /// <para>Conventions shared by every member:</para>
 /// <list type="bullet">
-/// <item>Each equation has exactly one output. Axes in params are non-negative and in range.</item>
+/// <item>Each equation has exactly one output, except those of the members <see cref="Primitives.HasManyOutputs"/>
+/// names (<see cref="While"/>). Axes in params are non-negative and in range.</item>
 /// <item>A dimension of -1 is the program's single dynamic size, <c>batch</c>: every -1 in a program denotes the
 /// same runtime size, which comes from an input whose type has -1. Parameters, constants and iota never have -1.
 /// A static size never equals -1 by proof, so a rule that needs two sizes to be equal treats -1 only as equal
@@ -241,4 +242,15 @@ public enum Primitive
     /// key's block is <c>y0 ^ y1</c> of <c>threefry2x32(key, (hi32(i), lo32(i)))</c>. Not differentiable.
     /// </summary>
     RandomBits,
+
+    /// <summary>
+    /// A loop (<c>lax.while_loop</c>), params <see cref="WhileParams"/>, with several outputs. Inputs
+    /// <c>(cond consts..., body consts..., carry...)</c>; outputs the final carry, typed like the initial one. While the
+    /// closed program <see cref="WhileParams.Cond"/> on <c>(cond consts..., carry...)</c> gives true (a bool scalar), the
+    /// carry becomes the outputs of <see cref="WhileParams.Body"/> on <c>(body consts..., carry...)</c>; a false
+    /// condition on the initial carry runs no iteration. Not differentiable in reverse mode (as in JAX); batched by
+    /// JAX's rule (a batched condition loops while any index's holds and selects per index); lowers to one ONNX
+    /// <c>Loop</c>.
+    /// </summary>
+    While,
 }

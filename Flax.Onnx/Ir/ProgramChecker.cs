@@ -4,8 +4,8 @@ namespace Flax.Ir;
 
 /// <summary>
 /// Verifies a <see cref="Program"/>'s invariants before it is lowered (JAX's <c>check_jaxpr</c>): every variable is
-/// bound once and before it is read; every equation's inputs fit its primitive and its output is typed as
-/// <see cref="ShapeInference"/> says; parameter paths and output names are unique; parameters and constants are
+/// bound once and before it is read; every equation's inputs fit its primitive and its outputs are typed as
+/// <see cref="ShapeInference"/> says, and the closed programs its params hold are well formed themselves; parameter paths and output names are unique; parameters and constants are
 /// static and constants match their values; a dynamic size (-1) appears only in programs with a dynamic input.
 /// </summary>
 internal static class ProgramChecker
@@ -27,14 +27,23 @@ internal static class ProgramChecker
         bool dynamicInput = program.Inputs.Any(v => v.Type.IsDynamic);
         ProgramInterpreter.Run(program, v => v.Type, (eqn, inputs) =>
         {
-            var inferred = ShapeInference.Infer(eqn.Primitive, eqn.Params, inputs.AsSpan());
-            if (eqn.Outputs.Length != 1)
-                throw new ArgumentException($"{eqn.Primitive.Name()} binds one variable, got {eqn.Outputs.Length}.");
-            if (!eqn.Outputs[0].Type.Equals(inferred))
-                throw new ArgumentException($"Variable '{names[eqn.Outputs[0]]}' is typed {eqn.Outputs[0].Type} but {eqn.Primitive.Name()} gives {inferred}.");
-            if (inferred.IsDynamic && !dynamicInput)
-                throw new ArgumentException($"Variable '{names[eqn.Outputs[0]]}' has the dynamic batch size but no program input has a dynamic axis to take it from.");
-            return [inferred];
+            var inferred = ShapeInference.InferAll(eqn.Primitive, eqn.Params, inputs.AsSpan());
+            if (eqn.Outputs.Length != inferred.Length)
+                throw new ArgumentException($"{eqn.Primitive.Name()} binds {inferred.Length} variable{(inferred.Length == 1 ? "" : "s")}, got {eqn.Outputs.Length}.");
+            for (int k = 0; k < inferred.Length; k++)
+            {
+                var output = eqn.Outputs[k];
+                if (!output.Type.Equals(inferred[k]))
+                    throw new ArgumentException($"Variable '{names[output]}' is typed {output.Type} but {eqn.Primitive.Name()} gives {inferred[k]}.");
+                if (inferred[k].IsDynamic && !dynamicInput)
+                    throw new ArgumentException($"Variable '{names[output]}' has the dynamic batch size but no program input has a dynamic axis to take it from.");
+            }
+            foreach (var (name, sub) in eqn.Params.Programs())
+            {
+                try { Check(sub); }
+                catch (ProgramCheckException e) { throw new ArgumentException($"{eqn.Primitive.Name()}'s {name} program is ill-formed: {e.Message}", e); }
+            }
+            return inferred;
         });
         return program;
     }

@@ -10,6 +10,19 @@ namespace Flax.Ir;
 /// </summary>
 internal static partial class ShapeInference
 {
+    /// <summary>The types of all outputs of <paramref name="primitive"/> applied to <paramref name="inputs"/>: one for a
+    /// single-output primitive, several for one that <see cref="Primitives.HasManyOutputs"/>.</summary>
+    /// <exception cref="ArgumentException">The arity, dtypes, shapes or params do not fit the primitive.</exception>
+    internal static ImmutableArray<TensorType> InferAll(Primitive primitive, EqnParams parameters, ReadOnlySpan<TensorType> inputs) =>
+        primitive.HasManyOutputs() ? InferMany(primitive, parameters, inputs) : [Infer(primitive, parameters, inputs)];
+
+    /// <summary>The rule table of the primitives with several outputs.</summary>
+    private static ImmutableArray<TensorType> InferMany(Primitive primitive, EqnParams parameters, ReadOnlySpan<TensorType> inputs) => primitive switch
+    {
+        Primitive.While => While(parameters, inputs),
+        _ => throw new ArgumentException($"Unknown primitive {primitive}."),
+    };
+
     /// <summary>The type of the single output of <paramref name="primitive"/> applied to <paramref name="inputs"/>.</summary>
     /// <exception cref="ArgumentException">The arity, dtypes, shapes or params do not fit the primitive.</exception>
     internal static TensorType Infer(Primitive primitive, EqnParams parameters, ReadOnlySpan<TensorType> inputs) => primitive switch
@@ -44,6 +57,7 @@ internal static partial class ShapeInference
         Primitive.CustomVjpCall => CustomVjpCall(parameters, inputs),
         Primitive.FoldIn => FoldIn(parameters, inputs),
         Primitive.RandomBits => RandomBits(parameters, inputs),
+        _ when primitive.HasManyOutputs() => throw new ArgumentException($"{primitive.Name()} has several outputs; InferAll types them."),
         _ => throw new ArgumentException($"Unknown primitive {primitive}."),
     };
 

@@ -28,7 +28,9 @@ internal sealed record StructureKey(Delegate Function, string Structure, Device 
         {
             text.Append(eqn.Primitive).Append(eqn.Params).Append(' ').Append(eqn.ScopePath);
             foreach (var input in eqn.Inputs) text.Append(' ').Append(Id(input));
-            text.Append(" -> ").Append(eqn.Outputs[0].Type).Append(' ').Append(Id(eqn.Outputs[0])).Append('\n');
+            text.Append(" ->");
+            foreach (var output in eqn.Outputs) text.Append(' ').Append(output.Type).Append(' ').Append(Id(output));
+            text.Append('\n');
         }
         foreach (var o in program.Outputs) text.Append("out ").Append(o.Name).Append(' ').Append(Id(o.Var)).Append('\n');
         return text.ToString();

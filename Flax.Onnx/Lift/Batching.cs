@@ -27,7 +27,8 @@ internal static class Batching
         {
             using var scope = trace.InScope(eqn.ScopePath);
             if (args.All(a => a.Axis is null))
-                return [new Batched(trace.Bind(eqn.Primitive, eqn.Params, [.. args.Select(a => a.Value)]), null)];
+                return [.. trace.BindAll(eqn.Primitive, eqn.Params, [.. args.Select(a => a.Value)]).Select(t => new Batched(t, null))];
+            if (eqn.Primitive.HasManyOutputs()) return BatchingRules.ApplyMany(new BatchContext(trace, size), eqn, args);
             return [BatchingRules.Apply(new BatchContext(trace, size), eqn, args)];
         });
 

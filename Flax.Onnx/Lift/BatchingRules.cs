@@ -46,6 +46,14 @@ internal static partial class BatchingRules
         _ => throw new NotSupportedException($"vmap has no batching rule for {eqn.Primitive.Name()}."),
     };
 
+    /// <summary>The batched outputs of <paramref name="eqn"/>, whose primitive has several outputs.</summary>
+    /// <exception cref="NotSupportedException">The primitive has no rule for this combination (the message says which).</exception>
+    internal static ImmutableArray<Batched> ApplyMany(BatchContext ctx, Eqn eqn, ImmutableArray<Batched> args) => eqn.Primitive switch
+    {
+        Primitive.While => While(ctx, (WhileParams)eqn.Params, args),
+        _ => throw new NotSupportedException($"vmap has no batching rule for {eqn.Primitive.Name()}."),
+    };
+
     private static ImmutableArray<int> Shift(ImmutableArray<int> axes) => [.. axes.Select(a => a + 1)];
 
     /// <summary>A one-input rule whose params already account for a leading batch axis.</summary>

@@ -10,8 +10,9 @@ namespace Flax;
 internal sealed class LiftedTrace
 {
     private LiftedTrace(Program program, LiftedHook hook, List<(int Group, string Path)> inputLeaves,
-        VariableDict[] outGroups, List<(int Group, string Path)> outputLeaves, int results)
+        VariableDict[] outGroups, List<(int Group, string Path)> outputLeaves, int results, List<Tensor> captured)
     {
+        Captured = captured;
         Program = program;
         Results = results;
         Hook = hook;
@@ -32,6 +33,10 @@ internal sealed class LiftedTrace
     /// <summary>The variable leaf behind each program input after the arguments: its group and flattened path.</summary>
     public IReadOnlyList<(int Group, string Path)> InputLeaves { get; }
 
+    /// <summary>The tensors of enclosing traces the body used (with <c>capture</c>), in the order of the program
+    /// inputs they became, which follow the variable leaves' inputs.</summary>
+    public IReadOnlyList<Tensor> Captured { get; }
+
     /// <summary>The variable groups the body handed out; their tensor leaves belong to the body's trace.</summary>
     public VariableDict[] OutGroups { get; }
 
@@ -49,13 +54,16 @@ internal sealed class LiftedTrace
     /// <param name="scopeFn">Makes the inner scope over the inner groups, with the body trace's hook.</param>
     /// <param name="repack">Invalidates the inner scope and groups what it hands out.</param>
     /// <param name="body">The body.</param>
-    /// <exception cref="UnexpectedTensorException">The body used a tensor of the outer trace (a lifted body must take
-    /// what it computes with as arguments or variables).</exception>
+    /// <param name="capture">Whether the body may use tensors of enclosing traces (closure conversion): each becomes
+    /// a program input after the variable leaves (<see cref="Captured"/>).</param>
+    /// <exception cref="UnexpectedTensorException">The body used a tensor of the outer trace without
+    /// <paramref name="capture"/> (a lifted body must take what it computes with as arguments or variables).</exception>
     internal static LiftedTrace Trace(IReadOnlyList<TensorType> argTypes, IReadOnlyList<VariableDict> groups,
         Func<int, TensorType, TensorType> innerType, Func<VariableDict[], LiftedHook, Scope> scopeFn,
-        Func<Scope, VariableDict[]> repack, Func<Scope, Tensor[], Tensor[]> body)
+        Func<Scope, VariableDict[]> repack, Func<Scope, Tensor[], Tensor[]> body, bool capture = false)
     {
         using var trace = new TraceContext();
+        var captured = new List<Tensor>();
         var args = argTypes.Select(t => trace.AddInput(new TensorSpec(t.DType, t.Shape))).ToArray();
         var inputLeaves = new List<(int, string)>();
         var innerGroups = groups.Select((group, g) => VariableDict.Unflatten(group.Flatten().Select(leaf =>
@@ -65,6 +73,16 @@ internal sealed class LiftedTrace
             var type = innerType(g, outer.Type);
             return KeyValuePair.Create(leaf.Key, (object)trace.AddInput(new TensorSpec(type.DType, type.Shape)));
         }))).ToArray();
+        if (capture)
+        {
+            var inner = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+            trace.Capture = outer =>
+            {
+                if (inner.TryGetValue(outer, out var known)) return known;
+                captured.Add(outer);
+                return inner[outer] = trace.AddInput(new TensorSpec(outer.DType, outer.Shape));
+            };
+        }
         var hook = new LiftedHook(trace);
         var scope = scopeFn(innerGroups, hook);
         var results = body(scope, args);
@@ -78,6 +96,6 @@ internal sealed class LiftedTrace
                     trace.AddOutput($"{g}:{path}", t);
                     outputLeaves.Add((g, path));
                 }
-        return new LiftedTrace(trace.Finish(), hook, inputLeaves, outGroups, outputLeaves, results.Length);
+        return new LiftedTrace(trace.Finish(), hook, inputLeaves, outGroups, outputLeaves, results.Length, captured);
     }
 }

@@ -11,6 +11,7 @@ internal sealed class GraphBuilder
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _int64Constants = new(StringComparer.Ordinal);
     private readonly (string Name, int Axis)? _batchSource;
+    private readonly GraphBuilder? _parent;
     private string? _batchSize;
     private int _nodeCount, _valueCount;
 
@@ -23,6 +24,18 @@ internal sealed class GraphBuilder
         _batchSource = batchSource;
     }
 
+    /// <summary>A subgraph (a <c>Loop</c> body) of <paramref name="parent"/>: value and node names stay unique across
+    /// the whole model, and constants and the batch size are values of the parent, which the subgraph reads by name
+    /// from the outer scope.</summary>
+    private GraphBuilder(GraphBuilder parent, string name)
+    {
+        Graph = new GraphProto { Name = name };
+        _parent = parent;
+    }
+
+    /// <summary>A new subgraph named <paramref name="name"/> that shares this graph's names and values.</summary>
+    internal GraphBuilder Subgraph(string name) => new(this, name) { ScopePath = ScopePath };
+
     /// <summary>The graph.</summary>
     internal GraphProto Graph { get; }
 
@@ -33,6 +46,7 @@ internal sealed class GraphBuilder
     /// <exception cref="ArgumentException">The name is already used.</exception>
     internal string Claim(string name)
     {
+        if (_parent is not null) return _parent.Claim(name);
         if (!_names.Add(name)) throw new ArgumentException($"The ONNX value name \"{name}\" is used twice.", nameof(name));
         return name;
     }
@@ -40,6 +54,7 @@ internal sealed class GraphBuilder
     /// <summary>A fresh intermediate value name, <c>val_N</c>.</summary>
     internal string Fresh()
     {
+        if (_parent is not null) return _parent.Fresh();
         string name;
         do name = $"val_{_valueCount++}"; while (!_names.Add(name));
         return name;
@@ -73,6 +88,19 @@ internal sealed class GraphBuilder
         return outputs;
     }
 
+    /// <summary>Adds a node with one output per entry of <paramref name="outputs"/> (a given name, or null for a fresh
+    /// one) and returns their names.</summary>
+    internal string[] Nodes(string opType, IEnumerable<string> inputs, IReadOnlyList<string?> outputs, params AttributeProto[] attributes)
+    {
+        var names = outputs.Select(o => o ?? Fresh()).ToArray();
+        var node = new NodeProto { OpType = opType, Name = NodeName(opType) };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(names);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return names;
+    }
+
     /// <summary>A one-input node.</summary>
     internal string Node(string opType, string input, string? output = null, params AttributeProto[] attributes) =>
         Node(opType, [input], output, attributes);
@@ -80,6 +108,7 @@ internal sealed class GraphBuilder
     /// <summary>Adds a constant initializer (not a graph input) holding <paramref name="value"/>.</summary>
     internal string Constant(NDArray value)
     {
+        if (_parent is not null) return _parent.Constant(value);
         var name = Fresh();
         Graph.Initializer.Add(OnnxTypes.Tensor(name, value));
         return name;
@@ -88,6 +117,7 @@ internal sealed class GraphBuilder
     /// <summary>A shared 1-D int64 constant (axes, shapes, pads, ...).</summary>
     internal string Int64s(params long[] values)
     {
+        if (_parent is not null) return _parent.Int64s(values);
         var key = string.Join(",", values);
         if (!_int64Constants.TryGetValue(key, out var name))
             _int64Constants[key] = name = Constant(NDArray.From(values, values.Length));
@@ -124,6 +154,7 @@ internal sealed class GraphBuilder
     /// <exception cref="InvalidOperationException">No graph input has a dynamic axis.</exception>
     internal string BatchSize()
     {
+        if (_parent is not null) return _parent.BatchSize();
         if (_batchSize is not null) return _batchSize;
         var (name, axis) = _batchSource ?? throw new InvalidOperationException(
             "A shape needs the dynamic batch size, but no program input has a dynamic (-1) axis.");
@@ -136,7 +167,13 @@ internal sealed class GraphBuilder
 
     private string NodeName(string opType)
     {
+        if (_parent is not null) return _parent.NodeName(opType, ScopePath);
+        return NodeName(opType, ScopePath);
+    }
+
+    private string NodeName(string opType, string scopePath)
+    {
         var local = $"{opType}_{_nodeCount++}";
-        return ScopePath.Length == 0 ? local : $"{ScopePath}/{local}";
+        return scopePath.Length == 0 ? local : $"{scopePath}/{local}";
     }
 }

@@ -70,7 +70,7 @@ internal static class Lowerer
         for (int i = 0; i < outputNames.Length; i++)
             if (!names.ContainsKey(program.Outputs[i].Var)) direct.TryAdd(program.Outputs[i].Var, outputNames[i]);
 
-        var results = ProgramInterpreter.Run(program, v => names[v], (eqn, inputs) => [LowerEqn(g, direct, eqn, inputs)]);
+        var results = ProgramInterpreter.Run(program, v => names[v], (eqn, inputs) => LowerEqn(g, direct, eqn, inputs));
 
         g.ScopePath = "";
         for (int i = 0; i < outputNames.Length; i++)
@@ -88,15 +88,40 @@ internal static class Lowerer
         g.Graph.Input.Add(OnnxTypes.ValueInfo(name, var.Type.DType, var.Type.Dims.AsSpan()));
     }
 
-    /// <summary>The lowering pass's rule on the interpreter loop: the ONNX name of <paramref name="eqn"/>'s output.</summary>
-    private static string LowerEqn(GraphBuilder g, Dictionary<Var, string> direct, Eqn eqn, ImmutableArray<string> inputs)
+    /// <summary>
+    /// Lowers a closed sub-program (a loop's body or condition) into <paramref name="g"/>, a subgraph under
+    /// construction: its inputs are the values <paramref name="inputs"/> names, its constants become initializers of
+    /// <paramref name="g"/>, and it must read no parameters.
+    /// </summary>
+    /// <returns>The ONNX names of the program's outputs, in order.</returns>
+    internal static ImmutableArray<string> LowerClosed(GraphBuilder g, Program program, IReadOnlyList<string> inputs)
+    {
+        program = CommonSubexpressions.Simplify(program);
+        if (!program.Parameters.IsEmpty)
+            throw new NotSupportedException($"A closed sub-program reads the parameter '{program.Parameters[0].Path}'.");
+        var names = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < program.Inputs.Length; i++) names[program.Inputs[i]] = inputs[i];
+        foreach (var constant in program.Constants) names[constant.Var] = g.Constant(constant.Value);
+        var saved = g.ScopePath;
+        var results = ProgramInterpreter.Run(program, v => names[v], (eqn, args) => LowerEqn(g, [], eqn, args));
+        g.ScopePath = saved;
+        return results;
+    }
+
+    /// <summary>The lowering pass's rule on the interpreter loop: the ONNX names of <paramref name="eqn"/>'s outputs.</summary>
+    private static ImmutableArray<string> LowerEqn(GraphBuilder g, Dictionary<Var, string> direct, Eqn eqn, ImmutableArray<string> inputs)
     {
         var at = eqn.ScopePath.Length == 0 ? "/" : eqn.ScopePath;
         g.ScopePath = eqn.ScopePath.TrimStart('/');
-        var output = direct.TryGetValue(eqn.Outputs[0], out var wanted) ? g.Claim(wanted) : null;
         try
         {
-            return LoweringRules.For(eqn.Primitive)(g, eqn, inputs, output);
+            if (!eqn.Primitive.HasManyOutputs())
+            {
+                var output = direct.TryGetValue(eqn.Outputs[0], out var wanted) ? g.Claim(wanted) : null;
+                return [LoweringRules.For(eqn.Primitive)(g, eqn, inputs, output)];
+            }
+            var outputs = eqn.Outputs.Select(v => direct.TryGetValue(v, out var name) ? g.Claim(name) : null).ToArray();
+            return [.. LoweringRules.ForMany(eqn.Primitive)(g, eqn, inputs, outputs)];
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
         {

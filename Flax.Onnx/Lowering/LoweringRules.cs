@@ -7,6 +7,13 @@ namespace Flax;
 internal delegate string LoweringRule(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output);
 
 /// <summary>
+/// Lowers one equation of a primitive with several outputs (<see cref="Primitives.HasManyOutputs"/>): adds its nodes
+/// and returns the ONNX names of its outputs, in order; <paramref name="outputs"/> holds, per output, the name it must
+/// have or null for a fresh one.
+/// </summary>
+internal delegate IReadOnlyList<string> ManyLoweringRule(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, IReadOnlyList<string?> outputs);
+
+/// <summary>
 /// The rule table of the ONNX lowering: one rule per <see cref="Primitive"/>, at opset 17, in one <c>switch</c> like
 /// shape inference, evaluation and the VJP rules. The rules live in the partial files by family (element-wise,
 /// structural, dot, reductions and windows, convolution); each rule's documentation names the ONNX operators it emits.
@@ -70,6 +77,14 @@ internal static partial class LoweringRules
         Primitive.FoldIn => (g, _, inputs, output) => new ThreefryGraph(g).FoldIn(inputs[0], inputs[1], output),
         Primitive.RandomBits => (g, eqn, inputs, output) =>
             new ThreefryGraph(g).RandomBits(inputs[0], In(eqn).Dims[..^1], ((RandomBitsParams)eqn.Params).Shape, output),
+        _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
+    };
+
+    /// <summary>The rule of <paramref name="primitive"/>, which has several outputs.</summary>
+    /// <exception cref="NotSupportedException">No rule is defined for the primitive.</exception>
+    internal static ManyLoweringRule ForMany(Primitive primitive) => primitive switch
+    {
+        Primitive.While => While,
         _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
     };
 

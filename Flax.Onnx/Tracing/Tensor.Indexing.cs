@@ -39,8 +39,9 @@ public sealed partial class Tensor
         int at = NormalizeAxis(axis, Rank + 1);
         var classShape = Enumerable.Repeat(1, Rank + 1).ToArray();
         classShape[at] = numClasses;
-        Trace.Own(this);
-        var classes = Trace.Bind(Primitive.Iota, new IotaParams(DType, [.. classShape], at));
+        var trace = Recording;
+        trace.Own(trace.Resolve(this));
+        var classes = trace.Bind(Primitive.Iota, new IotaParams(DType, [.. classShape], at));
         return Equal(ExpandDims(at), classes).Cast(dtype);
     }
 }

@@ -65,7 +65,7 @@ public sealed partial class Tensor : IShaped
     /// <summary>Appends an equation to the trace of <paramref name="args"/>' first element.</summary>
     private static Tensor Bind(Primitive primitive, EqnParams parameters, params ReadOnlySpan<Tensor> args)
     {
-        var trace = args.Length > 0 ? args[0].Trace : CurrentTrace();
+        var trace = args.Length > 0 ? args[0].Recording : CurrentTrace();
         return trace.Bind(primitive, parameters, args);
     }
 
@@ -73,10 +73,15 @@ public sealed partial class Tensor : IShaped
     /// <c>(1, ..., 1)</c> with <paramref name="rank"/> axes so that it broadcasts against any tensor of that rank.</summary>
     private Tensor Scalar(double value, DType dtype, int rank)
     {
-        Trace.Own(this);
+        var trace = Recording;
+        trace.Own(trace.Resolve(this));
         var shape = Enumerable.Repeat(1, rank).ToArray();
-        return Trace.AddConstant(NDArray.Full(dtype, value, shape));
+        return trace.AddConstant(NDArray.Full(dtype, value, shape));
     }
+
+    /// <summary>The trace an operation on this tensor records into: the current trace when it closes over tensors of
+    /// the enclosing traces (<see cref="TraceContext.Capture"/>) and this is one of them, else this tensor's own.</summary>
+    private TraceContext Recording => TraceContext.Current is { Capture: not null } current && current.Encloses(Trace) ? current : Trace;
 
     /// <summary><paramref name="axis"/> in <c>[0, rank)</c>, counting negative axes from the end.</summary>
     /// <exception cref="ArgumentException">The axis is out of range.</exception>

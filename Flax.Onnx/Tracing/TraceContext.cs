@@ -41,6 +41,26 @@ internal sealed class TraceContext : IDisposable
         s_current = this;
     }
 
+    /// <summary>
+    /// Closure conversion (JAX's for <c>while_loop</c>'s functions): when set, a tensor of an enclosing trace that is
+    /// still recording may be used here, and this function gives the tensor of this trace that stands for it (an input
+    /// it adds on first use). Unset, such a tensor throws <see cref="UnexpectedTensorException"/>.
+    /// </summary>
+    internal Func<Tensor, Tensor>? Capture { get; set; }
+
+    /// <summary>Whether <paramref name="trace"/> encloses this one (is a trace installed before it) and still records.</summary>
+    internal bool Encloses(TraceContext trace)
+    {
+        for (var t = _previous; t is not null; t = t._previous)
+            if (ReferenceEquals(t, trace)) return !t._finished;
+        return false;
+    }
+
+    /// <summary><paramref name="tensor"/>, or the tensor of this trace standing for it when it belongs to an enclosing
+    /// trace and this trace captures (<see cref="Capture"/>).</summary>
+    internal Tensor Resolve(Tensor tensor) =>
+        Capture is { } capture && !ReferenceEquals(tensor.Trace, this) && IsActive && Encloses(tensor.Trace) ? capture(tensor) : tensor;
+
     /// <summary>The innermost trace on this thread, or null outside any trace.</summary>
     internal static TraceContext? Current => s_current;
 
@@ -112,6 +132,7 @@ internal sealed class TraceContext : IDisposable
     internal void AddOutput(string name, Tensor value)
     {
         CheckRecording();
+        value = Resolve(value);
         Own(value);
         if (_outputs.Any(o => o.Name == name))
             throw new ArgumentException($"The program already has an output named '{name}'.", nameof(name));
@@ -143,17 +164,42 @@ internal sealed class TraceContext : IDisposable
 
     /// <summary>Appends <c>primitive[parameters](args)</c> and returns its output.</summary>
     /// <exception cref="UnexpectedTensorException">An argument belongs to another trace.</exception>
-    /// <exception cref="ArgumentException">The arguments do not fit the primitive (from <see cref="ShapeInference"/>).</exception>
+    /// <exception cref="ArgumentException">The arguments do not fit the primitive (from <see cref="ShapeInference"/>),
+    /// or it has several outputs (use <see cref="BindAll"/>).</exception>
     internal Tensor Bind(Primitive primitive, EqnParams parameters, params ReadOnlySpan<Tensor> args)
     {
-        foreach (var arg in args) Own(arg);
-        CheckRecording();
-        var inputs = new Var[args.Length];
-        var types = new TensorType[args.Length];
-        for (int i = 0; i < args.Length; i++) (inputs[i], types[i]) = (args[i].Variable, args[i].Type);
+        var types = Inputs(args, out var inputs);
         var output = new Var(ShapeInference.Infer(primitive, parameters, types));
-        _eqns.Add(new Eqn(primitive, ImmutableArray.Create(inputs), parameters, [output], _scopePaths.TryPeek(out var path) ? path : ""));
+        _eqns.Add(new Eqn(primitive, inputs, parameters, [output], _scopePaths.TryPeek(out var path) ? path : ""));
         return new Tensor(this, output);
+    }
+
+    /// <summary>Appends <c>primitive[parameters](args)</c> and returns all its outputs (one for a single-output
+    /// primitive, several for one that <see cref="Primitives.HasManyOutputs"/>).</summary>
+    /// <exception cref="UnexpectedTensorException">An argument belongs to another trace.</exception>
+    /// <exception cref="ArgumentException">The arguments do not fit the primitive (from <see cref="ShapeInference"/>).</exception>
+    internal ImmutableArray<Tensor> BindAll(Primitive primitive, EqnParams parameters, params ReadOnlySpan<Tensor> args)
+    {
+        var types = Inputs(args, out var inputs);
+        var outputs = ImmutableArray.CreateRange(ShapeInference.InferAll(primitive, parameters, types), t => new Var(t));
+        _eqns.Add(new Eqn(primitive, inputs, parameters, outputs, _scopePaths.TryPeek(out var path) ? path : ""));
+        return ImmutableArray.CreateRange(outputs, v => new Tensor(this, v));
+    }
+
+    /// <summary>The variables and types of <paramref name="args"/>, once each is checked to belong to this trace.</summary>
+    private TensorType[] Inputs(ReadOnlySpan<Tensor> args, out ImmutableArray<Var> inputs)
+    {
+        var vars = new Var[args.Length];
+        var types = new TensorType[args.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            var arg = Resolve(args[i]);
+            Own(arg);
+            (vars[i], types[i]) = (arg.Variable, arg.Type);
+        }
+        CheckRecording();
+        inputs = ImmutableArray.Create(vars);
+        return types;
     }
 
     /// <summary>Ends recording and returns the program, checked.</summary>

@@ -227,4 +227,24 @@ public sealed class TracedFormsTests
         var plain = Lift.MapVariables<int, int>((scope, x) => x + 1, "params");
         Assert.AreEqual(3, Core.Apply(scope => plain(scope, 2))(VariableDict.Empty));
     }
+
+    [TestMethod]
+    public void WhileLoopForms()
+    {
+        static Tensor Below(Scope s, Tensor c) => c.Sum() < 20f;
+        static Tensor Double(Scope s, Tensor c) => c * 2f;
+        Func<Scope, Tensor, Tensor> cond = Below;
+        Func<Scope, Tensor[], Tensor[]> body = (s, c) => [c[0] * 2f, c[1] + 1];
+        Func<Scope, Tensor, Tensor>[] models =
+        [
+            (scope, x) => Lift.WhileLoop(Below, Double, scope, x),
+            (scope, x) => Lift.WhileLoop((s, c) => c.Sum() < 20f, (s, c) => c * 2f, scope, x),
+            (scope, x) => Lift.WhileLoop((Scope s, Tensor c) => c.Sum() < 20f, (Scope s, Tensor c) => c * 2f, scope, x, broadcastVariables: true),
+            (scope, x) => Lift.WhileLoop(cond, Double, scope, init: x, carryVariables: "state", splitRngs: new Dictionary<Filter, bool>()),
+            (scope, x) => Lift.WhileLoop((s, c) => c[0].Sum() < 20f, body, scope, [x, (Tensor)NDArray.Scalar(0)])[0],
+            (scope, x) => Lift.WhileLoop((s, c) => c[0].Sum() < 20f, (s, c) => [c[0] * 2f], scope, new[] { x })[0],
+        ];
+        foreach (var model in models)
+            CollectionAssert.AreEqual(new[] { 8f, 16f }, Core.Apply(model)(VariableDict.Empty, NDArray.From([1f, 2f], 2)).ToArray<float>());
+    }
 }

@@ -37,6 +37,19 @@ public sealed class ProgramCheckerTests
     }
 
     [TestMethod]
+    public void SingleOutputPrimitiveWithTwoBinders()
+    {
+        var (a, b, c) = (new Var(F32(2)), new Var(F32(2)), new Var(F32(2)));
+        var program = new Program([a], [], [], [new Eqn(Primitive.Exp, [a], EqnParams.None, [b, c], "")], [new ProgramOutput("output_0", b)]);
+        var e = Assert.ThrowsExactly<ProgramCheckException>(() => ProgramChecker.Check(program));
+        Assert.AreEqual("""
+            exp binds 1 variable, got 2.
+            while checking program:
+            >>  b:f32[2] c:f32[2] = exp a
+            """, e.Message);
+    }
+
+    [TestMethod]
     public void InconsistentlyTypedBinder()
     {
         var (a, b) = (new Var(F32(2)), new Var(F32(3)));

@@ -143,6 +143,29 @@ public sealed class LoweringCrossCheckTests
         var ct = new Var(F32(-1, 3));
         yield return ["custom_vjp_call computes its first input", Op(Primitive.CustomVjpCall,
             new CustomVjpParams(new Program([ct], [], [], [], [new ProgramOutput("ct_0", ct)]), 1), [F32(-1, 3), F32(-1, 3)])];
+        foreach (var n in new[] { 0, 1, 4 })
+            yield return [$"while counts to {n}, scaling a dynamic carry", new Case(WhileProgram(),
+                r => [NDArray.Scalar(n), NDArray.Scalar(1), Draw(r, F32(1, 3), 0.5, 1.5), NDArray.Scalar(0), Draw(r, F32(-1, 3))])];
+    }
+
+    /// <summary><c>(i, x) = while i &lt; n: (i + one, x * s + x)</c> over inputs <c>(n, one, s, i0, x0)</c>: the cond
+    /// reads the const <c>n</c>, the body the consts <c>one</c> and <c>s</c>; both carries are outputs.</summary>
+    internal static Program WhileProgram()
+    {
+        var (n, i) = (new Var(I32()), new Var(I32()));
+        var x = new Var(F32(-1, 3));
+        var pred = new Var(B());
+        var cond = new Program([n, i, x], [], [], [new Eqn(Primitive.Lt, [i, n], EqnParams.None, [pred], "")], [new ProgramOutput("output_0", pred)]);
+        var (one, s, bi, bx) = (new Var(I32()), new Var(F32(1, 3)), new Var(I32()), new Var(F32(-1, 3)));
+        var (next, scaled, grown) = (new Var(I32()), new Var(F32(-1, 3)), new Var(F32(-1, 3)));
+        var body = new Program([one, s, bi, bx], [], [],
+            [new Eqn(Primitive.Add, [bi, one], EqnParams.None, [next], "/loop"), new Eqn(Primitive.Mul, [bx, s], EqnParams.None, [scaled], "/loop"),
+             new Eqn(Primitive.Add, [scaled, bx], EqnParams.None, [grown], "/loop")],
+            [new ProgramOutput("output_0", next), new ProgramOutput("output_1", grown)]);
+        var inputs = new[] { new Var(I32()), new Var(I32()), new Var(F32(1, 3)), new Var(I32()), new Var(F32(-1, 3)) };
+        var outputs = new[] { new Var(I32()), new Var(F32(-1, 3)) };
+        return new Program([.. inputs], [], [], [new Eqn(Primitive.While, [.. inputs], new WhileParams(cond, 1, body, 2), [.. outputs], "/Layer_0")],
+            [new ProgramOutput("output_0", outputs[0]), new ProgramOutput("output_1", outputs[1])]);
     }
 
     /// <summary>uint32 key words with every bit pattern possible (high bits included).</summary>

@@ -30,10 +30,31 @@ internal static partial class Evaluator
         int batch = BatchSize(leaves);
         var outputs = ProgramInterpreter.Run(program, v => HostTensor.FromNDArray(leaves[v]), (eqn, args) =>
         {
+            if (eqn.Primitive.HasManyOutputs()) return ApplyMany(eqn, args);
             var shape = eqn.Outputs[0].Type.Dims.Select(d => d < 0 ? batch : d).ToArray();
             return [Apply(eqn, args, new TensorType(eqn.Outputs[0].Type.DType, shape))];
         });
         return outputs.Select(o => o.ToNDArray()).ToImmutableArray();
+    }
+
+    /// <summary>The evaluation rule table of the primitives with several outputs.</summary>
+    private static ImmutableArray<HostTensor> ApplyMany(Eqn eqn, ImmutableArray<HostTensor> args) => eqn.Primitive switch
+    {
+        Primitive.While => While((WhileParams)eqn.Params, args),
+        _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
+    };
+
+    /// <summary>The loop run directly: evaluate the condition on the carry, and the body while it is true.</summary>
+    private static ImmutableArray<HostTensor> While(WhileParams w, ImmutableArray<HostTensor> args)
+    {
+        var values = args.Select(a => a.ToNDArray()).ToList();
+        var condConsts = values.Take(w.CondConsts).ToList();
+        var bodyConsts = values.Skip(w.CondConsts).Take(w.BodyConsts).ToList();
+        var carry = values.Skip(w.CondConsts + w.BodyConsts).ToList();
+        var none = new Dictionary<string, NDArray>();
+        while (Run(w.Cond, [.. condConsts, .. carry], none)[0].Item<bool>())
+            carry = [.. Run(w.Body, [.. bodyConsts, .. carry], none)];
+        return [.. carry.Select(HostTensor.FromNDArray)];
     }
 
     /// <summary>The runtime size of -1 axes: checks each value against its variable's type.</summary>

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+
+namespace Flax;
+
+public static partial class Lift
+{
+    /// <summary>
+    /// Flax's <c>lift.while_loop</c> (over <c>jax.lax.while_loop</c>): while <paramref name="condFn"/> gives true, the
+    /// carry becomes the result of <paramref name="bodyFn"/>; returns the final carry. <paramref name="carryVariables"/>
+    /// collections are loop state (what an iteration writes, the next one and the condition read, and the final values
+    /// are published); <paramref name="broadcastVariables"/> collections are read-only inside. The condition may not
+    /// change any variable.
+    /// </summary>
+    /// <remarks>
+    /// Both functions are traced once, each on its own, into closed programs, and the loop is one
+    /// <see cref="Ir.Primitive.While"/> equation, lowered to an ONNX <c>Loop</c> that runs until the condition is false
+    /// (no trip count). As in JAX, the carry (the tensors and the carried variables) must keep its shapes and dtypes,
+    /// the loop cannot be differentiated in reverse mode, and variables are created before the loop, not inside it (a
+    /// carried collection gaining a variable changes the carry; other collections are read-only inside). The functions
+    /// may use tensors of the enclosing traces (JAX's closure conversion: each becomes a const of the loop). Under
+    /// <c>vmap</c> a condition that differs per index runs the loop while any index's holds. PRNG sequences are
+    /// visible inside only when named by <paramref name="splitRngs"/> with false (the same keys every iteration);
+    /// per-iteration keys (true, <c>fold_in(key, i)</c>) need threefry in the graph and are not supported yet.
+    /// </remarks>
+    /// <param name="condFn">The condition <c>(scope, carry) -> pred</c>; <c>pred</c> is a bool scalar.</param>
+    /// <param name="bodyFn">The body <c>(scope, carry) -> carry</c>.</param>
+    /// <param name="scope">The scope the functions see.</param>
+    /// <param name="init">The initial carry (possibly empty).</param>
+    /// <param name="carryVariables">The carried collections (Flax's default <c>False</c>: none).</param>
+    /// <param name="broadcastVariables">The read-only collections (Flax's default <c>True</c>: all).</param>
+    /// <param name="splitRngs">PRNG sequence filter to whether each iteration gets its own key (default none is
+    /// visible).</param>
+    /// <returns>The final carry.</returns>
+    /// <exception cref="LiftException">The condition does not give a bool scalar, or the body changes the carry's
+    /// count, shapes or dtypes (JAX's <c>TypeError</c> texts), or creates a variable.</exception>
+    /// <exception cref="ModifyScopeVariableException">The condition writes a variable, or the body writes a broadcast
+    /// one.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="splitRngs"/> splits a sequence.</exception>
+    public static Tensor[] WhileLoop(Func<Scope, Tensor[], Tensor> condFn, Func<Scope, Tensor[], Tensor[]> bodyFn, Scope scope,
+        Tensor[] init, Filter? carryVariables = null, Filter? broadcastVariables = null, IReadOnlyDictionary<Filter, bool>? splitRngs = null)
+    {
+        ArgumentNullException.ThrowIfNull(condFn);
+        ArgumentNullException.ThrowIfNull(bodyFn);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(init);
+        foreach (var c in init) ArgumentNullException.ThrowIfNull(c, nameof(init));
+        var splits = (splitRngs ?? new Dictionary<Filter, bool>()).ToArray();
+        if (splits.Any(s => s.Value))
+            throw new NotSupportedException("while_loop with split_rngs set to True needs fold_in(key, i) computed in the graph (threefry as ONNX nodes), which this port does not have yet: draw the loop's random values before the loop, or leave the sequence unsplit.");
+        Filter[] filters = [carryVariables ?? Filter.Nothing, broadcastVariables ?? Filter.All];
+        return Pack(scope, filters, [filters[0]], [.. splits.Select(s => s.Key)], (scopeFn, repack, groups, rngGroups) =>
+        {
+            var trace = init.FirstOrDefault()?.Trace ?? TraceContext.Current
+                ?? throw new InvalidOperationException("Lift.WhileLoop loops in traced functions: call it inside a function given to Core.Init, Core.Apply or Core.Export.");
+            var run = new WhileRun(trace, init, [OuterTensors(trace, groups[0]), groups[1]]);
+            var cond = run.Trace((inner, hook) => scopeFn(inner, rngGroups, Filter.Nothing, hook), repack, (s, xs) =>
+            {
+                var pred = condFn(s, xs);
+                if (pred is null || pred.DType != DType.Bool || pred.Rank != 0)
+                    throw new LiftException($"cond_fun must return a boolean scalar, but got output type(s) [{(pred is null ? "None" : $"ShapedArray({pred.Type})")}].");
+                return [pred];
+            });
+            var body = run.Trace((inner, hook) => scopeFn(inner, rngGroups, Filter.All, hook), repack, (s, xs) =>
+            {
+                var next = bodyFn(s, xs) ?? throw new UntracedOutputException();
+                if (next.Length != xs.Length)
+                    throw new LiftException($"while_loop body function carry input and carry output must have equal types, but the body gives {next.Length} carry value(s) for {xs.Length}.");
+                for (int k = 0; k < next.Length; k++)
+                    if (next[k] is not null && !next[k].Type.Equals(xs[k].Type))
+                        throw new LiftException($"while_loop body function carry input and carry output must have equal types, but carry[{k}] is {xs[k].Type} on input and {next[k].Type} on output.");
+                return next;
+            });
+            if ((cond.Hook.DrawsKeys || body.Hook.DrawsKeys) && scope.Hook is IRngHook rngHook) rngHook.OnKeyDrawn();
+            var (carry, carried) = run.Bind(cond, body);
+            return (carry, new[] { carried });
+        }, name: "while_loop");
+    }
+
+    /// <summary>Flax's <c>lift.while_loop</c> with a single tensor as the carry; see
+    /// <see cref="WhileLoop(Func{Scope, Tensor[], Tensor}, Func{Scope, Tensor[], Tensor[]}, Scope, Tensor[], Filter?, Filter?, IReadOnlyDictionary{Filter, bool}?)"/>.</summary>
+    /// <param name="condFn">The condition <c>(scope, carry) -> pred</c>; <c>pred</c> is a bool scalar.</param>
+    /// <param name="bodyFn">The body <c>(scope, carry) -> carry</c>.</param>
+    /// <param name="scope">The scope the functions see.</param>
+    /// <param name="init">The initial carry.</param>
+    /// <param name="carryVariables">The carried collections (Flax's default <c>False</c>: none).</param>
+    /// <param name="broadcastVariables">The read-only collections (Flax's default <c>True</c>: all).</param>
+    /// <param name="splitRngs">PRNG sequence filter to whether each iteration gets its own key (default none is
+    /// visible).</param>
+    /// <returns>The final carry.</returns>
+    /// <exception cref="LiftException">As for the array form.</exception>
+    /// <exception cref="ModifyScopeVariableException">As for the array form.</exception>
+    /// <exception cref="NotSupportedException">As for the array form.</exception>
+    public static Tensor WhileLoop(Func<Scope, Tensor, Tensor> condFn, Func<Scope, Tensor, Tensor> bodyFn, Scope scope,
+        Tensor init, Filter? carryVariables = null, Filter? broadcastVariables = null, IReadOnlyDictionary<Filter, bool>? splitRngs = null)
+    {
+        ArgumentNullException.ThrowIfNull(condFn);
+        ArgumentNullException.ThrowIfNull(bodyFn);
+        ArgumentNullException.ThrowIfNull(init);
+        return WhileLoop((s, c) => condFn(s, c[0]), (s, c) => [bodyFn(s, c[0])], scope, [init], carryVariables, broadcastVariables, splitRngs)[0];
+    }
+
+    /// <summary>The group with every array leaf (a host array or number written before the loop) made a tensor of
+    /// <paramref name="trace"/>, so that it can be loop state.</summary>
+    private static VariableDict OuterTensors(TraceContext trace, VariableDict group) =>
+        VariableDict.Unflatten(group.Flatten().Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
+        {
+            NDArray a => trace.AddConstant(a),
+            int i => trace.AddConstant(NDArray.Scalar(i)),
+            float f => trace.AddConstant(NDArray.Scalar(f)),
+            double d => trace.AddConstant(NDArray.Scalar((float)d)),
+            bool b => trace.AddConstant(NDArray.Scalar(b)),
+            var other => other,
+        })));
+}
