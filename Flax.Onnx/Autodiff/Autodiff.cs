@@ -36,7 +36,7 @@ internal static class Autodiff
     /// floating-point scalar, or a differentiated variable is not floating-point.</exception>
     internal static Program ValueAndGrad(Program program, string output, IReadOnlyList<string> parameters, IReadOnlyList<int> inputs)
     {
-        program = CommonSubexpressions.Simplify(program);
+        program = CondExpansion.Expand(CommonSubexpressions.Simplify(program));
         var loss = FindOutput(program, output);
         if (!loss.Type.DType.IsFloat())
             throw new ArgumentException($"grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got {loss.Type.DType.Name()}.", nameof(output));
@@ -58,7 +58,7 @@ internal static class Autodiff
     {
         if (outputs.Distinct().Count() != outputs.Count)
             throw new ArgumentException($"Outputs are named more than once in [{string.Join(", ", outputs)}].", nameof(outputs));
-        program = CommonSubexpressions.Simplify(program);
+        program = CondExpansion.Expand(CommonSubexpressions.Simplify(program));
         var seeds = new List<(Var, Var)>();
         foreach (var name in outputs)
         {

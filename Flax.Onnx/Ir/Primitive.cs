@@ -253,4 +253,13 @@ public enum Primitive
     /// <c>Loop</c>.
     /// </summary>
     While,
+
+    /// <summary>
+    /// A conditional (<c>lax.switch</c>, and <c>lax.cond</c> with the index <c>int(pred)</c>), params
+    /// <see cref="CondParams"/>, with several outputs. Inputs <c>(index, operands...)</c>: the index is an int32 scalar,
+    /// clamped to the branches (<c>lax.switch</c>'s rule); the outputs are those of branch <c>index</c> on the operands.
+    /// Only the taken branch runs (ONNX <c>If</c>). Differentiated and batched in its select form (every branch computed,
+    /// the taken one's results kept with <c>select</c>).
+    /// </summary>
+    Cond,
 }

@@ -12,7 +12,7 @@ public static class Primitives
     /// </summary>
     public static bool HasManyOutputs(this Primitive primitive) => primitive switch
     {
-        Primitive.While => true,
+        Primitive.While or Primitive.Cond => true,
         _ => false,
     };
 

@@ -20,6 +20,7 @@ internal static partial class ShapeInference
     private static ImmutableArray<TensorType> InferMany(Primitive primitive, EqnParams parameters, ReadOnlySpan<TensorType> inputs) => primitive switch
     {
         Primitive.While => While(parameters, inputs),
+        Primitive.Cond => Cond(parameters, inputs),
         _ => throw new ArgumentException($"Unknown primitive {primitive}."),
     };
 

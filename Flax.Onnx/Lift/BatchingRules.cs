@@ -51,6 +51,7 @@ internal static partial class BatchingRules
     internal static ImmutableArray<Batched> ApplyMany(BatchContext ctx, Eqn eqn, ImmutableArray<Batched> args) => eqn.Primitive switch
     {
         Primitive.While => While(ctx, (WhileParams)eqn.Params, args),
+        Primitive.Cond => Cond(ctx, (CondParams)eqn.Params, args),
         _ => throw new NotSupportedException($"vmap has no batching rule for {eqn.Primitive.Name()}."),
     };
 

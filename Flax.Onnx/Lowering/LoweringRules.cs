@@ -85,6 +85,7 @@ internal static partial class LoweringRules
     internal static ManyLoweringRule ForMany(Primitive primitive) => primitive switch
     {
         Primitive.While => While,
+        Primitive.Cond => Cond,
         _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
     };
 

@@ -146,6 +146,36 @@ public sealed class LoweringCrossCheckTests
         foreach (var n in new[] { 0, 1, 4 })
             yield return [$"while counts to {n}, scaling a dynamic carry", new Case(WhileProgram(),
                 r => [NDArray.Scalar(n), NDArray.Scalar(1), Draw(r, F32(1, 3), 0.5, 1.5), NDArray.Scalar(0), Draw(r, F32(-1, 3))])];
+        foreach (var index in new[] { -1, 0, 1, 2, 5 })
+            yield return [$"cond of three branches, index {index}", new Case(CondProgram(3), r => [NDArray.Scalar(index), Draw(r, F32(-1, 3)), NDArray.Scalar(7)])];
+        foreach (var index in new[] { 0, 1 })
+            yield return [$"cond of two branches, index {index}", new Case(CondProgram(2), r => [NDArray.Scalar(index), Draw(r, F32(-1, 3)), NDArray.Scalar(7)])];
+        yield return ["cond of one branch", new Case(CondProgram(1), r => [NDArray.Scalar(3), Draw(r, F32(-1, 3)), NDArray.Scalar(7)])];
+    }
+
+    /// <summary>
+    /// <c>switch(index, branches, x, c)</c> over inputs <c>(index, x, c)</c>, outputs <c>(y, count)</c>: branch 0 is
+    /// <c>(exp(x), c)</c>, branch 1 <c>(x * x, c + c)</c>, branch 2 <c>(x, -c)</c> (an operand passed through).
+    /// </summary>
+    internal static Program CondProgram(int branches)
+    {
+        Program Branch(int k)
+        {
+            var (x, c) = (new Var(F32(-1, 3)), new Var(I32()));
+            var (y, n) = (new Var(F32(-1, 3)), new Var(I32()));
+            ImmutableArray<Eqn> eqns = k switch
+            {
+                0 => [new Eqn(Primitive.Exp, [x], EqnParams.None, [y], "/Layer_0/branch")],
+                1 => [new Eqn(Primitive.Mul, [x, x], EqnParams.None, [y], "/Layer_0/branch"), new Eqn(Primitive.Add, [c, c], EqnParams.None, [n], "/Layer_0/branch")],
+                _ => [new Eqn(Primitive.Neg, [c], EqnParams.None, [n], "/Layer_0/branch")],
+            };
+            return new Program([x, c], [], [], eqns, [new ProgramOutput("output_0", k == 2 ? x : y), new ProgramOutput("output_1", k == 0 ? c : n)]);
+        }
+        var inputs = new[] { new Var(I32()), new Var(F32(-1, 3)), new Var(I32()) };
+        var outputs = new[] { new Var(F32(-1, 3)), new Var(I32()) };
+        return new Program([.. inputs], [], [],
+            [new Eqn(Primitive.Cond, [.. inputs], new CondParams([.. Enumerable.Range(0, branches).Select(Branch)]), [.. outputs], "/Layer_0")],
+            [new ProgramOutput("output_0", outputs[0]), new ProgramOutput("output_1", outputs[1])]);
     }
 
     /// <summary><c>(i, x) = while i &lt; n: (i + one, x * s + x)</c> over inputs <c>(n, one, s, i0, x0)</c>: the cond

@@ -41,6 +41,7 @@ internal static partial class Evaluator
     private static ImmutableArray<HostTensor> ApplyMany(Eqn eqn, ImmutableArray<HostTensor> args) => eqn.Primitive switch
     {
         Primitive.While => While((WhileParams)eqn.Params, args),
+        Primitive.Cond => Cond((CondParams)eqn.Params, args),
         _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
     };
 
@@ -55,6 +56,14 @@ internal static partial class Evaluator
         while (Run(w.Cond, [.. condConsts, .. carry], none)[0].Item<bool>())
             carry = [.. Run(w.Body, [.. bodyConsts, .. carry], none)];
         return [.. carry.Select(HostTensor.FromNDArray)];
+    }
+
+    /// <summary>The branch the clamped index names, run directly.</summary>
+    private static ImmutableArray<HostTensor> Cond(CondParams c, ImmutableArray<HostTensor> args)
+    {
+        int index = (int)Math.Clamp(args[0].Data[0], 0, c.Branches.Length - 1);
+        var outputs = Run(c.Branches[index], [.. args.Skip(1).Select(a => a.ToNDArray())], new Dictionary<string, NDArray>());
+        return [.. outputs.Select(HostTensor.FromNDArray)];
     }
 
     /// <summary>The runtime size of -1 axes: checks each value against its variable's type.</summary>
