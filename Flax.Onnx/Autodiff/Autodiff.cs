@@ -36,7 +36,7 @@ internal static class Autodiff
     /// floating-point scalar, or a differentiated variable is not floating-point.</exception>
     internal static Program ValueAndGrad(Program program, string output, IReadOnlyList<string> parameters, IReadOnlyList<int> inputs)
     {
-        program = CondExpansion.Expand(CommonSubexpressions.Simplify(program));
+        program = CommonSubexpressions.Simplify(program);
         var loss = FindOutput(program, output);
         if (!loss.Type.DType.IsFloat())
             throw new ArgumentException($"grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got {loss.Type.DType.Name()}.", nameof(output));
@@ -58,7 +58,7 @@ internal static class Autodiff
     {
         if (outputs.Distinct().Count() != outputs.Count)
             throw new ArgumentException($"Outputs are named more than once in [{string.Join(", ", outputs)}].", nameof(outputs));
-        program = CondExpansion.Expand(CommonSubexpressions.Simplify(program));
+        program = CommonSubexpressions.Simplify(program);
         var seeds = new List<(Var, Var)>();
         foreach (var name in outputs)
         {
@@ -103,10 +103,37 @@ internal static class Autodiff
     {
         var cts = new Dictionary<Var, Var>();
         foreach (var (output, ct) in seeds) Accumulate(builder, cts, output, ct);
-        var varied = Varied(eqns, wrt);
+        var wrtList = wrt.ToList();
+        // A cond is differentiated through its select form, bound by the builder: the sweep runs the expanded
+        // equations, and the cond's output cotangents move to the expansion's outputs where the cond stood.
+        var expanded = new Dictionary<Eqn, ImmutableArray<Var>>(ReferenceEqualityComparer.Instance);
+        if (eqns.Any(e => e.Primitive == Primitive.Cond))
+        {
+            var seen = Varied(eqns, wrtList);
+            var list = new List<Eqn>();
+            foreach (var e in eqns)
+            {
+                if (e.Primitive == Primitive.Cond && e.Inputs.Any(seen.Contains))
+                {
+                    int before = builder.Eqns.Count;
+                    builder.ScopePath = e.ScopePath;
+                    expanded[e] = builder.ExpandCond(e);
+                    list.AddRange(builder.Eqns.Skip(before));
+                }
+                list.Add(e);
+            }
+            eqns = list;
+        }
+        var varied = Varied(eqns, wrtList);
         for (int i = eqns.Count - 1; i >= 0; i--)
         {
             var eqn = eqns[i];
+            if (expanded.TryGetValue(eqn, out var selected))
+            {
+                for (int k = 0; k < eqn.Outputs.Length; k++)
+                    if (cts.Remove(eqn.Outputs[k], out var outCt) && varied.Contains(eqn.Outputs[k])) Accumulate(builder, cts, selected[k], outCt);
+                continue;
+            }
             if (eqn.Primitive.HasManyOutputs())
             {
                 if (eqn.Outputs.Any(v => cts.ContainsKey(v) && varied.Contains(v))) throw VjpRules.NoManyOutputRule(eqn);

@@ -19,6 +19,7 @@ internal static partial class VjpRules
     internal static Exception NoManyOutputRule(Eqn eqn) => eqn.Primitive switch
     {
         Primitive.While => new NotSupportedException("Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic start/stop values. Try using lax.scan, or using fori_loop with static start/stop."),
+        Primitive.Cond => new InvalidOperationException("cond is differentiated in its select form: CondExpansion rewrites it before the backward sweep, which never sees a cond equation."),
         _ => new NotSupportedException($"Reverse-mode differentiation is not implemented for {eqn.Primitive.Name()} (at {(eqn.ScopePath.Length == 0 ? "/" : eqn.ScopePath)})."),
     };
 

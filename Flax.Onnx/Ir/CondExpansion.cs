@@ -35,26 +35,33 @@ internal static class CondExpansion
                 eqns.Add(eqn with { Inputs = args });
                 return eqn.Outputs;
             }
-            var c = (CondParams)eqn.Params;
-            var operands = args[1..];
-            var results = c.Branches.Select(b => Renamed(b, operands, eqns, constants)).ToArray();
-            var chosen = ImmutableArray.CreateBuilder<Var>();
-            for (int j = 0; j < eqn.Outputs.Length; j++)
-            {
-                var result = results[^1][j];
-                int rank = result.Type.Rank;
-                for (int k = c.Branches.Length - 2; k >= 0; k--)
-                {
-                    var bound = new Var(new TensorType(DType.Int32, ImmutableArray<int>.Empty));
-                    constants.Add(new ProgramConstant(bound, NDArray.Scalar(k)));
-                    var pred = Emit(eqns, eqn.ScopePath, Primitive.Le, EqnParams.None, args[0], bound);
-                    if (rank > 0) pred = Emit(eqns, eqn.ScopePath, Primitive.Reshape, new ReshapeParams([.. Enumerable.Repeat(1, rank)]), pred);
-                    result = Emit(eqns, eqn.ScopePath, Primitive.Select, EqnParams.None, pred, results[k][j], result);
-                }
-                chosen.Add(result);
-            }
-            return chosen.ToImmutable();
+            return ExpandOne(eqn, args, eqns, constants);
         });
+
+    /// <summary>Appends the select form of one cond equation, on the operand variables <paramref name="args"/>, and returns the
+    /// variables of its outputs.</summary>
+    internal static ImmutableArray<Var> ExpandOne(Eqn eqn, ImmutableArray<Var> args, List<Eqn> eqns, List<ProgramConstant> constants)
+    {
+        var c = (CondParams)eqn.Params;
+        var operands = args[1..];
+        var results = c.Branches.Select(b => Renamed(b, operands, eqns, constants)).ToArray();
+        var chosen = ImmutableArray.CreateBuilder<Var>();
+        for (int j = 0; j < eqn.Outputs.Length; j++)
+        {
+            var result = results[^1][j];
+            int rank = result.Type.Rank;
+            for (int k = c.Branches.Length - 2; k >= 0; k--)
+            {
+                var bound = new Var(new TensorType(DType.Int32, ImmutableArray<int>.Empty));
+                constants.Add(new ProgramConstant(bound, NDArray.Scalar(k)));
+                var pred = Emit(eqns, eqn.ScopePath, Primitive.Le, EqnParams.None, args[0], bound);
+                if (rank > 0) pred = Emit(eqns, eqn.ScopePath, Primitive.Reshape, new ReshapeParams([.. Enumerable.Repeat(1, rank)]), pred);
+                result = Emit(eqns, eqn.ScopePath, Primitive.Select, EqnParams.None, pred, results[k][j], result);
+            }
+            chosen.Add(result);
+        }
+        return chosen.ToImmutable();
+    }
 
     /// <summary>A branch inlined on <paramref name="operands"/>, every variable it binds fresh.</summary>
     private static ImmutableArray<Var> Renamed(Program branch, ImmutableArray<Var> operands, List<Eqn> eqns, List<ProgramConstant> constants)
