@@ -11,10 +11,11 @@ public static partial class Lift
     /// branch's results and variable updates survive.
     /// </summary>
     /// <remarks>
-    /// Both branches are computed in the graph and their results selected element-wise (ONNX <c>Where</c>): right for
-    /// side-effect-free branches of moderate cost, not a lazy <c>If</c>. Variables a branch creates during
-    /// <c>Init</c> come out as the selected values (so they are computed by the run), numbers written by the
-    /// branches (counters) become int32 or float32 arrays when they differ.
+    /// With a scalar <paramref name="pred"/> the branches become one <c>cond</c> equation, lowered to ONNX <c>If</c>:
+    /// only the taken branch runs. An array predicate, or a branch that creates variables (during <c>Init</c>), keeps
+    /// the select form: both branches are computed and their results selected element-wise (ONNX <c>Where</c>), the
+    /// created variables coming out as the selected values. Gradients and <c>vmap</c> use the select form. Numbers
+    /// written by the branches (counters) become int32 or float32 arrays when they differ.
     /// </remarks>
     /// <param name="pred">A boolean scalar (or an array that broadcasts against the results).</param>
     /// <param name="trueFun">The branch taken where <paramref name="pred"/> is true.</param>

@@ -177,6 +177,27 @@ public sealed class CondIfTests
         }
     }
 
+    /// <summary>Under <c>vmap</c> the cond's batching rule selects per index (a batched predicate) or for all indices
+    /// (a predicate fixed inside the body): <c>cond(p, 2 x, -x)</c> per row against an explicit loop.</summary>
+    [TestMethod]
+    public void VmapSelectsPerIndex()
+    {
+        var x = NDArray.From([1f, 2, 3, -4, 5, 6, 0.5f, -1, 7, 8, -9, 10], 4, 3);
+        bool[] preds = [true, false, false, true];
+        var perRow = Flax.Lift.Vmap((Scope s, Tensor row, Tensor p) => Flax.Lift.Cond(p, (_, h) => h * 2f, (_, h) => -h, s, row),
+            new Dictionary<Filter, int?>(), new Dictionary<Filter, bool>());
+        var y = Core.Apply((Scope s, Tensor a, Tensor p) => perRow(s, a, p))(VariableDict.Empty, x, NDArray.From(preds, 4));
+        var expected = x.ToArray<float>().Select((v, i) => preds[i / 3] ? v * 2 : -v).ToArray();
+        CollectionAssert.AreEqual(expected, y.ToArray<float>());
+        foreach (var fixedPred in new[] { true, false })
+        {
+            var shared = Flax.Lift.Vmap((Scope s, Tensor row) => Flax.Lift.Cond((Tensor)NDArray.Scalar(fixedPred), (_, h) => h * 2f, (_, h) => -h, s, row),
+                new Dictionary<Filter, int?>(), new Dictionary<Filter, bool>());
+            var z = Core.Apply((Scope s, Tensor a) => shared(s, a))(VariableDict.Empty, x);
+            CollectionAssert.AreEqual(x.ToArray<float>().Select(v => fixedPred ? v * 2 : -v).ToArray(), z.ToArray<float>(), $"pred {fixedPred}");
+        }
+    }
+
     [TestMethod]
     public void SelectFormExpansionEqualsTheCond()
     {
