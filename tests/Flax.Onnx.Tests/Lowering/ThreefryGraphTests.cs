@@ -156,6 +156,36 @@ public sealed class ThreefryGraphTests
         finally { File.Delete(path); }
     }
 
+    /// <summary>The traced forms (<c>Tensor.FoldIn</c>, <c>Tensor.RandomBits</c>) in <c>Core.Apply</c>, and under
+    /// <c>vmap</c> over the counters (the fold_in batching rule broadcasts the unbatched key).</summary>
+    [TestMethod]
+    public void TracedFoldInAndBitsAlsoUnderVmap()
+    {
+        var root = new PrngKey(0xFFFFFFFF, 0x00000001);
+        var key = KeyArray([root], 2);
+        var bits = Core.Apply((Scope _, Tensor k, Tensor step) => k.FoldIn(step).RandomBits(2, 3))(VariableDict.Empty, key, NDArray.Scalar((long)uint.MaxValue));
+        CollectionAssert.AreEqual(new[] { 2, 3 }, bits.Shape);
+        CollectionAssert.AreEqual(Prng.Bits(root.FoldIn(uint.MaxValue), [2, 3]).ToArray<uint>(), bits.ToArray<uint>());
+        var perStep = Flax.Lift.Vmap((Scope _, Tensor step, Tensor k) => k.FoldIn(step),
+            new Dictionary<Filter, int?>(), new Dictionary<Filter, bool>(), inAxes: [0, null]);
+        var steps = new[] { 0, 1, int.MaxValue, -1 };
+        var keys = Core.Apply((Scope s, Tensor st, Tensor k) => perStep(s, st, k))(VariableDict.Empty, NDArray.From(steps, 4), key).ToArray<uint>();
+        for (int i = 0; i < steps.Length; i++)
+            Assert.AreEqual(root.FoldIn(unchecked((uint)steps[i])), new PrngKey(keys[2 * i], keys[2 * i + 1]), $"step {steps[i]}");
+    }
+
+    /// <summary>The size of the emitted hash: one fold_in lowers to a fixed number of ONNX nodes (16 per mixing step).</summary>
+    [TestMethod]
+    public void OneFoldInIsAFixedNumberOfNodes()
+    {
+        var program = Single(Primitive.FoldIn, EqnParams.None, new TensorType(DType.UInt32, 2), new TensorType(DType.Int64));
+        var model = Lowerer.Lower(program, ["key", "data"]);
+        var graph = Flax.Lowering.Proto.ModelProto.Parser.ParseFrom(model.ToBytes()).Graph;
+        // 20 mixing steps of 16 nodes (add 2, rotate 4, xor 10), 5 key injections of 6 (three adds), k2 (2 xors), the
+        // first two adds, the key words (Cast, 2 Gather), the data (Cast, Mod) and the packing (2 Unsqueeze, Concat, Cast).
+        Assert.AreEqual(20 * 16 + 5 * 6 + 2 * 10 + 2 * 2 + 3 + 2 + 4, graph.Node.Count, string.Join(" ", graph.Node.Select(n => n.OpType)));
+    }
+
     [TestMethod]
     public void ShapeInferenceRejectsIllFormedOperands()
     {
