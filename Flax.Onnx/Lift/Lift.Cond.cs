@@ -58,7 +58,8 @@ public static partial class Lift
         if (branches.Length == 0) throw new ArgumentException("Empty branch sequence", nameof(branches));
         if (index.DType is not (DType.Int32 or DType.Int64))
             throw new ArgumentException($"branch index must be an integer scalar, got {index.DType.Name()}.", nameof(index));
-        var clamped = index.Rank == 0 ? index.Cast(DType.Int32) : null;
+        // Clamped before the int32 cast, so an int64 index beyond the int32 range still picks the last branch.
+        var clamped = index.Rank == 0 ? Tensor.Maximum(Tensor.Minimum(index, branches.Length - 1), 0).Cast(DType.Int32) : null;
         return Branches("switch", branches, k => k == 0 ? index <= 0 : Tensor.Equal(index, k), clamped,
             [.. Enumerable.Range(0, branches.Length)], scope, operand, variables, rngs);
     }

@@ -122,6 +122,9 @@ public sealed class CondIfTests
                 Assert.AreEqual(before[$"state/{name}"] + (name == taken ? 1 : 0), counts[$"state/{name}"], $"index {index}, counter {name}");
             AssertClose(Reference(variables, x, taken != "b"), y.ToArray<float>(), $"index {index}");
         }
+        // An int64 index beyond the int32 range is clamped to the last branch, not wrapped.
+        var (big, _) = Core.Apply(F, "state")(variables, x, NDArray.Scalar((1L << 32) + 1));
+        AssertClose(Reference(variables, x, true), big.ToArray<float>(), "index 2^32 + 1");
     }
 
     /// <summary>loss = sum(c * cond(pred, tanh(x @ w), 2 * x @ w)), float64.</summary>
