@@ -103,10 +103,37 @@ internal static class Autodiff
     {
         var cts = new Dictionary<Var, Var>();
         foreach (var (output, ct) in seeds) Accumulate(builder, cts, output, ct);
-        var varied = Varied(eqns, wrt);
+        var wrtList = wrt.ToList();
+        // A cond is differentiated through its select form, bound by the builder: the sweep runs the expanded
+        // equations, and the cond's output cotangents move to the expansion's outputs where the cond stood.
+        var expanded = new Dictionary<Eqn, ImmutableArray<Var>>(ReferenceEqualityComparer.Instance);
+        if (eqns.Any(e => e.Primitive == Primitive.Cond))
+        {
+            var seen = Varied(eqns, wrtList);
+            var list = new List<Eqn>();
+            foreach (var e in eqns)
+            {
+                if (e.Primitive == Primitive.Cond && e.Inputs.Any(seen.Contains))
+                {
+                    int before = builder.Eqns.Count;
+                    builder.ScopePath = e.ScopePath;
+                    expanded[e] = builder.ExpandCond(e);
+                    list.AddRange(builder.Eqns.Skip(before));
+                }
+                list.Add(e);
+            }
+            eqns = list;
+        }
+        var varied = Varied(eqns, wrtList);
         for (int i = eqns.Count - 1; i >= 0; i--)
         {
             var eqn = eqns[i];
+            if (expanded.TryGetValue(eqn, out var selected))
+            {
+                for (int k = 0; k < eqn.Outputs.Length; k++)
+                    if (cts.Remove(eqn.Outputs[k], out var outCt) && varied.Contains(eqn.Outputs[k])) Accumulate(builder, cts, selected[k], outCt);
+                continue;
+            }
             if (eqn.Primitive.HasManyOutputs())
             {
                 if (!eqn.Outputs.Any(v => cts.ContainsKey(v) && varied.Contains(v))) continue;

@@ -22,6 +22,10 @@ internal sealed class GradBuilder
     /// <summary>The scope path recorded on the next equations.</summary>
     internal string ScopePath { get; set; } = "";
 
+    /// <summary>The select form of a <see cref="Primitive.Cond"/> of the forward program (<see cref="CondExpansion"/>),
+    /// bound here so the backward equations can read its intermediates; returns the variables of its outputs.</summary>
+    internal ImmutableArray<Var> ExpandCond(Eqn cond) => CondExpansion.ExpandOne(cond, cond.Inputs, _eqns, _constants);
+
     /// <summary>Binds <c>primitive[parameters](inputs)</c> and returns its output.</summary>
     /// <exception cref="ArgumentException">The inputs do not fit the primitive (a bug in a rule).</exception>
     internal Var Emit(Primitive primitive, EqnParams parameters, params Var[] inputs)

@@ -19,6 +19,7 @@ internal static partial class VjpRules
     internal static Exception NoManyOutputRule(Eqn eqn) => eqn.Primitive switch
     {
         Primitive.While => new NotSupportedException("Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic start/stop values. Try using lax.scan, or using fori_loop with static start/stop."),
+        Primitive.Cond => new InvalidOperationException("cond is differentiated in its select form: CondExpansion rewrites it before the backward sweep, which never sees a cond equation."),
         _ => new NotSupportedException($"Reverse-mode differentiation is not implemented for {eqn.Primitive.Name()} (at {(eqn.ScopePath.Length == 0 ? "/" : eqn.ScopePath)})."),
     };
 
@@ -57,7 +58,8 @@ internal static partial class VjpRules
                 b.Emit(Primitive.Exp, EqnParams.None, b.Neg(b.Mul(e.Inputs[0], e.Inputs[0])))),
         ],
         Primitive.Sign or Primitive.Iota or Primitive.Eq or Primitive.Ne or Primitive.Lt or Primitive.Le
-            or Primitive.Gt or Primitive.Ge or Primitive.And or Primitive.Or or Primitive.Not => null,
+            or Primitive.Gt or Primitive.Ge or Primitive.And or Primitive.Or or Primitive.Not
+            or Primitive.FoldIn or Primitive.RandomBits => null,
         Primitive.Select => Select,
         Primitive.ConvertElementType => (b, e, ct, n) => [b.Convert(ct, e.Inputs[0].Type.DType)],
         Primitive.DotGeneral => DotGeneral,

@@ -144,6 +144,13 @@ public sealed record IotaParams(DType DType, ImmutableArray<int> Shape, int Dime
         [("dtype", DType.Name()), ("shape", Tuple(Shape)), ("dimension", Int(Dimension))];
 }
 
+/// <summary>Params of <see cref="Primitive.RandomBits"/>.</summary>
+/// <param name="Shape">The shape of each key's block of bits (static).</param>
+public sealed record RandomBitsParams(ImmutableArray<int> Shape) : EqnParams
+{
+    internal override IEnumerable<(string Name, string Value)> Entries() => [("shape", Tuple(Shape))];
+}
+
 /// <summary>Params of <see cref="Primitive.ConvGeneralDilated"/>, one entry per spatial axis (except the group count).</summary>
 /// <param name="WindowStrides">Window steps, at least 1.</param>
 /// <param name="Padding">(low, high) padding of the dilated input; may be negative.</param>

@@ -236,6 +236,23 @@ public enum Primitive
     /// Several outputs (<see cref="Primitives.HasManyOutputs"/>); lowers to one ONNX <c>Scan</c>.
     /// </summary>
     Scan,
+
+    /// <summary>
+    /// <c>jax.random.fold_in(key, data)</c> for threefry2x32 keys: operand 0 is a <see cref="DType.UInt32"/> key array
+    /// <c>[..., 2]</c>, operand 1 an int32, int64 or uint32 array <c>[...]</c> (taken modulo 2^32, as JAX's
+    /// <c>jnp.uint32(data)</c>); the leading axes broadcast element-wise (operand 1 has rank one less than the key).
+    /// Each output key is <c>threefry2x32(key, (0, data))</c>; the output is uint32 <c>[broadcast..., 2]</c>.
+    /// Not differentiable.
+    /// </summary>
+    FoldIn,
+    /// <summary>
+    /// <c>jax.random.bits(key, shape, uint32)</c> under <c>jax_threefry_partitionable=True</c>: operand 0 is a
+    /// <see cref="DType.UInt32"/> key array <c>[K..., 2]</c>; params <see cref="RandomBitsParams"/> give the static
+    /// <c>shape</c>. Output uint32 <c>[K..., shape...]</c>: element <c>i</c> (flat C order within <c>shape</c>) of each
+    /// key's block is <c>y0 ^ y1</c> of <c>threefry2x32(key, (hi32(i), lo32(i)))</c>. Not differentiable.
+    /// </summary>
+    RandomBits,
+
     /// <summary>
     /// A loop (<c>lax.while_loop</c>), params <see cref="WhileParams"/>, with several outputs. Inputs
     /// <c>(cond consts..., body consts..., carry...)</c>; outputs the final carry, typed like the initial one. While the
@@ -246,4 +263,13 @@ public enum Primitive
     /// <c>Loop</c>.
     /// </summary>
     While,
+
+    /// <summary>
+    /// A conditional (<c>lax.switch</c>, and <c>lax.cond</c> with the index <c>int(pred)</c>), params
+    /// <see cref="CondParams"/>, with several outputs. Inputs <c>(index, operands...)</c>: the index is an int32 scalar,
+    /// clamped to the branches (<c>lax.switch</c>'s rule); the outputs are those of branch <c>index</c> on the operands.
+    /// Only the taken branch runs (ONNX <c>If</c>). Differentiated and batched in its select form (every branch computed,
+    /// the taken one's results kept with <c>select</c>).
+    /// </summary>
+    Cond,
 }

@@ -12,8 +12,7 @@ public static class Primitives
     /// </summary>
     public static bool HasManyOutputs(this Primitive primitive) => primitive switch
     {
-        Primitive.Scan => true,
-        Primitive.While => true,
+        Primitive.Scan or Primitive.While or Primitive.Cond => true,
         _ => false,
     };
 

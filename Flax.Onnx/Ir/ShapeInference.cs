@@ -21,6 +21,7 @@ internal static partial class ShapeInference
     {
         Primitive.Scan => Scan(parameters, inputs),
         Primitive.While => While(parameters, inputs),
+        Primitive.Cond => Cond(parameters, inputs),
         _ => throw new ArgumentException($"Unknown primitive {primitive}."),
     };
 
@@ -56,6 +57,8 @@ internal static partial class ShapeInference
         Primitive.ReduceWindowMax or Primitive.ReduceWindowSum => ReduceWindow(primitive, parameters, inputs),
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd(parameters, inputs),
         Primitive.CustomVjpCall => CustomVjpCall(parameters, inputs),
+        Primitive.FoldIn => FoldIn(parameters, inputs),
+        Primitive.RandomBits => RandomBits(parameters, inputs),
         _ when primitive.HasManyOutputs() => throw new ArgumentException($"{primitive.Name()} has several outputs; InferAll types them."),
         _ => throw new ArgumentException($"Unknown primitive {primitive}."),
     };

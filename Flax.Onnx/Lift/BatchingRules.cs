@@ -38,6 +38,11 @@ internal static partial class BatchingRules
         Primitive.ConvGeneralDilated => Conv(ctx, (ConvParams)eqn.Params, args[0], args[1]),
         Primitive.ReduceWindowMax or Primitive.ReduceWindowSum => ReduceWindow(ctx, eqn.Primitive, (ReduceWindowParams)eqn.Params, args[0]),
         Primitive.CustomVjpCall => CustomVjpCall(ctx, (CustomVjpParams)eqn.Params, args),
+        // Keys and data broadcast over leading axes: batched operands move their batch axis to the front, unbatched
+        // ones get a size-1 leading axis.
+        Primitive.FoldIn => new Batched(ctx.Bind(eqn.Primitive, eqn.Params,
+            [.. args.Select(a => a.Axis is null ? ctx.ExpandDims(a.Value, 0) : ctx.Front(a))]), 0),
+        Primitive.RandomBits => Front(ctx, eqn.Primitive, eqn.Params, args[0]),
         _ => throw new NotSupportedException($"vmap has no batching rule for {eqn.Primitive.Name()}."),
     };
 
@@ -47,6 +52,7 @@ internal static partial class BatchingRules
     {
         Primitive.Scan => Unrolled(ctx, ScanUnrolling.Program(eqn), args),
         Primitive.While => While(ctx, (WhileParams)eqn.Params, args),
+        Primitive.Cond => Cond(ctx, (CondParams)eqn.Params, args),
         _ => throw new NotSupportedException($"vmap has no batching rule for {eqn.Primitive.Name()}."),
     };
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Flax;
 
 public static partial class Lift
@@ -9,10 +11,11 @@ public static partial class Lift
     /// branch's results and variable updates survive.
     /// </summary>
     /// <remarks>
-    /// Both branches are computed in the graph and their results selected element-wise (ONNX <c>Where</c>): right for
-    /// side-effect-free branches of moderate cost, not a lazy <c>If</c>. Variables a branch creates during
-    /// <c>Init</c> come out as the selected values (so they are computed by the run), numbers written by the
-    /// branches (counters) become int32 or float32 arrays when they differ.
+    /// With a scalar <paramref name="pred"/> the branches become one <c>cond</c> equation, lowered to ONNX <c>If</c>:
+    /// only the taken branch runs. An array predicate, or a branch that creates variables (during <c>Init</c>), keeps
+    /// the select form: both branches are computed and their results selected element-wise (ONNX <c>Where</c>), the
+    /// created variables coming out as the selected values. Gradients and <c>vmap</c> use the select form. Numbers
+    /// written by the branches (counters) become int32 or float32 arrays when they differ.
     /// </remarks>
     /// <param name="pred">A boolean scalar (or an array that broadcasts against the results).</param>
     /// <param name="trueFun">The branch taken where <paramref name="pred"/> is true.</param>
@@ -29,7 +32,8 @@ public static partial class Lift
     {
         ArgumentNullException.ThrowIfNull(pred);
         if (pred.DType != DType.Bool) throw new ArgumentException($"Pred type must be bool, got {pred.DType.Name()}.", nameof(pred));
-        return Branches("cond", [trueFun, falseFun], k => pred, scope, operand, variables, rngs);
+        var index = pred.Rank == 0 ? pred.Cast(DType.Int32) : null;
+        return Branches("cond", [trueFun, falseFun], k => pred, index, [1, 0], scope, operand, variables, rngs);
     }
 
     /// <summary>
@@ -54,13 +58,20 @@ public static partial class Lift
         if (branches.Length == 0) throw new ArgumentException("Empty branch sequence", nameof(branches));
         if (index.DType is not (DType.Int32 or DType.Int64))
             throw new ArgumentException($"branch index must be an integer scalar, got {index.DType.Name()}.", nameof(index));
-        return Branches("switch", branches, k => k == 0 ? index <= 0 : Tensor.Equal(index, k), scope, operand, variables, rngs);
+        // Clamped before the int32 cast, so an int64 index beyond the int32 range still picks the last branch.
+        var clamped = index.Rank == 0 ? Tensor.Maximum(Tensor.Minimum(index, branches.Length - 1), 0).Cast(DType.Int32) : null;
+        return Branches("switch", branches, k => k == 0 ? index <= 0 : Tensor.Equal(index, k), clamped,
+            [.. Enumerable.Range(0, branches.Length)], scope, operand, variables, rngs);
     }
 
-    /// <summary>Traces every branch on its own, replays them all and selects: <c>taken(k)</c> is where branch
-    /// <c>k</c> wins over the later ones (the last one wins elsewhere).</summary>
-    private static Tensor Branches(string name, Func<Scope, Tensor, Tensor>[] branches, Func<int, Tensor> taken, Scope scope,
-        Tensor operand, Filter? variables, Filter? rngs)
+    /// <summary>
+    /// Traces every branch on its own. With a scalar predicate and no variable created by a branch they become one
+    /// <see cref="Primitive.Cond"/> over <paramref name="index"/> (branch <c>order[i]</c> is its branch <c>i</c>), which
+    /// runs only the taken branch; otherwise all are replayed and selected: <c>taken(k)</c> is where branch <c>k</c>
+    /// wins over the later ones (the last one wins elsewhere).
+    /// </summary>
+    private static Tensor Branches(string name, Func<Scope, Tensor, Tensor>[] branches, Func<int, Tensor> taken, Tensor? index,
+        int[] order, Scope scope, Tensor operand, Filter? variables, Filter? rngs)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(operand);
@@ -69,33 +80,115 @@ public static partial class Lift
         return Pack(scope, filters, filters, [rngs ?? Filter.All], (scopeFn, repack, groups, rngGroups) =>
         {
             var trace = operand.Trace;
-            var results = new List<(Tensor Y, Dictionary<string, object> Leaves)>();
-            bool drawn = false;
-            foreach (var branch in branches)
+            var traces = branches.Select(branch => LiftedTrace.Trace([operand.Type], groups, (_, type) => type,
+                (inner, hook) => scopeFn(inner, rngGroups, Filter.All, hook), repack, (s, xs) => [branch(s, xs[0])])).ToList();
+            if (traces.Any(t => t.Hook.DrawsKeys)) (scope.Hook as IRngHook)?.OnKeyDrawn();
+            var results = new List<(object Y, Dictionary<string, object> Leaves)>();
+            foreach (var traced in traces)
             {
-                var traced = LiftedTrace.Trace([operand.Type], groups, (_, type) => type,
-                    (inner, hook) => scopeFn(inner, rngGroups, Filter.All, hook), repack, (s, xs) => [branch(s, xs[0])]);
-                drawn |= traced.Hook.DrawsKeys;
-                var program = traced.Program;
-                var leaves = new Dictionary<Var, Tensor> { [program.Inputs[0]] = operand };
-                for (int k = 0; k < traced.InputLeaves.Count; k++)
-                    leaves[program.Inputs[1 + k]] = (Tensor)groups[traced.InputLeaves[k].Group].Flatten()[traced.InputLeaves[k].Path];
-                foreach (var created in traced.Hook.Created) leaves[created.Tensor.Variable] = trace.AddConstant(created.Value);
-                var outs = Inlining.Run(trace, program, v => leaves[v]);
                 var flat = new Dictionary<string, object>();
                 foreach (var (path, value) in traced.OutGroups[0].Flatten()) flat[path] = value;
-                for (int k = 0; k < traced.OutputLeaves.Count; k++) flat[traced.OutputLeaves[k].Path] = outs[1 + k];
-                results.Add((outs[0], flat));
+                for (int k = 0; k < traced.OutputLeaves.Count; k++) flat[traced.OutputLeaves[k].Path] = traced.Program.Outputs[1 + k].Var;
+                results.Add((traced.Program.Outputs[0].Var, flat));
             }
-            if (drawn) (scope.Hook as IRngHook)?.OnKeyDrawn();
-            var y = Select(results.Select(r => (object)r.Y).ToList(), taken, "output");
             var keys = results[0].Leaves.Keys.ToList();
             if (results.Any(r => r.Leaves.Count != keys.Count || keys.Any(k => !r.Leaves.ContainsKey(k))))
                 throw new LiftException($"{name} branches must write the same variables, got {string.Join(" vs ", results.Select(r => "(" + string.Join(", ", r.Leaves.Keys.Order()) + ")"))}.");
-            var merged = VariableDict.Unflatten(keys.Select(k => KeyValuePair.Create(k, Select(results.Select(r => r.Leaves[k]).ToList(), taken, k))));
-            return ((Tensor)y, new[] { merged });
+            bool lazy = index is not null && traces.All(t => t.Hook.Created.Count == 0);
+            var (y, merged) = lazy
+                ? AsCond(trace, traces, results, keys, index!, order, operand, groups)
+                : AsSelect(trace, traces, results, keys, taken, operand, groups);
+            return (y, new[] { VariableDict.Unflatten(keys.Select(k => KeyValuePair.Create(k, merged[k]))) });
         }, name);
     }
+
+    /// <summary>The outer tensor of each input of a traced branch (the operand, then its variable leaves).</summary>
+    private static Dictionary<Var, Tensor> InputTensors(LiftedTrace traced, Tensor operand, VariableDict[] groups)
+    {
+        var program = traced.Program;
+        var leaves = new Dictionary<Var, Tensor> { [program.Inputs[0]] = operand };
+        for (int k = 0; k < traced.InputLeaves.Count; k++)
+            leaves[program.Inputs[1 + k]] = (Tensor)groups[traced.InputLeaves[k].Group].Flatten()[traced.InputLeaves[k].Path];
+        return leaves;
+    }
+
+    /// <summary>The select form: every branch replayed, each differing value selected element-wise.</summary>
+    private static (Tensor Y, Dictionary<string, object> Merged) AsSelect(TraceContext trace, List<LiftedTrace> traces,
+        List<(object Y, Dictionary<string, object> Leaves)> results, List<string> keys, Func<int, Tensor> taken, Tensor operand, VariableDict[] groups)
+    {
+        var replayed = new List<(object Y, Dictionary<string, object> Leaves)>();
+        for (int b = 0; b < traces.Count; b++)
+        {
+            var leaves = InputTensors(traces[b], operand, groups);
+            foreach (var created in traces[b].Hook.Created) leaves[created.Tensor.Variable] = trace.AddConstant(created.Value);
+            var outs = Inlining.Run(trace, traces[b].Program, v => leaves[v]);
+            var byVar = traces[b].Program.Outputs.Select((o, k) => (o.Var, outs[k])).ToList();
+            object Outer(object value) => value is Var v ? byVar.First(p => p.Var == v).Item2 : value;
+            replayed.Add((Outer(results[b].Y), results[b].Leaves.ToDictionary(kv => kv.Key, kv => Outer(kv.Value))));
+        }
+        var y = (Tensor)Select([.. replayed.Select(r => r.Y)], taken, "output");
+        return (y, keys.ToDictionary(k => k, k => Select([.. replayed.Select(r => r.Leaves[k])], taken, k)));
+    }
+
+    /// <summary>
+    /// The lazy form: one <see cref="Primitive.Cond"/> whose branches read the same operands (the branch operand, the
+    /// variable leaves any branch reads, the numbers a branch writes) and give the result and every variable leaf that
+    /// is not the same static value in all branches.
+    /// </summary>
+    private static (Tensor Y, Dictionary<string, object> Merged) AsCond(TraceContext trace, List<LiftedTrace> traces,
+        List<(object Y, Dictionary<string, object> Leaves)> results, List<string> keys, Tensor index, int[] order, Tensor operand, VariableDict[] groups)
+    {
+        var operands = new List<Tensor>();
+        int OperandOf(Tensor t)
+        {
+            int at = operands.FindIndex(o => ReferenceEquals(o, t));
+            if (at < 0) { operands.Add(t); at = operands.Count - 1; }
+            return at;
+        }
+        var inputMaps = traces.Select(t => InputTensors(t, operand, groups).ToDictionary(kv => kv.Key, kv => OperandOf(kv.Value))).ToList();
+        for (int b = 0; b < traces.Count; b++)
+            foreach (var c in traces[b].Program.Constants) inputMaps[b][c.Var] = OperandOf(trace.AddConstant(c.Value));
+        // The cond's outputs: the result, then each leaf whose values are not one static value.
+        var outputKeys = keys.Where(k => !results.All(r => r.Leaves[k] is not Var && Trees.LeafEquals(r.Leaves[k], results[0].Leaves[k]))).ToList();
+        var perBranch = new List<(int Operand, Var? Var)[]>();
+        for (int b = 0; b < traces.Count; b++)
+        {
+            var values = new List<(int, Var?)> { (-1, (Var)results[b].Y) };
+            foreach (var k in outputKeys)
+                values.Add(results[b].Leaves[k] is Var v ? (-1, v) : (OperandOf(ToTensor(results[b].Leaves[k], k, results.Select(r => r.Leaves[k]))), null));
+            perBranch.Add([.. values]);
+        }
+        var types = operands.Select(o => o.Type).ToArray();
+        var programs = new Program[traces.Count];
+        for (int b = 0; b < traces.Count; b++)
+        {
+            var program = traces[b].Program;
+            var inputs = types.Select(t => new Var(t)).ToImmutableArray();
+            Var Map(Var v) => inputMaps[b].TryGetValue(v, out var at) ? inputs[at] : v;
+            programs[b] = new Program(inputs, [], [], [.. program.Eqns.Select(e => e with { Inputs = [.. e.Inputs.Select(Map)] })],
+                [.. perBranch[b].Select((o, k) => new ProgramOutput($"out_{k}", o.Var is { } v ? Map(v) : inputs[o.Operand]))]);
+        }
+        for (int k = 0; k < perBranch[0].Length; k++)
+        {
+            var first = programs[0].Outputs[k].Var.Type;
+            if (programs.Any(p => !p.Outputs[k].Var.Type.Equals(first)))
+                throw new LiftException($"branches must give the same shape and dtype for \"{(k == 0 ? "output" : outputKeys[k - 1])}\", got {string.Join(", ", programs.Select(p => p.Outputs[k].Var.Type))}.");
+        }
+        var outs = trace.BindAll(Primitive.Cond, new CondParams([.. order.Select(b => programs[b])]), [index, .. operands]);
+        var merged = keys.ToDictionary(k => k, k => outputKeys.IndexOf(k) is var at and >= 0 ? outs[1 + at] : results[0].Leaves[k]);
+        return (outs[0], merged);
+    }
+
+    /// <summary>A number a branch writes as a constant tensor (int32 or float32, as <see cref="Select"/> makes it).</summary>
+    private static Tensor ToTensor(object value, string what, IEnumerable<object> all) => value switch
+    {
+        Tensor t => t,
+        NDArray a => a,
+        int i => NDArray.Scalar(i),
+        float f => NDArray.Scalar(f),
+        double d => NDArray.Scalar((float)d),
+        _ => throw new LiftException($"branches give different values for \"{what}\" that are not arrays or numbers: {string.Join(", ", all)}."),
+    };
 
     /// <summary>One value from every branch, selected; equal static values and one shared tensor stay as they are.</summary>
     private static object Select(List<object> values, Func<int, Tensor> taken, string what)

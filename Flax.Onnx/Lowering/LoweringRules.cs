@@ -73,6 +73,10 @@ internal static partial class LoweringRules
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd,
         // The forward value of a custom_vjp region is y itself: no node unless y must carry an output name.
         Primitive.CustomVjpCall => (g, _, inputs, output) => output is null ? inputs[0] : g.Node("Identity", inputs[0], output),
+        // threefry2x32 on int64 words (opset 17 has no integer xor): see ThreefryGraph.
+        Primitive.FoldIn => (g, _, inputs, output) => new ThreefryGraph(g).FoldIn(inputs[0], inputs[1], output),
+        Primitive.RandomBits => (g, eqn, inputs, output) =>
+            new ThreefryGraph(g).RandomBits(inputs[0], In(eqn).Dims[..^1], ((RandomBitsParams)eqn.Params).Shape, output),
         _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
     };
 
@@ -82,6 +86,7 @@ internal static partial class LoweringRules
     {
         Primitive.Scan => Scan,
         Primitive.While => While,
+        Primitive.Cond => Cond,
         _ => throw new NotSupportedException($"No ONNX lowering rule for primitive '{primitive}'."),
     };
 

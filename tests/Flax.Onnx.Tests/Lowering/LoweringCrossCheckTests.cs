@@ -137,6 +137,12 @@ public sealed class LoweringCrossCheckTests
         yield return ["SumPool NHWC", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 2, 1), A(1, 1, 1, 1), P((0, 0), (1, 0), (0, 1), (0, 0))), [F32(-1, 3, 3, 2)], atol: 1e-5)];
         yield return ["SumPool i32", Op(Primitive.ReduceWindowSum, Window(A(1, 3, 1), A(1, 2, 1), P((0, 0), (1, 1), (0, 0))), [I32(-1, 6, 2)], -1000, 1000)];
         yield return ["SumPool three free axes", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 1, 1), A(1, 2, 1, 1), P((0, 0), (0, 0), (0, 0), (0, 0))), [F64(-1, 4, 2, 3)], atol: 1e-12, rtol: 1e-12)];
+        yield return ["FoldIn broadcast keys x int64 counters", new Case(Single(Primitive.FoldIn, EqnParams.None, new TensorType(DType.UInt32, -1, 1, 2), I64(1, 4)),
+            r => [RandomKeys(r, 3, 1, 2), NDArray.From([0L, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF], 1, 4)])];
+        yield return ["FoldIn int32 data", new Case(Single(Primitive.FoldIn, EqnParams.None, new TensorType(DType.UInt32, 2), I32()),
+            r => [RandomKeys(r, 2), NDArray.From([-3], [])])];
+        yield return ["RandomBits batched keys", new Case(Single(Primitive.RandomBits, new RandomBitsParams(A(2, 5)), new TensorType(DType.UInt32, -1, 2)),
+            r => [RandomKeys(r, 3, 2)])];
         var ct = new Var(F32(-1, 3));
         yield return ["custom_vjp_call computes its first input", Op(Primitive.CustomVjpCall,
             new CustomVjpParams(new Program([ct], [], [], [], [new ProgramOutput("ct_0", ct)]), 1), [F32(-1, 3), F32(-1, 3)])];
@@ -148,6 +154,36 @@ public sealed class LoweringCrossCheckTests
         foreach (var n in new[] { 0, 1, 4 })
             yield return [$"while counts to {n}, scaling a dynamic carry", new Case(WhileProgram(),
                 r => [NDArray.Scalar(n), NDArray.Scalar(1), Draw(r, F32(1, 3), 0.5, 1.5), NDArray.Scalar(0), Draw(r, F32(-1, 3))])];
+        foreach (var index in new[] { -1, 0, 1, 2, 5 })
+            yield return [$"cond of three branches, index {index}", new Case(CondProgram(3), r => [NDArray.Scalar(index), Draw(r, F32(-1, 3)), NDArray.Scalar(7)])];
+        foreach (var index in new[] { 0, 1 })
+            yield return [$"cond of two branches, index {index}", new Case(CondProgram(2), r => [NDArray.Scalar(index), Draw(r, F32(-1, 3)), NDArray.Scalar(7)])];
+        yield return ["cond of one branch", new Case(CondProgram(1), r => [NDArray.Scalar(3), Draw(r, F32(-1, 3)), NDArray.Scalar(7)])];
+    }
+
+    /// <summary>
+    /// <c>switch(index, branches, x, c)</c> over inputs <c>(index, x, c)</c>, outputs <c>(y, count)</c>: branch 0 is
+    /// <c>(exp(x), c)</c>, branch 1 <c>(x * x, c + c)</c>, branch 2 <c>(x, -c)</c> (an operand passed through).
+    /// </summary>
+    internal static Program CondProgram(int branches)
+    {
+        Program Branch(int k)
+        {
+            var (x, c) = (new Var(F32(-1, 3)), new Var(I32()));
+            var (y, n) = (new Var(F32(-1, 3)), new Var(I32()));
+            ImmutableArray<Eqn> eqns = k switch
+            {
+                0 => [new Eqn(Primitive.Exp, [x], EqnParams.None, [y], "/Layer_0/branch")],
+                1 => [new Eqn(Primitive.Mul, [x, x], EqnParams.None, [y], "/Layer_0/branch"), new Eqn(Primitive.Add, [c, c], EqnParams.None, [n], "/Layer_0/branch")],
+                _ => [new Eqn(Primitive.Neg, [c], EqnParams.None, [n], "/Layer_0/branch")],
+            };
+            return new Program([x, c], [], [], eqns, [new ProgramOutput("output_0", k == 2 ? x : y), new ProgramOutput("output_1", k == 0 ? c : n)]);
+        }
+        var inputs = new[] { new Var(I32()), new Var(F32(-1, 3)), new Var(I32()) };
+        var outputs = new[] { new Var(F32(-1, 3)), new Var(I32()) };
+        return new Program([.. inputs], [], [],
+            [new Eqn(Primitive.Cond, [.. inputs], new CondParams([.. Enumerable.Range(0, branches).Select(Branch)]), [.. outputs], "/Layer_0")],
+            [new ProgramOutput("output_0", outputs[0]), new ProgramOutput("output_1", outputs[1])]);
     }
 
     /// <summary>
@@ -195,6 +231,10 @@ public sealed class LoweringCrossCheckTests
         return new Program([.. inputs], [], [], [new Eqn(Primitive.While, [.. inputs], new WhileParams(cond, 1, body, 2), [.. outputs], "/Layer_0")],
             [new ProgramOutput("output_0", outputs[0]), new ProgramOutput("output_1", outputs[1])]);
     }
+
+    /// <summary>uint32 key words with every bit pattern possible (high bits included).</summary>
+    private static NDArray RandomKeys(System.Random r, params int[] shape) =>
+        NDArray.From(Enumerable.Range(0, shape.Aggregate(1, (n, d) => n * d)).Select(_ => (uint)r.NextInt64(1L << 32)).ToArray(), shape);
 
     private static ConvParams Conv(ImmutableArray<int> strides, ImmutableArray<(int, int)> padding, ImmutableArray<int> lhsDilation, ImmutableArray<int> rhsDilation, int groups) =>
         new(strides, padding, lhsDilation, rhsDilation, groups);

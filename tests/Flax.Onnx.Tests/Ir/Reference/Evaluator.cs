@@ -42,6 +42,7 @@ internal static partial class Evaluator
     {
         Primitive.Scan => Scan((ScanParams)eqn.Params, args),
         Primitive.While => While((WhileParams)eqn.Params, args),
+        Primitive.Cond => Cond((CondParams)eqn.Params, args),
         _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
     };
 
@@ -56,6 +57,14 @@ internal static partial class Evaluator
         while (Run(w.Cond, [.. condConsts, .. carry], none)[0].Item<bool>())
             carry = [.. Run(w.Body, [.. bodyConsts, .. carry], none)];
         return [.. carry.Select(HostTensor.FromNDArray)];
+    }
+
+    /// <summary>The branch the clamped index names, run directly.</summary>
+    private static ImmutableArray<HostTensor> Cond(CondParams c, ImmutableArray<HostTensor> args)
+    {
+        int index = (int)Math.Clamp(args[0].Data[0], 0, c.Branches.Length - 1);
+        var outputs = Run(c.Branches[index], [.. args.Skip(1).Select(a => a.ToNDArray())], new Dictionary<string, NDArray>());
+        return [.. outputs.Select(HostTensor.FromNDArray)];
     }
 
     /// <summary>The runtime size of -1 axes: checks each value against its variable's type.</summary>
@@ -132,6 +141,8 @@ internal static partial class Evaluator
             Primitive.ReduceWindowSum => ReduceWindow((ReduceWindowParams)eqn.Params, args[0], output, 0, (a, b) => a + b),
             Primitive.SelectAndScatterAdd => SelectAndScatterAdd((ReduceWindowParams)eqn.Params, args[0], args[1], output),
             Primitive.CustomVjpCall => args[0],
+            Primitive.FoldIn => FoldIn(args[0], args[1], output),
+            Primitive.RandomBits => RandomBits((RandomBitsParams)eqn.Params, args[0], output),
             _ => throw new NotSupportedException($"The reference evaluator has no rule for {eqn.Primitive.Name()}."),
         };
     }

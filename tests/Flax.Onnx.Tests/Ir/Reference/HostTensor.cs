@@ -67,25 +67,27 @@ internal sealed class HostTensor
     /// <paramref name="value"/> as <paramref name="dtype"/> stores it: float32 rounds to nearest, integers truncate
     /// toward zero and wrap, bool is <c>value != 0</c>.
     /// </summary>
-    /// <exception cref="NotSupportedException">The dtype is not float32, float64, int32, int64 or bool.</exception>
+    /// <exception cref="NotSupportedException">The dtype is not float32, float64, int32, int64, uint32 or bool.</exception>
     internal static double Round(DType dtype, double value) => dtype switch
     {
         DType.Float32 => (float)value,
         DType.Float64 => value,
         DType.Int32 => unchecked((int)(long)value),
         DType.Int64 => (long)value,
+        DType.UInt32 => unchecked((uint)(long)value),
         DType.Bool => value != 0 ? 1 : 0,
         _ => throw Unsupported(dtype),
     };
 
     /// <summary>Reads a host array.</summary>
-    /// <exception cref="NotSupportedException">The dtype is not float32, float64, int32, int64 or bool.</exception>
+    /// <exception cref="NotSupportedException">The dtype is not float32, float64, int32, int64, uint32 or bool.</exception>
     internal static HostTensor FromNDArray(NDArray array) => new(array.DType, array.Shape, array.DType switch
     {
         DType.Float32 => array.ToArray<float>().Select(x => (double)x).ToArray(),
         DType.Float64 => array.ToArray<double>(),
         DType.Int32 => array.ToArray<int>().Select(x => (double)x).ToArray(),
         DType.Int64 => array.ToArray<long>().Select(x => (double)x).ToArray(),
+        DType.UInt32 => array.ToArray<uint>().Select(x => (double)x).ToArray(),
         DType.Bool => array.ToArray<bool>().Select(x => x ? 1.0 : 0.0).ToArray(),
         _ => throw Unsupported(array.DType),
     });
@@ -97,10 +99,11 @@ internal sealed class HostTensor
         DType.Float64 => NDArray.From(Data.ToArray(), Shape),
         DType.Int32 => NDArray.From(Data.Select(x => (int)x).ToArray(), Shape),
         DType.Int64 => NDArray.From(Data.Select(x => (long)x).ToArray(), Shape),
+        DType.UInt32 => NDArray.From(Data.Select(x => (uint)x).ToArray(), Shape),
         DType.Bool => NDArray.From(Data.Select(x => x != 0).ToArray(), Shape),
         _ => throw Unsupported(DType),
     };
 
     private static NotSupportedException Unsupported(DType dtype) =>
-        new($"The reference evaluator supports float32, float64, int32, int64 and bool, not {dtype.Name()}.");
+        new($"The reference evaluator supports float32, float64, int32, int64, uint32 and bool, not {dtype.Name()}.");
 }
