@@ -168,15 +168,7 @@ public sealed class CondIfTests
             var w = ((NDArray)variables.Flatten()["params/w"]).ToArray<double>();
             Assert.IsTrue(Math.Abs(loss.Item<double>() - HostLoss(w, Xs, cs, pred)) <= 1e-12, $"loss, pred {pred}");
             var grad = ((NDArray)mutated.Flatten()["grads/w"]).ToArray<double>();
-            const double step = 1e-6;
-            for (int k = 0; k < w.Length; k++)
-            {
-                var (plus, minus) = ((double[])w.Clone(), (double[])w.Clone());
-                plus[k] += step;
-                minus[k] -= step;
-                double fd = (HostLoss(plus, Xs, cs, pred) - HostLoss(minus, Xs, cs, pred)) / (2 * step);
-                Assert.IsTrue(Math.Abs(grad[k] - fd) <= 1e-6 * (1 + Math.Abs(fd)), $"pred {pred}: dL/dw[{k}] = {grad[k]}, finite differences {fd}");
-            }
+            FiniteDifferences.AssertGradient(v => HostLoss(v, Xs, cs, pred), w, grad, $"pred {pred}: ");
         }
     }
 

@@ -154,24 +154,6 @@ public sealed class ScanLoweringTests
     public void GradientThroughScanAboveTheThresholdEqualsFiniteDifferences(bool intCarry)
     {
         const int steps = 5;
-        static double HostLoss(double[] w, double[] x, double[] c)
-        {
-            var h = new double[H];
-            double loss = 0;
-            for (int t = 0; t < steps; t++)
-            {
-                var next = new double[H];
-                for (int j = 0; j < H; j++)
-                {
-                    double s = x[t * H + j];
-                    for (int i = 0; i < H; i++) s += h[i] * w[i * H + j];
-                    next[j] = Math.Tanh(s);
-                    loss += c[t * H + j] * next[j];
-                }
-                h = next;
-            }
-            return loss;
-        }
         Tensor Loss(Scope scope, Tensor xs, Tensor c)
         {
             var rnn = Flax.Lift.Scan((Scope s, Tensor[] carry, Tensor x) =>
@@ -206,17 +188,9 @@ public sealed class ScanLoweringTests
         var (loss, mutated) = Core.Apply(WithGrads, "grads")(variables, x, c);
         var w = ((NDArray)variables.Flatten()["params/w"]).ToArray<double>();
         var (xs, cs) = (x.ToArray<double>(), c.ToArray<double>());
-        Assert.IsTrue(Math.Abs(loss.Item<double>() - HostLoss(w, xs, cs)) <= 1e-12);
+        Assert.IsTrue(Math.Abs(loss.Item<double>() - ScanGradientTests.HostLoss(w, xs, cs)) <= 1e-12);
         var grad = ((NDArray)mutated.Flatten()["grads/w"]).ToArray<double>();
-        const double step = 1e-6;
-        for (int k = 0; k < w.Length; k++)
-        {
-            var (plus, minus) = ((double[])w.Clone(), (double[])w.Clone());
-            plus[k] += step;
-            minus[k] -= step;
-            double fd = (HostLoss(plus, xs, cs) - HostLoss(minus, xs, cs)) / (2 * step);
-            Assert.IsTrue(Math.Abs(grad[k] - fd) <= 1e-6 * (1 + Math.Abs(fd)), $"dL/dw[{k}] = {grad[k]}, finite differences {fd}");
-        }
+        FiniteDifferences.AssertGradient(v => ScanGradientTests.HostLoss(v, xs, cs), w, grad);
     }
 
     /// <summary><c>vmap</c> of a function holding a scan above the threshold batches its unrolled form: each row equals
