@@ -30,6 +30,16 @@ internal sealed class LazyRng(PrngKey key, ImmutableArray<object> suffix, bool s
     /// <summary>The same base key with <paramref name="parts"/> appended to the suffix (<c>LazyRng.create(rng, *suffix)</c>).</summary>
     public LazyRng Extend(params ReadOnlySpan<object> parts) => new(Key, Suffix.AddRange(parts), Separator, Traced);
 
+    /// <summary>This base key with an empty suffix (<c>clear_suffix</c>), derived in the graph as this one is.</summary>
+    public LazyRng ClearSuffix() => new(Key, [], Separator, Traced);
+
+    /// <summary><c>split(key, num)</c> of the base key for a lifted transform that splits sequence <paramref name="name"/>
+    /// on the host (<c>scan</c>, <c>vmap</c>).</summary>
+    /// <exception cref="NotSupportedException">The base key is derived in the graph (an enclosing <c>while_loop</c>
+    /// splits the sequence).</exception>
+    public PrngKey[] SplitBase(int num, string name, string transform) => Traced is null ? Key.Split(num)
+        : throw new NotSupportedException($"{transform} splits PRNG sequence \"{name}\", which an enclosing while_loop also splits: its key is fold_in(key, i) computed in the graph, and {transform} splits keys on the host. Leave the sequence unsplit in one of the two.");
+
     /// <summary>Builds the base key in the graph when a lifted loop derives it per iteration; null for a host key.</summary>
     public Func<Tensor>? Traced { get; } = traced;
 
