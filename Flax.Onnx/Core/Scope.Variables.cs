@@ -113,7 +113,7 @@ public sealed partial class Scope
     {
         var rng = NextRng(ref name);
         if (rng.Traced is not null)
-            throw new NotSupportedException($"{FlaxException.Text(Name)} draws a host key from PRNG sequence \"{name}\", which while_loop splits with split_rngs: its key in iteration i is fold_in(key, i) computed in the graph, with no host value. Use Scope.MakeRngTensor(\"{name}\") for the key as a tensor.");
+            throw new NotSupportedException($"Scope \"{PathText}\" draws a host key from PRNG sequence \"{name}\", which while_loop splits with split_rngs: its key in iteration i is fold_in(key, i) computed in the graph, with no host value. Use Scope.MakeRngTensor(\"{name}\") for the key as a tensor.");
         var key = rng.AsKey();
         (_hook as IRngHook)?.OnKeyDrawn();
         return key;
@@ -159,7 +159,7 @@ public sealed partial class Scope
         var hook = _hook as IRngHook;
         LazyRng? rng = key is null ? NextRng(ref name) : null;
         if (rng?.Traced is not null)
-            throw new NotSupportedException($"{layer} in {FlaxException.Text(Name)} draws from PRNG sequence \"{name}\", which while_loop splits with split_rngs: its key in iteration i is computed in the graph, and {layer} draws its random values on the host. Draw them before the loop, or leave the sequence unsplit.");
+            throw new NotSupportedException($"{layer} in scope \"{PathText}\" draws from PRNG sequence \"{name}\", which while_loop splits with split_rngs: its key in iteration i is computed in the graph, and {layer} draws its random values on the host. Draw them before the loop, or leave the sequence unsplit.");
         if (rng is not null && hook?.OnRandom(name, rng, spec, draw) is { } input) return input;
         if (spec.Shape.Contains(-1))
             throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(spec.Shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");

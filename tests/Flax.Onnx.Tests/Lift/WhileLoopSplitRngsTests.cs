@@ -1,0 +1,235 @@
+using Flax.Tests.Lowering;
+
+namespace Flax.Tests.Lift;
+
+/// <summary>
+/// <c>Lift.WhileLoop</c>'s <c>split_rngs</c> (Flax's <c>make_loop_rngs</c>): the body's base key in iteration <c>i</c>
+/// is <c>fold_in(key, i)</c>, the condition's <c>fold_in(key, -i)</c>, computed in the graph; keys drawn with
+/// <see cref="Scope.MakeRngTensor"/> are checked bit for bit against host derivations (<see cref="PrngKey.FoldIn"/>
+/// then <see cref="PrngKey.FoldInStatic(object[])"/> of the scope path and counter, as <see cref="Scope.MakeRng"/>
+/// folds its suffix), in the library (ONNX Runtime), in the test evaluator and in the exported graph.
+/// </summary>
+[TestClass]
+public sealed class WhileLoopSplitRngsTests
+{
+    private static readonly Dictionary<Filter, bool> SplitLoop = new() { ["loop"] = true };
+
+    private static uint[] Words(params PrngKey[] keys) => [.. keys.SelectMany(k => new[] { k.Hi, k.Lo })];
+
+    /// <summary>The loop <c>i &lt; n</c> writing the body's <c>make_rng("loop")</c> key into row <c>i</c> of a
+    /// <c>(rows, 2)</c> uint32 carry; returns that carry.</summary>
+    private static Tensor Keys(Scope scope, Tensor n, int rows, Func<Scope, Tensor>? draw = null)
+    {
+        var carry = Flax.Lift.WhileLoop((s, c) => c[0] < n, (s, c) =>
+            [c[0] + 1, c[1].AtSet(c[0], (draw ?? (t => t.MakeRngTensor("loop")))(s))],
+            scope, [(Tensor)NDArray.Scalar(0), (Tensor)NDArray.Zeros(DType.UInt32, rows, 2)], splitRngs: SplitLoop);
+        return carry[1];
+    }
+
+    /// <summary>Many iterations: row <c>i</c> is <c>fold_in(fold_in(key, i), hash(1))</c> (the first key of the
+    /// sequence in the root scope), and rows past the trip count stay zero.</summary>
+    [TestMethod]
+    public void BodyKeyIsFoldInOfTheIterationCounter()
+    {
+        var key = new PrngKey(0x12345678, 0x9ABCDEF0);
+        var y = Core.Apply((Scope s, Tensor n) => Keys(s, n, 8))(VariableDict.Empty, NDArray.Scalar(6), new Rngs(("loop", key))).ToArray<uint>();
+        var expected = Words([.. Enumerable.Range(0, 6).Select(i => key.FoldIn((uint)i).FoldInStatic(1)), new PrngKey(0, 0), new PrngKey(0, 0)]);
+        CollectionAssert.AreEqual(expected, y);
+    }
+
+    /// <summary>The path and counter suffix is folded in the graph after the iteration's fold: a child scope's second
+    /// key is <c>fold_in(fold_in(key, i), hash("child", 2))</c>, in a loop under a named child of the root.</summary>
+    [TestMethod]
+    public void SuffixOfChildScopesAndCountersIsFoldedAfterTheIteration()
+    {
+        var key = PrngKey.Create(7);
+        Tensor F(Scope scope, Tensor n) => scope.Child((Scope outer, Tensor m) => Keys(outer, m, 3, s =>
+        {
+            var child = s.Push("child");
+            child.MakeRngTensor("loop");
+            return child.MakeRngTensor("loop");
+        }), "outer")(n);
+        var y = Core.Apply(F)(VariableDict.Empty, NDArray.Scalar(3), new Rngs(("loop", key))).ToArray<uint>();
+        CollectionAssert.AreEqual(Words([.. Enumerable.Range(0, 3).Select(i => key.FoldIn((uint)i).FoldInStatic("outer", "child", 2))]), y);
+    }
+
+    /// <summary>The condition sees <c>fold_in(key, -i)</c> (-i as int32 wraps to uint32): a loop that stops when the
+    /// condition's key equals the host's key for <c>i = 3</c> runs exactly 3 iterations. The condition is traced first,
+    /// so its key is the sequence's first; a bound of 10 iterations keeps a wrong key from looping forever.</summary>
+    [TestMethod]
+    public void CondKeyIsFoldInOfMinusTheCounter()
+    {
+        var key = PrngKey.Create(2);
+        var target = key.FoldIn(unchecked((uint)-3)).FoldInStatic(1);
+        Tensor F(Scope scope, Tensor x)
+        {
+            var carry = Flax.Lift.WhileLoop((s, c) =>
+            {
+                var k = s.MakeRngTensor("loop");
+                return (Tensor.NotEqual(k.SliceInDim(0, 1).Reshape(), (Tensor)NDArray.Scalar(target.Hi))
+                    | Tensor.NotEqual(k.SliceInDim(1, 2).Reshape(), (Tensor)NDArray.Scalar(target.Lo))) & (c[0] < 10f);
+            }, (s, c) => [c[0] + 1f], scope, [x], splitRngs: SplitLoop);
+            return carry[0];
+        }
+        var y = Core.Apply(F)(VariableDict.Empty, NDArray.Scalar(0f), new Rngs(("loop", key)));
+        Assert.AreEqual(3f, y.Item<float>());
+    }
+
+    /// <summary>Outside loops <see cref="Scope.MakeRngTensor"/> is <see cref="Scope.MakeRng"/>'s key as a constant
+    /// (same counters, same path folding); inside a loop, a sequence named unsplit (false) gives the same key every
+    /// iteration, also <see cref="Scope.MakeRng"/>'s.</summary>
+    [TestMethod]
+    public void MakeRngTensorEqualsMakeRng()
+    {
+        var rngs = new Rngs(("params", PrngKey.Create(3)), ("loop", PrngKey.Create(4)));
+        var host = new List<PrngKey>();
+        Tensor Host(Scope scope, Tensor x)
+        {
+            host.Add(scope.MakeRng("loop"));
+            host.Add(scope.Push("a").MakeRng("loop"));
+            host.Add(scope.Push("b").MakeRng("params"));
+            return x;
+        }
+        Tensor Traced(Scope scope, Tensor x)
+        {
+            var first = scope.MakeRngTensor("loop");
+            var child = scope.Push("a").MakeRngTensor("loop");
+            var carry = Flax.Lift.WhileLoop((s, c) => c[0] < 2, (s, c) => [c[0] + 1, c[1].AtSet(c[0], s.Push("b").MakeRngTensor("params"))],
+                scope, [(Tensor)NDArray.Scalar(0), (Tensor)NDArray.Zeros(DType.UInt32, 2, 2)], splitRngs: new Dictionary<Filter, bool> { ["params"] = false });
+            return Tensor.Concat([first.Reshape(1, 2), child.Reshape(1, 2), carry[1]]);
+        }
+        Core.Apply(Host)(VariableDict.Empty, NDArray.Scalar(0f), rngs);
+        var y = Core.Apply(Traced)(VariableDict.Empty, NDArray.Scalar(0f), rngs).ToArray<uint>();
+        CollectionAssert.AreEqual(Words(host[0], host[1], host[2], host[2]), y);
+    }
+
+    /// <summary><c>x.at[i].set(v)</c>: one row replaced at a traced index, the others kept; an index outside the rows
+    /// updates nothing (as JAX's default out-of-bounds mode drops the update); the value broadcasts to the row.</summary>
+    [TestMethod]
+    public void AtSetReplacesOneRow()
+    {
+        static Tensor F(Scope scope, Tensor i) =>
+            ((Tensor)NDArray.From([1f, 2f, 3f, 4f, 5f, 6f], 3, 2)).AtSet(i, (Tensor)NDArray.From([9f, 8f], 2))
+            + ((Tensor)NDArray.Zeros(DType.Float32, 3, 2)).AtSet(i, (Tensor)NDArray.Scalar(1f));
+        float[] x = [1f, 2f, 3f, 4f, 5f, 6f];
+        for (int i = -1; i <= 3; i++)
+        {
+            var expected = (float[])x.Clone();
+            if (i is >= 0 and < 3) (expected[2 * i], expected[2 * i + 1]) = (10f, 9f);
+            CollectionAssert.AreEqual(expected, Core.Apply(F)(VariableDict.Empty, NDArray.Scalar(i)).ToArray<float>(), $"i = {i}");
+        }
+    }
+
+    /// <summary>The gradient of <c>sum(w * x.at[i].set(v))</c>: <c>w</c> outside row <c>i</c> for <c>x</c>, row
+    /// <c>i</c> of <c>w</c> for <c>v</c>, against float64 finite differences of the same sum.</summary>
+    [TestMethod]
+    public void AtSetIsDifferentiable()
+    {
+        float[] w = [0.5f, -1f, 2f, 3f, -0.25f, 1.5f];
+        float[] x0 = [1f, 2f, 3f, 4f, 5f, 6f];
+        float[] v0 = [7f, -8f];
+        static double Sum(double[] w, double[] x, double[] v, int i)
+        {
+            double total = 0;
+            for (int r = 0; r < 3; r++)
+                for (int c = 0; c < 2; c++) total += w[2 * r + c] * (r == i ? v[c] : x[2 * r + c]);
+            return total;
+        }
+        Tensor F(Scope scope, Tensor i)
+        {
+            var (_, grads) = Core.ValueAndGrad(t =>
+                (((Tensor)NDArray.From(w, 3, 2)) * ((Tensor)t.GetVariable("params", "x")!).AtSet(i, (Tensor)t.GetVariable("params", "v")!)).Sum(), scope);
+            var flat = grads.Flatten();
+            Assert.AreEqual("params/v, params/x", string.Join(", ", flat.Keys.Order()));
+            return Tensor.Concat([((Tensor)flat["params/x"]).Reshape(6), (Tensor)flat["params/v"]]);
+        }
+        var variables = VariableDict.Unflatten(new Dictionary<string, object> { ["params/x"] = NDArray.From(x0, 3, 2), ["params/v"] = NDArray.From(v0, 2) });
+        var g = Core.Apply(F)(variables, NDArray.Scalar(1)).ToArray<float>();
+        var (gx, gv) = (g[..6], g[6..]);
+        double[] wd = [.. w.Select(a => (double)a)], xd = [.. x0.Select(a => (double)a)], vd = [.. v0.Select(a => (double)a)];
+        const double h = 1e-3;
+        for (int k = 0; k < 6; k++)
+        {
+            var (plus, minus) = ((double[])xd.Clone(), (double[])xd.Clone());
+            (plus[k], minus[k]) = (xd[k] + h, xd[k] - h);
+            Assert.AreEqual((Sum(wd, plus, vd, 1) - Sum(wd, minus, vd, 1)) / (2 * h), gx[k], 1e-4, $"d/dx[{k}]");
+        }
+        for (int k = 0; k < 2; k++)
+        {
+            var (plus, minus) = ((double[])vd.Clone(), (double[])vd.Clone());
+            (plus[k], minus[k]) = (vd[k] + h, vd[k] - h);
+            Assert.AreEqual((Sum(wd, xd, plus, 1) - Sum(wd, xd, minus, 1)) / (2 * h), gv[k], 1e-4, $"d/dv[{k}]");
+        }
+    }
+
+    /// <summary>The traced program of a split loop with a dynamic trip count: lowered to ONNX it passes
+    /// <c>onnx.checker</c>, and ONNX Runtime and the test evaluator give the host keys for two trip counts.</summary>
+    [TestMethod]
+    public void ExportedSplitLoopPassesTheCheckerAndGivesTheHostKeys()
+    {
+        var key = PrngKey.Create(2);
+        var traced = ScopeTracer.Trace(ScopeFunction.Of((Scope s, Tensor n) => Keys(s, n, 4)), [new TensorSpec(DType.Int32)],
+            VariableDict.Empty, new Rngs(("loop", key)), null, null);
+        var model = Lowerer.Lower(traced.Program, [.. traced.InputNames]);
+        var path = Path.Combine(Path.GetTempPath(), $"while-split-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            model.Save(path);
+            OnnxChecker.AssertValid(path);
+        }
+        finally { File.Delete(path); }
+        using var session = new OnnxSession(model.ToBytes(), [.. model.InputNames], model.OutputNames, Device.Cpu);
+        foreach (int n in new[] { 2, 4 })
+        {
+            var expected = Words([.. Enumerable.Range(0, 4).Select(i => i < n ? key.FoldIn((uint)i).FoldInStatic(1) : new PrngKey(0, 0))]);
+            CollectionAssert.AreEqual(expected, session.Run([NDArray.Scalar(n)])[0].ToArray<uint>(), $"ONNX Runtime, n = {n}");
+            var reference = Flax.Ir.Evaluator.Run(traced.Program, [NDArray.Scalar(n)], new Dictionary<string, NDArray>());
+            CollectionAssert.AreEqual(expected, reference[0].ToArray<uint>(), $"evaluator, n = {n}");
+        }
+    }
+
+    /// <summary>vmap over a split loop whose trip count differs per row (the batched-condition case): each row holds
+    /// the keys of its own iterations, the same keys in every row (vmap does not split the sequence).</summary>
+    [TestMethod]
+    public void VmappedSplitLoopWithABatchedCondition()
+    {
+        var key = PrngKey.Create(5);
+        Tensor F(Scope scope, Tensor n) => Flax.Lift.Vmap((s, m) => Keys(s, m, 3), new Dictionary<Filter, int?>(),
+            new Dictionary<Filter, bool> { ["loop"] = false })(scope, n);
+        int[] trips = [1, 3, 0, 2];
+        var y = Core.Apply(F)(VariableDict.Empty, NDArray.From(trips, 4), new Rngs(("loop", key))).ToArray<uint>();
+        var expected = trips.SelectMany(n => Words([.. Enumerable.Range(0, 3).Select(i => i < n ? key.FoldIn((uint)i).FoldInStatic(1) : new PrngKey(0, 0))])).ToArray();
+        CollectionAssert.AreEqual(expected, y);
+    }
+
+    /// <summary>A host key (<c>make_rng</c> as a <see cref="PrngKey"/>) of a split sequence has no value: the error names
+    /// the scope and the sequence and points to <see cref="Scope.MakeRngTensor"/>.</summary>
+    [TestMethod]
+    public void MakeRngOfASplitSequenceThrows()
+    {
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((s, c) => c < 3f, (s, c) => { s.MakeRng("loop"); return c + 1f; }, scope, x, splitRngs: SplitLoop);
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Scalar(0f), new Rngs(("loop", PrngKey.Create(0)))));
+        Assert.AreEqual("Scope \"/while_loop()\" draws a host key from PRNG sequence \"loop\", which while_loop splits with split_rngs: its key in iteration i is fold_in(key, i) computed in the graph, with no host value. Use Scope.MakeRngTensor(\"loop\") for the key as a tensor.", e.Message);
+    }
+
+    /// <summary>Dropout draws its mask on the host, so it cannot use a split sequence's per-iteration key.</summary>
+    [TestMethod]
+    public void DropoutOnASplitSequenceThrows()
+    {
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((Scope s, Tensor c) => c.Sum() < 3f, (Scope s, Tensor c) => Flax.Nn.Dropout(s, c, 0.5) + 1f, scope, x,
+            splitRngs: new Dictionary<Filter, bool> { ["dropout"] = true });
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Zeros(DType.Float32, 2), new Rngs(("dropout", PrngKey.Create(0)))));
+        Assert.AreEqual("Dropout in scope \"/while_loop()\" draws from PRNG sequence \"dropout\", which while_loop splits with split_rngs: its key in iteration i is computed in the graph, and Dropout draws its random values on the host. Draw them before the loop, or leave the sequence unsplit.", e.Message);
+    }
+
+    /// <summary>A scan in the body that splits the same sequence again would split on the host a key the loop derives
+    /// in the graph: refused, naming the sequence.</summary>
+    [TestMethod]
+    public void ScanSplittingASplitSequenceThrows()
+    {
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((Scope s, Tensor c) => c.Sum() < 3f, (Scope s, Tensor c) =>
+            Flax.Lift.Scan((t, carry, xs) => (carry, xs + 1f), splitRngs: SplitLoop)(s, [], c).Ys, scope, x, splitRngs: SplitLoop);
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Zeros(DType.Float32, 2), new Rngs(("loop", PrngKey.Create(0)))));
+        Assert.AreEqual("scan splits PRNG sequence \"loop\", which an enclosing while_loop also splits: its key is fold_in(key, i) computed in the graph, and scan splits keys on the host. Leave the sequence unsplit in one of the two.", e.Message);
+    }
+}
