@@ -134,6 +134,8 @@ public sealed partial class Scope
     /// given to <c>Core.Init</c>, <c>Core.Apply</c> or <c>Core.Export</c>).</exception>
     public Tensor MakeRngTensor(string name = Params)
     {
+        if (TraceContext.Current is not { IsActive: true })
+            throw new InvalidOperationException("Scope.MakeRngTensor gives a key tensor only while a function is being traced (inside Core.Init, Core.Apply or Core.Export); use MakeRng for a host key.");
         var rng = NextRng(ref name);
         var key = rng.AsKeyTensor();
         (_hook as IRngHook)?.OnKeyDrawn();

@@ -232,4 +232,28 @@ public sealed class WhileLoopSplitRngsTests
         var e = Assert.ThrowsExactly<NotSupportedException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Zeros(DType.Float32, 2), new Rngs(("loop", PrngKey.Create(0)))));
         Assert.AreEqual("scan splits PRNG sequence \"loop\", which an enclosing while_loop also splits: its key is fold_in(key, i) computed in the graph, and scan splits keys on the host. Leave the sequence unsplit in one of the two.", e.Message);
     }
+
+    /// <summary>AtSet's misuse: a scalar to update, a float or non-scalar index, a value that does not fit the row.</summary>
+    [TestMethod]
+    public void AtSetMisuseThrows()
+    {
+        void Throws(Func<Tensor> f, string message)
+        {
+            var e = Assert.ThrowsExactly<ArgumentException>(() => Core.Apply((Scope s, Tensor x) => f())(VariableDict.Empty, NDArray.Scalar(0f)));
+            Assert.AreEqual(message, e.Message);
+        }
+        Tensor Rows() => NDArray.Zeros(DType.Float32, 3, 2);
+        Throws(() => ((Tensor)NDArray.Scalar(1f)).AtSet(NDArray.Scalar(0), NDArray.Scalar(2f)), "AtSet updates a row of the first axis, but the tensor is a scalar. (Parameter 'index')");
+        Throws(() => Rows().AtSet(NDArray.Scalar(0f), NDArray.Scalar(2f)), "AtSet needs an integer scalar index, got float32(). (Parameter 'index')");
+        Throws(() => Rows().AtSet(NDArray.From([0, 1], 2), NDArray.Scalar(2f)), "AtSet needs an integer scalar index, got int32(2,). (Parameter 'index')");
+        Throws(() => Rows().AtSet(NDArray.Scalar(0), NDArray.Zeros(DType.Float32, 3)), "AtSet's value of shape (3,) does not broadcast to the row shape (2,). (Parameter 'value')");
+    }
+
+    /// <summary>MakeRngTensor outside a trace has no graph to hold the key.</summary>
+    [TestMethod]
+    public void MakeRngTensorOutsideATraceThrows()
+    {
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => Core.Init(scope => scope.MakeRngTensor().Shape.Length)(PrngKey.Create(0)));
+        Assert.AreEqual("Scope.MakeRngTensor gives a key tensor only while a function is being traced (inside Core.Init, Core.Apply or Core.Export); use MakeRng for a host key.", e.Message);
+    }
 }
