@@ -154,14 +154,23 @@ public sealed partial class Scope
     /// <param name="draw">Draws the value from a key for a concrete shape.</param>
     /// <param name="layer">The layer drawing it, for the error message.</param>
     /// <exception cref="InvalidRngException">No key is given and neither the sequence nor <c>params</c> exists.</exception>
-    /// <exception cref="ArgumentException">The value is drawn now and <paramref name="spec"/> has the dynamic batch size.</exception>
-    /// <exception cref="NotSupportedException">The sequence is split by an enclosing <c>while_loop</c>.</exception>
-    internal Tensor MakeRandom(string name, PrngKey? key, TensorSpec spec, Func<PrngKey, int[], NDArray> draw, string layer)
+    /// <param name="drawTraced">Draws the value in the graph from a key tensor, for a sequence an enclosing
+    /// <c>while_loop</c> splits (its key is derived in the graph per iteration).</param>
+    /// <exception cref="ArgumentException">The value is drawn now or in the graph and <paramref name="spec"/> has the
+    /// dynamic batch size.</exception>
+    internal Tensor MakeRandom(string name, PrngKey? key, TensorSpec spec, Func<PrngKey, int[], NDArray> draw, string layer,
+        Func<Tensor, int[], Tensor> drawTraced)
     {
         var hook = _hook as IRngHook;
         LazyRng? rng = key is null ? NextRng(ref name) : null;
         if (rng?.Traced is not null)
-            throw new NotSupportedException($"{layer} in scope \"{PathText}\" draws from PRNG sequence \"{name}\", which while_loop splits with split_rngs: its key in iteration i is computed in the graph, and {layer} draws its random values on the host. Draw them before the loop, or leave the sequence unsplit.");
+        {
+            if (spec.Shape.Contains(-1))
+                throw new ArgumentException($"{layer} draws its mask from PRNG sequence \"{name}\", which while_loop splits, in the graph and needs a static shape, got {Shapes.Format(spec.Shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");
+            var value = drawTraced(rng.AsKeyTensor(), spec.Shape);
+            hook?.OnKeyDrawn();
+            return value;
+        }
         if (rng is not null && hook?.OnRandom(name, rng, spec, draw) is { } input) return input;
         if (spec.Shape.Contains(-1))
             throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(spec.Shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");

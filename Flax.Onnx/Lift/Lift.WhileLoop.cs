@@ -22,8 +22,8 @@ public static partial class Lift
     /// visible inside only when named by <paramref name="splitRngs"/>: with false the same keys every iteration; with
     /// true, as in Flax, the loop carries an int32 counter <c>i</c> from 0 and the body's base key is
     /// <c>fold_in(key, i)</c>, the condition's <c>fold_in(key, -i)</c>, computed in the graph (threefry as ONNX nodes):
-    /// such keys are tensors, drawn with <see cref="Scope.MakeRngTensor"/> (a host key, <see cref="Scope.MakeRng"/>, or a
-    /// host-drawn mask such as dropout's, throws <see cref="NotSupportedException"/>).
+    /// such keys are tensors, drawn with <see cref="Scope.MakeRngTensor"/>; dropout draws its mask from them in the graph,
+    /// and a host key (<see cref="Scope.MakeRng"/>) throws <see cref="NotSupportedException"/>.
     /// </remarks>
     /// <param name="condFn">The condition <c>(scope, carry) -> pred</c>; <c>pred</c> is a bool scalar.</param>
     /// <param name="bodyFn">The body <c>(scope, carry) -> carry</c>.</param>

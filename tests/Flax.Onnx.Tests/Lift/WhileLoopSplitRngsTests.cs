@@ -7,7 +7,8 @@ namespace Flax.Tests.Lift;
 /// is <c>fold_in(key, i)</c>, the condition's <c>fold_in(key, -i)</c>, computed in the graph; keys drawn with
 /// <see cref="Scope.MakeRngTensor"/> are checked bit for bit against host derivations (<see cref="PrngKey.FoldIn"/>
 /// then <see cref="PrngKey.FoldInStatic(object[])"/> of the scope path and counter, as <see cref="Scope.MakeRng"/>
-/// folds its suffix), in the library (ONNX Runtime), in the test evaluator and in the exported graph.
+/// folds its suffix), in the library (ONNX Runtime), in the test evaluator and in the exported graph; dropout in a
+/// split loop draws its mask in the graph, bit-exact with the host's bernoulli.
 /// </summary>
 [TestClass]
 public sealed class WhileLoopSplitRngsTests
@@ -212,14 +213,47 @@ public sealed class WhileLoopSplitRngsTests
         Assert.AreEqual("Scope \"/while_loop()\" draws a host key from PRNG sequence \"loop\", which while_loop splits with split_rngs: its key in iteration i is fold_in(key, i) computed in the graph, with no host value. Use Scope.MakeRngTensor(\"loop\") for the key as a tensor.", e.Message);
     }
 
-    /// <summary>Dropout draws its mask on the host, so it cannot use a split sequence's per-iteration key.</summary>
+    /// <summary>Dropout in a split loop draws its mask in the graph from the iteration's key
+    /// (<c>jax.random.bernoulli</c> from <c>random_bits</c>): row <c>i</c> of the result is dropout of ones with the mask
+    /// <see cref="Prng.Bernoulli"/> of <c>fold_in(fold_in(key, i), hash(1))</c> on the host, for rates whose float32
+    /// threshold is exact and not (0.5, 0.1, 0.9).</summary>
     [TestMethod]
-    public void DropoutOnASplitSequenceThrows()
+    public void DropoutInASplitLoopDrawsTheMaskInTheGraph()
     {
-        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((Scope s, Tensor c) => c.Sum() < 3f, (Scope s, Tensor c) => Flax.Nn.Dropout(s, c, 0.5) + 1f, scope, x,
-            splitRngs: new Dictionary<Filter, bool> { ["dropout"] = true });
-        var e = Assert.ThrowsExactly<NotSupportedException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Zeros(DType.Float32, 2), new Rngs(("dropout", PrngKey.Create(0)))));
-        Assert.AreEqual("Dropout in scope \"/while_loop()\" draws from PRNG sequence \"dropout\", which while_loop splits with split_rngs: its key in iteration i is computed in the graph, and Dropout draws its random values on the host. Draw them before the loop, or leave the sequence unsplit.", e.Message);
+        var key = PrngKey.Create(9);
+        foreach (double rate in new[] { 0.5, 0.1, 0.9 })
+        {
+            Tensor F(Scope scope, Tensor n)
+            {
+                var carry = Flax.Lift.WhileLoop((s, c) => c[0] < n, (s, c) =>
+                    [c[0] + 1, c[1].AtSet(c[0], Flax.Nn.Dropout(s, (Tensor)NDArray.Ones(DType.Float32, 64), rate))],
+                    scope, [(Tensor)NDArray.Scalar(0), (Tensor)NDArray.Zeros(DType.Float32, 4, 64)],
+                    splitRngs: new Dictionary<Filter, bool> { ["dropout"] = true });
+                return carry[1];
+            }
+            var y = Core.Apply(F)(VariableDict.Empty, NDArray.Scalar(4), new Rngs(("dropout", key))).ToArray<float>();
+            float kept = 1f / (float)(1.0 - rate);
+            var expected = Enumerable.Range(0, 4).SelectMany(i =>
+                Prng.Bernoulli(key.FoldIn((uint)i).FoldInStatic(1), 1.0 - rate, [64]).ToArray<bool>().Select(m => m ? kept : 0f)).ToArray();
+            CollectionAssert.AreEqual(expected, y, $"rate {rate}");
+        }
+    }
+
+    /// <summary>The graph's bernoulli against the host's on several keys and thresholds, including a tiny one, one near
+    /// 1 and one exactly <c>3 * 2^-23</c> (where <c>ceil</c> must not round up).</summary>
+    [TestMethod]
+    public void GraphBernoulliMatchesTheHost()
+    {
+        double[] ps = [0.5, 0.1, 0.9, 0.999, 1e-6, 3.0 / 8388608, 0.3];
+        for (int k = 0; k < 6; k++)
+        {
+            var key = new PrngKey((uint)(k * 2654435761u), (uint)(k * 40503u + 7));
+            foreach (var p in ps)
+            {
+                var y = Core.Apply((Scope s, Tensor x) => ((Tensor)NDArray.From([key.Hi, key.Lo], 2)).Bernoulli(p, [3, 50]))(VariableDict.Empty, NDArray.Scalar(0f));
+                CollectionAssert.AreEqual(Prng.Bernoulli(key, p, [3, 50]).ToArray<bool>(), y.ToArray<bool>(), $"key {key}, p {p}");
+            }
+        }
     }
 
     /// <summary>A scan in the body that splits the same sequence again would split on the host a key the loop derives
