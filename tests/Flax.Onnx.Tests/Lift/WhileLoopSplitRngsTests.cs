@@ -256,6 +256,17 @@ public sealed class WhileLoopSplitRngsTests
         }
     }
 
+    /// <summary>A mask drawn in the graph needs a static shape: under a dynamic batch (a lazy init over
+    /// <c>(None, 4)</c>) the error names the layer, the sequence and the shape.</summary>
+    [TestMethod]
+    public void DropoutInASplitLoopOverTheDynamicBatchThrows()
+    {
+        static Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((Scope s, Tensor c) => c.Sum() < 3f, (Scope s, Tensor c) => Flax.Nn.Dropout(s, c, 0.5) + 1f,
+            scope, x, splitRngs: new Dictionary<Filter, bool> { ["dropout"] = true });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Core.LazyInit(F)(new Rngs(("params", PrngKey.Create(0)), ("dropout", PrngKey.Create(1))), new TensorSpec(DType.Float32, -1, 4)));
+        Assert.AreEqual("Dropout draws its mask from PRNG sequence \"dropout\", which while_loop splits, in the graph and needs a static shape, got (None, 4); pass rngs to Apply so that the call is traced at its exact batch size.", e.Message);
+    }
+
     /// <summary>A scan in the body that splits the same sequence again would split on the host a key the loop derives
     /// in the graph: refused, naming the sequence.</summary>
     [TestMethod]
