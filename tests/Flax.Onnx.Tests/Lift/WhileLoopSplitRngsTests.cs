@@ -54,6 +54,28 @@ public sealed class WhileLoopSplitRngsTests
         CollectionAssert.AreEqual(Words([.. Enumerable.Range(0, 3).Select(i => key.FoldIn((uint)i).FoldInStatic("outer", "child", 2))]), y);
     }
 
+    /// <summary>Nested split loops fold both counters, outer first: the inner body's key in iteration <c>(i, j)</c> is
+    /// <c>fold_in(fold_in(fold_in(key, i), j), hash(1))</c> (the inner loop reads the outer counter as a captured
+    /// tensor).</summary>
+    [TestMethod]
+    public void NestedSplitLoopsFoldBothCounters()
+    {
+        var key = PrngKey.Create(11);
+        Tensor F(Scope scope, Tensor n)
+        {
+            var outer = Flax.Lift.WhileLoop((s, c) => c[0] < n, (s, c) =>
+            {
+                var inner = Flax.Lift.WhileLoop((t, d) => d[0] < 3, (t, d) => [d[0] + 1, d[1].AtSet(d[0], t.MakeRngTensor("loop"))],
+                    s, [(Tensor)NDArray.Scalar(0), (Tensor)NDArray.Zeros(DType.UInt32, 3, 2)], splitRngs: SplitLoop);
+                return [c[0] + 1, c[1].AtSet(c[0], inner[1])];
+            }, scope, [(Tensor)NDArray.Scalar(0), (Tensor)NDArray.Zeros(DType.UInt32, 2, 3, 2)], splitRngs: SplitLoop);
+            return outer[1];
+        }
+        var y = Core.Apply(F)(VariableDict.Empty, NDArray.Scalar(2), new Rngs(("loop", key))).ToArray<uint>();
+        var expected = Words([.. Enumerable.Range(0, 2).SelectMany(i => Enumerable.Range(0, 3).Select(j => key.FoldIn((uint)i).FoldIn((uint)j).FoldInStatic(1)))]);
+        CollectionAssert.AreEqual(expected, y);
+    }
+
     /// <summary>The condition sees <c>fold_in(key, -i)</c> (-i as int32 wraps to uint32): a loop that stops when the
     /// condition's key equals the host's key for <c>i = 3</c> runs exactly 3 iterations. The condition is traced first,
     /// so its key is the sequence's first; a bound of 10 iterations keeps a wrong key from looping forever.</summary>
