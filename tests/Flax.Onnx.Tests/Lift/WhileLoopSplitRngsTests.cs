@@ -300,6 +300,16 @@ public sealed class WhileLoopSplitRngsTests
         Assert.AreEqual("scan splits PRNG sequence \"loop\", which an enclosing while_loop also splits: its key is fold_in(key, i) computed in the graph, and scan splits keys on the host. Leave the sequence unsplit in one of the two.", e.Message);
     }
 
+    /// <summary>The same for a vmap in the body that splits the sequence.</summary>
+    [TestMethod]
+    public void VmapSplittingASplitSequenceThrows()
+    {
+        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((Scope s, Tensor c) => c.Sum() < 3f, (Scope s, Tensor c) =>
+            Flax.Lift.Vmap((t, row) => row + 1f, new Dictionary<Filter, int?>(), SplitLoop)(s, c), scope, x, splitRngs: SplitLoop);
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Zeros(DType.Float32, 2), new Rngs(("loop", PrngKey.Create(0)))));
+        Assert.AreEqual("vmap splits PRNG sequence \"loop\", which an enclosing while_loop also splits: its key is fold_in(key, i) computed in the graph, and vmap splits keys on the host. Leave the sequence unsplit in one of the two.", e.Message);
+    }
+
     /// <summary>AtSet's misuse: a scalar to update, a float or non-scalar index, a value that does not fit the row.</summary>
     [TestMethod]
     public void AtSetMisuseThrows()
