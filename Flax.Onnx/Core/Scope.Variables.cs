@@ -107,9 +107,37 @@ public sealed partial class Scope
     /// <exception cref="InvalidRngException">Neither the sequence nor <c>params</c> exists: <c>{scope name} needs PRNG for "{name}"</c>,
     /// with a hint on where .NET passes the key for a sequence other than <c>params</c>.</exception>
     /// <exception cref="InvalidScopeException">The scope is invalid.</exception>
+    /// <exception cref="NotSupportedException">The sequence is split by an enclosing <c>while_loop</c>, whose keys are
+    /// computed in the graph per iteration (use <see cref="MakeRngTensor"/>).</exception>
     public PrngKey MakeRng(string name = Params)
     {
-        var key = NextRng(ref name).AsKey();
+        var rng = NextRng(ref name);
+        if (rng.Traced is not null)
+            throw new NotSupportedException($"Scope \"{PathText}\" draws a host key from PRNG sequence \"{name}\", which while_loop splits with split_rngs: its key in iteration i is fold_in(key, i) computed in the graph, with no host value. Use Scope.MakeRngTensor(\"{name}\") for the key as a tensor.");
+        var key = rng.AsKey();
+        (_hook as IRngHook)?.OnKeyDrawn();
+        return key;
+    }
+
+    /// <summary>
+    /// A new PRNG key from sequence <paramref name="name"/> as a uint32 tensor <c>(2,)</c> of the current trace (Flax's
+    /// <c>make_rng</c> value as JAX key data, <c>[Hi, Lo]</c> of <see cref="PrngKey"/>), derived and counted exactly as
+    /// <see cref="MakeRng"/> does. Outside loops it is a constant holding <see cref="MakeRng"/>'s key; in the body (or
+    /// condition) of a <c>while_loop</c> that splits the sequence, it is computed in the graph: <c>fold_in(key, i)</c>
+    /// of the loop counter, then the scope path and counter folded in as Flax's <c>LazyRng</c> does.
+    /// </summary>
+    /// <param name="name">The sequence name.</param>
+    /// <returns>The key tensor.</returns>
+    /// <exception cref="InvalidRngException">Neither the sequence nor <c>params</c> exists (as for <see cref="MakeRng"/>).</exception>
+    /// <exception cref="InvalidScopeException">The scope is invalid.</exception>
+    /// <exception cref="InvalidOperationException">No trace is recording on this thread (call it inside a function
+    /// given to <c>Core.Init</c>, <c>Core.Apply</c> or <c>Core.Export</c>).</exception>
+    public Tensor MakeRngTensor(string name = Params)
+    {
+        if (TraceContext.Current is not { IsActive: true })
+            throw new InvalidOperationException("Scope.MakeRngTensor gives a key tensor only while a function is being traced (inside Core.Init, Core.Apply or Core.Export); use MakeRng for a host key.");
+        var rng = NextRng(ref name);
+        var key = rng.AsKeyTensor();
         (_hook as IRngHook)?.OnKeyDrawn();
         return key;
     }
@@ -126,11 +154,23 @@ public sealed partial class Scope
     /// <param name="draw">Draws the value from a key for a concrete shape.</param>
     /// <param name="layer">The layer drawing it, for the error message.</param>
     /// <exception cref="InvalidRngException">No key is given and neither the sequence nor <c>params</c> exists.</exception>
-    /// <exception cref="ArgumentException">The value is drawn now and <paramref name="spec"/> has the dynamic batch size.</exception>
-    internal Tensor MakeRandom(string name, PrngKey? key, TensorSpec spec, Func<PrngKey, int[], NDArray> draw, string layer)
+    /// <param name="drawTraced">Draws the value in the graph from a key tensor, for a sequence an enclosing
+    /// <c>while_loop</c> splits (its key is derived in the graph per iteration).</param>
+    /// <exception cref="ArgumentException">The value is drawn now or in the graph and <paramref name="spec"/> has the
+    /// dynamic batch size.</exception>
+    internal Tensor MakeRandom(string name, PrngKey? key, TensorSpec spec, Func<PrngKey, int[], NDArray> draw, string layer,
+        Func<Tensor, int[], Tensor> drawTraced)
     {
         var hook = _hook as IRngHook;
         LazyRng? rng = key is null ? NextRng(ref name) : null;
+        if (rng?.Traced is not null)
+        {
+            if (spec.Shape.Contains(-1))
+                throw new ArgumentException($"{layer} draws its mask from PRNG sequence \"{name}\", which while_loop splits, in the graph and needs a static shape, got {Shapes.Format(spec.Shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");
+            var value = drawTraced(rng.AsKeyTensor(), spec.Shape);
+            hook?.OnKeyDrawn();
+            return value;
+        }
         if (rng is not null && hook?.OnRandom(name, rng, spec, draw) is { } input) return input;
         if (spec.Shape.Contains(-1))
             throw new ArgumentException($"{layer} draws its mask on the host and needs a static shape, got {Shapes.Format(spec.Shape)}; pass rngs to Apply so that the call is traced at its exact batch size.");

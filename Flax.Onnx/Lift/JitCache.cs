@@ -16,7 +16,7 @@ internal sealed class JitCache
         ArgumentNullException.ThrowIfNull(scope);
         return Lift.Pack(scope, [variables], [variables], [rngs], (scopeFn, repack, groups, rngGroups) =>
         {
-            rngGroups = [.. rngGroups.Select(g => g.ToDictionary(kv => kv.Key, kv => LazyRng.Create(kv.Value.Key, kv.Value.Separator)))];
+            rngGroups = [.. rngGroups.Select(g => g.ToDictionary(kv => kv.Key, kv => kv.Value.ClearSuffix()))];
             var key = (scope.Mutable, Signature(x, groups, rngGroups));
             (LiftedTrace Trace, RngCounters Delta) entry;
             bool hit;

@@ -89,7 +89,7 @@ public static partial class Lift
         return Pack(scope, filters, filters, [rngs ?? Filter.All], (scopeFn, repack, groups, rngGroups) =>
         {
             if (clearSuffix)
-                rngGroups = [.. rngGroups.Select(g => g.ToDictionary(kv => kv.Key, kv => LazyRng.Create(kv.Value.Key, kv.Value.Separator)))];
+                rngGroups = [.. rngGroups.Select(g => g.ToDictionary(kv => kv.Key, kv => kv.Value.ClearSuffix()))];
             var inner = scopeFn(groups, rngGroups, Filter.All);
             var y = run(inner);
             return (y, repack(inner));

@@ -149,7 +149,7 @@ public static partial class Lift
                 var argAxis = args.Select((x, i) => argAxes[i] is { } axis ? (int?)Axis(axis, x.Rank, "in_axes") : null).ToArray();
                 int size = AxisSize(groups, groupAxes, args, argAxis, axisSize);
                 var run = new VmapRun(trace, roots, scopeFn, repack, (inner, xs) => body(innerRoots(inner), xs), outFilters, groups, groupAxes, args, argAxis, size);
-                var rngs = rngGroups.Select((group, k) => splits[k % splits.Length].Split ? group.ToDictionary(kv => kv.Key, kv => kv.Value.Key.Split(Math.Max(size, 0))) : null).ToArray();
+                var rngs = rngGroups.Select((group, k) => splits[k % splits.Length].Split ? group.ToDictionary(kv => kv.Key, kv => kv.Value.SplitBase(Math.Max(size, 0), kv.Key, "vmap")) : null).ToArray();
                 var traces = run.TraceAll(index => [.. rngGroups.Select((group, k) => rngs[k] is { } keys
                     ? group.ToDictionary(kv => kv.Key, kv => new LazyRng(keys[kv.Key][index], kv.Value.Suffix, kv.Value.Separator))
                     : group)], splits: rngs.Any(r => r is { Count: > 0 }));

@@ -19,8 +19,11 @@ public static partial class Lift
     /// carried collection gaining a variable changes the carry; other collections are read-only inside). The functions
     /// may use tensors of the enclosing traces (JAX's closure conversion: each becomes a const of the loop). Under
     /// <c>vmap</c> a condition that differs per index runs the loop while any index's holds. PRNG sequences are
-    /// visible inside only when named by <paramref name="splitRngs"/> with false (the same keys every iteration);
-    /// per-iteration keys (true, <c>fold_in(key, i)</c>) need threefry in the graph and are not supported yet.
+    /// visible inside only when named by <paramref name="splitRngs"/>: with false the same keys every iteration; with
+    /// true, as in Flax, the loop carries an int32 counter <c>i</c> from 0 and the body's base key is
+    /// <c>fold_in(key, i)</c>, the condition's <c>fold_in(key, -i)</c>, computed in the graph (threefry as ONNX nodes):
+    /// such keys are tensors, drawn with <see cref="Scope.MakeRngTensor"/>; dropout draws its mask from them in the graph,
+    /// and a host key (<see cref="Scope.MakeRng"/>) throws <see cref="NotSupportedException"/>.
     /// </remarks>
     /// <param name="condFn">The condition <c>(scope, carry) -> pred</c>; <c>pred</c> is a bool scalar.</param>
     /// <param name="bodyFn">The body <c>(scope, carry) -> carry</c>.</param>
@@ -35,7 +38,6 @@ public static partial class Lift
     /// count, shapes or dtypes (JAX's <c>TypeError</c> texts), or creates a variable.</exception>
     /// <exception cref="ModifyScopeVariableException">The condition writes a variable, or the body writes a broadcast
     /// one.</exception>
-    /// <exception cref="NotSupportedException"><paramref name="splitRngs"/> splits a sequence.</exception>
     public static Tensor[] WhileLoop(Func<Scope, Tensor[], Tensor> condFn, Func<Scope, Tensor[], Tensor[]> bodyFn, Scope scope,
         Tensor[] init, Filter? carryVariables = null, Filter? broadcastVariables = null, IReadOnlyDictionary<Filter, bool>? splitRngs = null)
     {
@@ -45,34 +47,53 @@ public static partial class Lift
         ArgumentNullException.ThrowIfNull(init);
         foreach (var c in init) ArgumentNullException.ThrowIfNull(c, nameof(init));
         var splits = (splitRngs ?? new Dictionary<Filter, bool>()).ToArray();
-        if (splits.Any(s => s.Value))
-            throw new NotSupportedException("while_loop with split_rngs set to True needs fold_in(key, i) computed in the graph (threefry as ONNX nodes), which this port does not have yet: draw the loop's random values before the loop, or leave the sequence unsplit.");
+        bool counted = splits.Any(s => s.Value);
         Filter[] filters = [carryVariables ?? Filter.Nothing, broadcastVariables ?? Filter.All];
         return Pack(scope, filters, [filters[0]], [.. splits.Select(s => s.Key)], (scopeFn, repack, groups, rngGroups) =>
         {
             var trace = init.FirstOrDefault()?.Trace ?? TraceContext.Current
                 ?? throw new InvalidOperationException("Lift.WhileLoop loops in traced functions: call it inside a function given to Core.Init, Core.Apply or Core.Export.");
-            var run = new WhileRun(trace, init, [OuterTensors(trace, groups[0]), groups[1]]);
-            var cond = run.Trace((inner, hook) => scopeFn(inner, rngGroups, Filter.Nothing, hook), repack, (s, xs) =>
+            // With a split sequence the loop carries Flax's iteration counter i (int32, from 0) before the carry: the
+            // body sees fold_in(key, i), the condition fold_in(key, -i), of each split sequence's base key.
+            Tensor? counter = null;
+            Tensor Counter() => counter ?? throw new InvalidOperationException("The while_loop counter is read outside the loop's trace.");
+            Dictionary<string, LazyRng>[] LoopRngs(bool negate) => [.. rngGroups.Select((group, k) => !splits[k].Value ? group
+                : group.ToDictionary(kv => kv.Key, kv =>
+                {
+                    var (rng, outer) = (kv.Value, kv.Value.Traced);
+                    return new LazyRng(rng.Key, rng.Suffix, rng.Separator, () =>
+                        (outer?.Invoke() ?? NDArray.From([rng.Key.Hi, rng.Key.Lo], 2)).FoldIn(negate ? -Counter() : Counter()));
+                }))];
+            Tensor[] User(Tensor[] xs)
             {
-                var pred = condFn(s, xs);
+                if (!counted) return xs;
+                counter = xs[0];
+                return xs[1..];
+            }
+            Tensor[] loopInit = counted ? [trace.AddConstant(NDArray.Scalar(0)), .. init] : init;
+            var run = new WhileRun(trace, loopInit, [OuterTensors(trace, groups[0]), groups[1]]);
+            var cond = run.Trace((inner, hook) => scopeFn(inner, counted ? LoopRngs(negate: true) : rngGroups, Filter.Nothing, hook), repack, (s, xs) =>
+            {
+                var pred = condFn(s, User(xs));
                 if (pred is null || pred.DType != DType.Bool || pred.Rank != 0)
                     throw new LiftException($"cond_fun must return a boolean scalar, but got output type(s) [{(pred is null ? "None" : $"ShapedArray({pred.Type})")}].");
                 return [pred];
             });
-            var body = run.Trace((inner, hook) => scopeFn(inner, rngGroups, Filter.All, hook), repack, (s, xs) =>
+            var body = run.Trace((inner, hook) => scopeFn(inner, counted ? LoopRngs(negate: false) : rngGroups, Filter.All, hook), repack, (s, xs) =>
             {
-                var next = bodyFn(s, xs) ?? throw new UntracedOutputException();
-                if (next.Length != xs.Length)
-                    throw new LiftException($"while_loop body function carry input and carry output must have equal types, but the body gives {next.Length} carry value(s) for {xs.Length}.");
+                var carry = User(xs);
+                var next = bodyFn(s, carry) ?? throw new UntracedOutputException();
+                if (next.Length != carry.Length)
+                    throw new LiftException($"while_loop body function carry input and carry output must have equal types, but the body gives {next.Length} carry value(s) for {carry.Length}.");
                 for (int k = 0; k < next.Length; k++)
-                    if (next[k] is not null && !next[k].Type.Equals(xs[k].Type))
-                        throw new LiftException($"while_loop body function carry input and carry output must have equal types, but carry[{k}] is {xs[k].Type} on input and {next[k].Type} on output.");
-                return next;
+                    if (next[k] is not null && !next[k].Type.Equals(carry[k].Type))
+                        throw new LiftException($"while_loop body function carry input and carry output must have equal types, but carry[{k}] is {carry[k].Type} on input and {next[k].Type} on output.");
+                return counted ? [Counter() + 1, .. next] : next;
             });
+            counter = null;
             if ((cond.Hook.DrawsKeys || body.Hook.DrawsKeys) && scope.Hook is IRngHook rngHook) rngHook.OnKeyDrawn();
             var (carry, carried) = run.Bind(cond, body);
-            return (carry, new[] { carried });
+            return (counted ? carry[1..] : carry, new[] { carried });
         }, name: "while_loop");
     }
 
@@ -89,7 +110,6 @@ public static partial class Lift
     /// <returns>The final carry.</returns>
     /// <exception cref="LiftException">As for the array form.</exception>
     /// <exception cref="ModifyScopeVariableException">As for the array form.</exception>
-    /// <exception cref="NotSupportedException">As for the array form.</exception>
     public static Tensor WhileLoop(Func<Scope, Tensor, Tensor> condFn, Func<Scope, Tensor, Tensor> bodyFn, Scope scope,
         Tensor init, Filter? carryVariables = null, Filter? broadcastVariables = null, IReadOnlyDictionary<Filter, bool>? splitRngs = null)
     {

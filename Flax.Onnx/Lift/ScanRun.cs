@@ -17,7 +17,7 @@ internal sealed partial class ScanRun(TraceContext trace, Scope scope, Lift.Scop
     internal (Tensor[] Carry, Tensor[] Ys, VariableDict[] OutGroups) Run(Tensor[] init, Tensor[] xs, int?[] inAxes, int outAxis, bool reverse)
     {
         var argTypes = init.Select(c => c.Type).Concat(xs.Select((x, i) => inAxes[i] is { } a ? Without(x.Type, a) : x.Type)).ToArray();
-        var keys = rngGroups.Select((group, k) => splits[k] ? group.ToDictionary(kv => kv.Key, kv => kv.Value.Key.Split(length)) : null).ToArray();
+        var keys = rngGroups.Select((group, k) => splits[k] ? group.ToDictionary(kv => kv.Key, kv => kv.Value.SplitBase(length, kv.Key, "scan")) : null).ToArray();
         Dictionary<string, LazyRng>[] RngsAt(int step) => [.. rngGroups.Select((group, k) => keys[k] is { } split
             ? group.ToDictionary(kv => kv.Key, kv => new LazyRng(split[kv.Key][step], kv.Value.Suffix, kv.Value.Separator))
             : group)];

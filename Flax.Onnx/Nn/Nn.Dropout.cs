@@ -33,9 +33,11 @@ public static partial class Nn
     /// <summary>
     /// <c>jax.random.bernoulli(key, keep, shape)</c>: from the given key, a constant of the current trace; from
     /// <c>scope.MakeRng("dropout")</c>, a value drawn for every run from that run's key where the trace allows it
-    /// (<see cref="Scope.MakeRandom"/>), so one traced program serves every key and batch size.
+    /// (<see cref="Scope.MakeRandom"/>), so one traced program serves every key and batch size; from a sequence a
+    /// <c>while_loop</c> splits, in the graph from the iteration's key (<see cref="Tensor.Bernoulli"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The mask is a constant and <paramref name="shape"/> has the dynamic batch size.</exception>
     private static Tensor KeepMask(Scope scope, PrngKey? rng, double keep, int[] shape, string layer) =>
-        scope.MakeRandom("dropout", rng, new TensorSpec(DType.Bool, shape), (key, concrete) => Prng.Bernoulli(key, keep, concrete), layer);
+        scope.MakeRandom("dropout", rng, new TensorSpec(DType.Bool, shape), (key, concrete) => Prng.Bernoulli(key, keep, concrete), layer,
+            (key, concrete) => key.Bernoulli(keep, concrete));
 }

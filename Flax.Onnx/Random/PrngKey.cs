@@ -74,7 +74,13 @@ public readonly record struct PrngKey(uint Hi, uint Lo)
     public PrngKey FoldInStatic(IReadOnlyList<object> parts, bool separator)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        if (parts.Count == 0) return this;
+        return parts.Count == 0 ? this : FoldIn(StaticFoldData(parts, separator));
+    }
+
+    /// <summary>The 32-bit value <see cref="FoldInStatic(IReadOnlyList{object}, bool)"/> folds in for non-empty
+    /// <paramref name="parts"/> (the first four SHA-1 digest bytes, big-endian), for folding into a traced key.</summary>
+    internal static uint StaticFoldData(IReadOnlyList<object> parts, bool separator)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         foreach (var part in parts)
         {
@@ -83,7 +89,7 @@ public readonly record struct PrngKey(uint Hi, uint Lo)
         }
         Span<byte> digest = stackalloc byte[20];
         sha.GetHashAndReset(digest);
-        return FoldIn(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(digest));
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(digest);
     }
 
     private static byte[] Encode(object part)

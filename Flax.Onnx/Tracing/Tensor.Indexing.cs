@@ -44,4 +44,29 @@ public sealed partial class Tensor
         var classes = trace.Bind(Primitive.Iota, new IotaParams(DType, [.. classShape], at));
         return Equal(ExpandDims(at), classes).Cast(dtype);
     }
+
+    /// <summary>
+    /// <c>x.at[index].set(value)</c> with a traced integer <paramref name="index"/>: this tensor with row
+    /// <paramref name="index"/> of its first axis replaced by <paramref name="value"/> (cast to this dtype, broadcast to
+    /// the row's shape). As in JAX, an index outside <c>[0, n)</c> (a negative one too) updates nothing. Computed as a
+    /// select on <c>iota == index</c>, so it is differentiable in this tensor and in <paramref name="value"/>.
+    /// </summary>
+    /// <param name="index">The row, an integer scalar tensor.</param>
+    /// <param name="value">The new row.</param>
+    /// <returns>The updated tensor.</returns>
+    /// <exception cref="ArgumentException">This tensor is a scalar, <paramref name="index"/> is not an integer scalar, or
+    /// <paramref name="value"/> does not broadcast to the row's shape.</exception>
+    public Tensor AtSet(Tensor index, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(value);
+        if (Rank == 0) throw new ArgumentException("AtSet updates a row of the first axis, but the tensor is a scalar.", nameof(index));
+        if (index.Rank != 0 || !index.DType.IsInteger())
+            throw new ArgumentException($"AtSet needs an integer scalar index, got {index.DType.Name()}{Shapes.Format(index.Shape)}.", nameof(index));
+        var row = Shape[1..];
+        if (value.Rank > row.Length || value.Shape.Select((d, k) => d != 1 && d != row[row.Length - value.Rank + k]).Any(bad => bad))
+            throw new ArgumentException($"AtSet's value of shape {Shapes.Format(value.Shape)} does not broadcast to the row shape {Shapes.Format(row)}.", nameof(value));
+        var mask = index.OneHot(Shape[0], DType.Bool, axis: 0).Reshape([Shape[0], .. Enumerable.Repeat(1, row.Length)]);
+        return Where(mask, value.Cast(DType), this);
+    }
 }

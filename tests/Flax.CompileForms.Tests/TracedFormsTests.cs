@@ -247,4 +247,22 @@ public sealed class TracedFormsTests
         foreach (var model in models)
             CollectionAssert.AreEqual(new[] { 8f, 16f }, Core.Apply(model)(VariableDict.Empty, NDArray.From([1f, 2f], 2)).ToArray<float>());
     }
+
+    [TestMethod]
+    public void SplitRngsKeyTensorForms()
+    {
+        static Tensor Key(Scope s) => s.MakeRngTensor("loop");
+        Func<Scope, Tensor> key = s => s.MakeRngTensor(name: "loop");
+        Func<Scope, Tensor, Tensor>[] models =
+        [
+            (scope, x) => Lift.WhileLoop((s, c) => c[0] < 2, (s, c) => [c[0] + 1, c[1].AtSet(c[0], Key(s))], scope,
+                [(Tensor)NDArray.Scalar(0), x], splitRngs: new Dictionary<Filter, bool> { ["loop"] = true })[1],
+            (scope, x) => Lift.WhileLoop((s, c) => c[0] < 2, (s, c) => [c[0] + 1, c[1].AtSet(index: c[0], value: key(s))], scope,
+                [(Tensor)NDArray.Scalar(0), x], splitRngs: new Dictionary<Filter, bool> { ["loop"] = true })[1],
+        ];
+        var rngs = new Rngs(("loop", PrngKey.Create(0)));
+        foreach (var model in models)
+            Assert.AreEqual(4, Core.Apply(model)(VariableDict.Empty, NDArray.Zeros(DType.UInt32, 2, 2), rngs).ToArray<uint>().Count(w => w != 0));
+        Assert.AreEqual(DType.UInt32, Core.Apply((Scope s, Tensor x) => s.MakeRngTensor() + x)(VariableDict.Empty, NDArray.Zeros(DType.UInt32, 2), PrngKey.Create(1)).DType);
+    }
 }

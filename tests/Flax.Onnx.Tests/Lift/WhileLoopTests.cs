@@ -13,10 +13,13 @@ public sealed class WhileLoopTests
 
     private static Tensor T(object? value) => value as Tensor ?? (Tensor)(NDArray)value!;
 
-    /// <summary><c>test_while_loop</c> (without its PRNG part, see <see cref="WhileLoopSplitRngsIsNotSupported"/>): the
-    /// carried counter <c>state/acc</c> runs from 0 until it reaches <c>x = 2</c> in steps of the parameter <c>inc</c>
-    /// (created by the apply, which may mutate everything); the condition closes over <c>x</c> and the carry is
-    /// empty.</summary>
+    /// <summary><c>test_while_loop</c>: the carried counter <c>state/acc</c> runs from 0 until it reaches <c>x = 2</c> in
+    /// steps of the parameter <c>inc</c> (created by the apply, which may mutate everything); the condition closes over
+    /// <c>x</c> and the carry is empty. With <c>split_rngs={'params': False, 'loop': True}</c> the body writes its
+    /// <c>make_rng</c> keys into row <c>acc</c> of <c>state/rng_params</c> and <c>state/rng_loop</c>: the unsplit
+    /// sequence gives the same key in both rows, the split one different keys. Stronger than upstream, every row equals
+    /// Flax's derivation on the host: <c>params</c> is the second key of its sequence (the first made <c>inc</c>),
+    /// <c>fold_in(key(1), hash(2))</c>; <c>loop</c> in iteration <c>i</c> is <c>fold_in(fold_in(key(2), i), hash(1))</c>.</summary>
     [TestMethod]
     public void WhileLoop()
     {
@@ -24,20 +27,36 @@ public sealed class WhileLoopTests
         {
             scope.Param<Tensor>("inc", _ => (Tensor)NDArray.Scalar(1));
             scope.PutVariable("state", "acc", NDArray.Scalar(0));
+            scope.PutVariable("state", "rng_params", NDArray.Zeros(DType.UInt32, 2, 2));
+            scope.PutVariable("state", "rng_loop", NDArray.Zeros(DType.UInt32, 2, 2));
             var carry = Flax.Lift.WhileLoop(
                 (s, c) => T(s.GetVariable("state", "acc")) < x,
                 (s, c) =>
                 {
                     var i = T(s.GetVariable("state", "acc"));
+                    var pRng = s.MakeRngTensor("params");
+                    var lRng = s.MakeRngTensor("loop");
+                    s.PutVariable("state", "rng_params", T(s.GetVariable("state", "rng_params")).AtSet(i, pRng));
+                    s.PutVariable("state", "rng_loop", T(s.GetVariable("state", "rng_loop")).AtSet(i, lRng));
                     s.PutVariable("state", "acc", i + T(s.GetVariable("params", "inc")));
                     return c;
                 },
-                scope, [], carryVariables: "state");
+                scope, [], carryVariables: "state", splitRngs: new Dictionary<Filter, bool> { ["params"] = false, ["loop"] = true });
             Assert.AreEqual(0, carry.Length);
             return x;
         }
-        var (_, variables) = Core.Apply(F, true)(VariableDict.Empty, NDArray.Scalar(2), new Rngs(("params", PrngKey.Create(1))));
-        Assert.AreEqual(2, ((NDArray)variables.Flatten()["state/acc"]).Item<int>());
+        var (_, variables) = Core.Apply(F, true)(VariableDict.Empty, NDArray.Scalar(2),
+            new Rngs(("params", PrngKey.Create(1)), ("loop", PrngKey.Create(2))));
+        var state = variables.Flatten();
+        Assert.AreEqual(2, ((NDArray)state["state/acc"]).Item<int>());
+        var rngParams = ((NDArray)state["state/rng_params"]).ToArray<uint>();
+        var rngLoop = ((NDArray)state["state/rng_loop"]).ToArray<uint>();
+        CollectionAssert.AreEqual(rngParams[..2], rngParams[2..]);
+        CollectionAssert.AreNotEqual(rngLoop[..2], rngLoop[2..]);
+        var p = PrngKey.Create(1).FoldInStatic(2);
+        CollectionAssert.AreEqual(new[] { p.Hi, p.Lo, p.Hi, p.Lo }, rngParams);
+        var (l0, l1) = (PrngKey.Create(2).FoldIn(0).FoldInStatic(1), PrngKey.Create(2).FoldIn(1).FoldInStatic(1));
+        CollectionAssert.AreEqual(new[] { l0.Hi, l0.Lo, l1.Hi, l1.Lo }, rngLoop);
     }
 
     /// <summary>Both functions close over tensors of the enclosing trace (JAX's closure conversion): the bound and the
@@ -82,17 +101,6 @@ public sealed class WhileLoopTests
         }
         var (_, variables) = Core.Apply(F, "state")(VariableDict.Empty, NDArray.Scalar(0f));
         Assert.AreEqual(243f, ((NDArray)variables.Flatten()["state/acc"]).Item<float>());
-    }
-
-    /// <summary><c>test_while_loop</c>'s <c>split_rngs={'params': False, 'loop': True}</c>: per-iteration keys need
-    /// threefry in the graph, which is not ported yet, so splitting is refused before anything is traced.</summary>
-    [TestMethod]
-    public void WhileLoopSplitRngsIsNotSupported()
-    {
-        Tensor F(Scope scope, Tensor x) => Flax.Lift.WhileLoop((s, c) => c < 3f, (s, c) => c + 1f, scope, x,
-            splitRngs: new Dictionary<Filter, bool> { ["params"] = false, ["loop"] = true });
-        var e = Assert.ThrowsExactly<NotSupportedException>(() => Core.Apply(F)(VariableDict.Empty, NDArray.Scalar(0f)));
-        StringAssert.StartsWith(e.Message, "while_loop with split_rngs set to True needs fold_in(key, i) computed in the graph");
     }
 
     /// <summary><c>test_subscope_var_aliasing</c>: a loop that carries <c>state</c> and never iterates leaves the child
