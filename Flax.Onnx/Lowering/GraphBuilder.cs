@@ -65,28 +65,12 @@ internal sealed class GraphBuilder
     /// <param name="inputs">Its input value names (empty string for an omitted optional input).</param>
     /// <param name="output">The output name, or null for a fresh one.</param>
     /// <param name="attributes">Its attributes.</param>
-    internal string Node(string opType, IEnumerable<string> inputs, string? output = null, params AttributeProto[] attributes)
-    {
-        output ??= Fresh();
-        var node = new NodeProto { OpType = opType, Name = NodeName(opType) };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        node.Attribute.AddRange(attributes);
-        Graph.Node.Add(node);
-        return output;
-    }
+    internal string Node(string opType, IEnumerable<string> inputs, string? output = null, params AttributeProto[] attributes) =>
+        Nodes(opType, inputs, [output], attributes)[0];
 
     /// <summary>Adds a node with <paramref name="outputCount"/> fresh outputs and returns them.</summary>
-    internal string[] Nodes(string opType, IEnumerable<string> inputs, int outputCount, params AttributeProto[] attributes)
-    {
-        var outputs = Enumerable.Range(0, outputCount).Select(_ => Fresh()).ToArray();
-        var node = new NodeProto { OpType = opType, Name = NodeName(opType) };
-        node.Input.AddRange(inputs);
-        node.Output.AddRange(outputs);
-        node.Attribute.AddRange(attributes);
-        Graph.Node.Add(node);
-        return outputs;
-    }
+    internal string[] Nodes(string opType, IEnumerable<string> inputs, int outputCount, params AttributeProto[] attributes) =>
+        Nodes(opType, inputs, new string?[outputCount], attributes);
 
     /// <summary>Adds a node with one output per entry of <paramref name="outputs"/> (a given name, or null for a fresh
     /// one) and returns their names.</summary>
