@@ -16,7 +16,7 @@ internal sealed class ApplyKey : ITraceKey, IEquatable<ApplyKey>
     private readonly string[] _rngNames;
     private readonly bool _fixSeparator;
     private readonly Device _device;
-    private readonly int _scanUnrollThreshold = Lift.ScanUnrollThreshold;
+    private readonly int _scanUnrollThreshold = TraceOptions.ScanUnrollThreshold;
     private readonly int _hash;
 
     internal ApplyKey(Delegate function, TensorSpec[] inputs, IReadOnlyDictionary<string, object> variables, Filter? mutable,

@@ -2,9 +2,6 @@ namespace Flax;
 
 public static partial class Lift
 {
-    private static int s_scanUnrollThreshold = DefaultScanUnrollThreshold;
-    private static readonly AsyncLocal<int?> s_pinnedScanUnrollThreshold = new();
-
     /// <summary>
     /// The default of <see cref="ScanUnrollThreshold"/>, 4. Measured on ONNX Runtime 1.31 (CPU) with an LSTM of 8 -> 16
     /// and 64 -> 128 units at batch 1 and 16 (<c>dotnet run -c Release --project tests/Flax.Benchmarks -- scan</c>):
@@ -13,7 +10,7 @@ public static partial class Lift
     /// <c>Scan</c> graph: under 35 ms at every length). Up to 4 steps the unrolled form costs nothing and spares the
     /// reverse pass the second forward scan.
     /// </summary>
-    public const int DefaultScanUnrollThreshold = 4;
+    public const int DefaultScanUnrollThreshold = TraceOptions.DefaultScanUnrollThreshold;
 
     /// <summary>
     /// The longest <see cref="Scan"/> that is unrolled (one copy of the body per step); a longer one is traced once and
@@ -29,26 +26,11 @@ public static partial class Lift
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
     public static int ScanUnrollThreshold
     {
-        get => s_pinnedScanUnrollThreshold.Value ?? Volatile.Read(ref s_scanUnrollThreshold);
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            Volatile.Write(ref s_scanUnrollThreshold, value);
-        }
+        get => TraceOptions.ScanUnrollThreshold;
+        set => TraceOptions.ScanUnrollThreshold = value;
     }
 
     /// <summary>Pins <see cref="ScanUnrollThreshold"/> for the calling async context (parallel tests) until the
     /// returned scope is disposed.</summary>
-    internal static IDisposable PinScanUnrollThreshold(int threshold)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(threshold);
-        var previous = s_pinnedScanUnrollThreshold.Value;
-        s_pinnedScanUnrollThreshold.Value = threshold;
-        return new PinnedThreshold(previous);
-    }
-
-    private sealed class PinnedThreshold(int? previous) : IDisposable
-    {
-        public void Dispose() => s_pinnedScanUnrollThreshold.Value = previous;
-    }
+    internal static IDisposable PinScanUnrollThreshold(int threshold) => TraceOptions.PinScanUnrollThreshold(threshold);
 }
