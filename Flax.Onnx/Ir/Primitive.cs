@@ -8,7 +8,7 @@ namespace Flax.Ir;
 /// <para>Conventions shared by every member:</para>
 /// <list type="bullet">
 /// <item>Each equation has exactly one output, except those of the members <see cref="Primitives.HasManyOutputs"/>
-/// names (<see cref="While"/>). Axes in params are non-negative and in range.</item>
+/// names (<see cref="Scan"/>, <see cref="While"/>, <see cref="Cond"/>). Axes in params are non-negative and in range.</item>
 /// <item>A dimension of -1 is the program's single dynamic size, <c>batch</c>: every -1 in a program denotes the
 /// same runtime size, which comes from an input whose type has -1. Parameters, constants and iota never have -1.
 /// A static size never equals -1 by proof, so a rule that needs two sizes to be equal treats -1 only as equal

@@ -36,6 +36,23 @@ internal sealed class GraphBuilder
     /// <summary>A new subgraph named <paramref name="name"/> that shares this graph's names and values.</summary>
     internal GraphBuilder Subgraph(string name) => new(this, name) { ScopePath = ScopePath };
 
+    /// <summary>Adds a graph input of <paramref name="type"/> under a fresh name (a subgraph's per-iteration value) and
+    /// returns the name.</summary>
+    internal string AddInput(TensorType type)
+    {
+        var name = Fresh();
+        Graph.Input.Add(OnnxTypes.ValueInfo(name, type.DType, type.Dims.AsSpan()));
+        return name;
+    }
+
+    /// <summary>Makes <paramref name="values"/> this (sub)graph's outputs, typed <paramref name="types"/>, each through an
+    /// <c>Identity</c> of its own: a subgraph output may not be one of its inputs, an outer value or another output.</summary>
+    internal void AddOutputs(IReadOnlyList<string> values, IReadOnlyList<TensorType> types)
+    {
+        for (int k = 0; k < values.Count; k++)
+            Graph.Output.Add(OnnxTypes.ValueInfo(Node("Identity", values[k]), types[k].DType, types[k].Dims.AsSpan()));
+    }
+
     /// <summary>The graph.</summary>
     internal GraphProto Graph { get; }
 

@@ -29,17 +29,14 @@ internal static partial class LoweringRules
             ? Lowerer.LowerClosed(sub, c.Branches[k + 1], operands)
             : IfChain(sub, c, k + 1, index, operands, types, new string?[types.Length]));
         return g.Nodes("If", [pred], outputs,
-            new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = then },
-            new AttributeProto { Name = "else_branch", Type = AttributeProto.Types.AttributeType.Graph, G = otherwise });
+            OnnxAttributes.Graph("then_branch", then), OnnxAttributes.Graph("else_branch", otherwise));
     }
 
     /// <summary>A branch subgraph: no inputs, the given outputs (named by Identity nodes of their own).</summary>
     private static GraphProto BranchGraph(GraphBuilder g, string name, TensorType[] types, Func<GraphBuilder, IReadOnlyList<string>> body)
     {
         var sub = g.Subgraph(name);
-        var results = body(sub);
-        for (int k = 0; k < types.Length; k++)
-            sub.Graph.Output.Add(OnnxTypes.ValueInfo(sub.Node("Identity", results[k]), types[k].DType, types[k].Dims.AsSpan()));
+        sub.AddOutputs(body(sub), types);
         return sub.Graph;
     }
 }

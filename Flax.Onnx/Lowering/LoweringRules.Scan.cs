@@ -17,26 +17,9 @@ internal static partial class LoweringRules
         int xs = inputs.Count - s.Consts - s.Carry, ys = eqn.Outputs.Length - s.Carry;
         if (xs == 0) throw new NotSupportedException("scan without a scanned input has no ONNX Scan form (ONNX Scan needs at least one scan input).");
         var body = g.Subgraph("scan_body");
-        var bodyInputs = new List<string>(inputs.Take(s.Consts));
-        foreach (var v in s.Body.Inputs.Skip(s.Consts))
-        {
-            var name = body.Fresh();
-            body.Graph.Input.Add(OnnxTypes.ValueInfo(name, v.Type.DType, v.Type.Dims.AsSpan()));
-            bodyInputs.Add(name);
-        }
-        var results = Lowerer.LowerClosed(body, s.Body, bodyInputs);
-        for (int k = 0; k < results.Length; k++)
-        {
-            // A fresh name per output: a body output may be one of its inputs, an outer value or another output.
-            var type = s.Body.Outputs[k].Var.Type;
-            var name = body.Node("Identity", results[k]);
-            body.Graph.Output.Add(OnnxTypes.ValueInfo(name, type.DType, type.Dims.AsSpan()));
-        }
-        var attributes = new List<AttributeProto>
-        {
-            new() { Name = "body", Type = AttributeProto.Types.AttributeType.Graph, G = body.Graph },
-            OnnxAttributes.Int("num_scan_inputs", xs),
-        };
+        var bodyInputs = inputs.Take(s.Consts).Concat(s.Body.Inputs.Skip(s.Consts).Select(v => body.AddInput(v.Type))).ToArray();
+        body.AddOutputs(Lowerer.LowerClosed(body, s.Body, bodyInputs), [.. s.Body.Outputs.Select(o => o.Var.Type)]);
+        var attributes = new List<AttributeProto> { OnnxAttributes.Graph("body", body.Graph), OnnxAttributes.Int("num_scan_inputs", xs) };
         if (s.Reverse)
         {
             attributes.Add(OnnxAttributes.Ints("scan_input_directions", Enumerable.Repeat(1, xs)));

@@ -20,23 +20,13 @@ internal static partial class LoweringRules
         var first = Lowerer.LowerClosed(g, w.Cond, [.. condConsts, .. carry])[0];
 
         var body = g.Subgraph("while_body");
-        var iteration = body.Fresh();
-        var condIn = body.Fresh();
-        var carryIn = carry.Select(_ => body.Fresh()).ToArray();
-        body.Graph.Input.Add(OnnxTypes.ValueInfo(iteration, DType.Int64, []));
-        body.Graph.Input.Add(OnnxTypes.ValueInfo(condIn, DType.Bool, []));
-        for (int k = 0; k < carry.Length; k++)
-            body.Graph.Input.Add(OnnxTypes.ValueInfo(carryIn[k], In(eqn, inputs.Count - carry.Length + k).DType,
-                In(eqn, inputs.Count - carry.Length + k).Dims.AsSpan()));
+        var scalarBool = new TensorType(DType.Bool);
+        body.AddInput(new TensorType(DType.Int64)); // the iteration number, unused
+        body.AddInput(scalarBool);                 // the condition, true whenever the body runs
+        var carryIn = eqn.Outputs.Select(v => body.AddInput(v.Type)).ToArray();
         var next = Lowerer.LowerClosed(body, w.Body, [.. bodyConsts, .. carryIn]);
         var condOut = Lowerer.LowerClosed(body, w.Cond, [.. condConsts, .. next])[0];
-        // Subgraph outputs get names of their own (an output may not be an input or another output of the body).
-        var bodyOutputs = new[] { condOut }.Concat(next).Select(name => body.Node("Identity", name)).ToArray();
-        body.Graph.Output.Add(OnnxTypes.ValueInfo(bodyOutputs[0], DType.Bool, []));
-        for (int k = 0; k < carry.Length; k++)
-            body.Graph.Output.Add(OnnxTypes.ValueInfo(bodyOutputs[1 + k], eqn.Outputs[k].Type.DType, eqn.Outputs[k].Type.Dims.AsSpan()));
-
-        var attribute = new AttributeProto { Name = "body", Type = AttributeProto.Types.AttributeType.Graph, G = body.Graph };
-        return g.Nodes("Loop", ["", first, .. carry], outputs, attribute);
+        body.AddOutputs([condOut, .. next], [scalarBool, .. eqn.Outputs.Select(v => v.Type)]);
+        return g.Nodes("Loop", ["", first, .. carry], outputs, OnnxAttributes.Graph("body", body.Graph));
     }
 }

@@ -21,6 +21,10 @@ internal static class OnnxAttributes
     internal static AttributeProto String(string name, string value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
 
+    /// <summary>A <c>GRAPH</c> attribute (a <c>Loop</c>/<c>Scan</c> body, an <c>If</c> branch).</summary>
+    internal static AttributeProto Graph(string name, GraphProto graph) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Graph, G = graph };
+
     /// <summary>An <c>INTS</c> attribute from ints.</summary>
     internal static AttributeProto Ints(string name, IEnumerable<int> values) => Ints(name, values.Select(v => (long)v));
 }
