@@ -36,7 +36,8 @@ internal sealed class GradBuilder
         return output;
     }
 
-    /// <summary>Binds <c>primitive[parameters](inputs)</c> for a primitive with several outputs and returns them.</summary>
+    /// <summary>Binds <c>primitive[parameters](inputs)</c> and returns all its outputs (one for a single-output
+    /// primitive, several for one that <see cref="Primitives.HasManyOutputs"/>).</summary>
     /// <exception cref="ArgumentException">The inputs do not fit the primitive.</exception>
     internal Var[] EmitAll(Primitive primitive, EqnParams parameters, params Var[] inputs)
     {

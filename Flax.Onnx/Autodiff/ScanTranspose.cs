@@ -44,7 +44,7 @@ internal static class ScanTranspose
         var stepOutputs = ProgramInterpreter.Run(body, v => leaves[v], (eqn, ins) =>
         {
             inner.ScopePath = eqn.ScopePath;
-            return eqn.Primitive.HasManyOutputs() ? [.. inner.EmitAll(eqn.Primitive, eqn.Params, [.. ins])] : [inner.Emit(eqn.Primitive, eqn.Params, [.. ins])];
+            return [.. inner.EmitAll(eqn.Primitive, eqn.Params, [.. ins])];
         });
         var stepEqns = inner.Eqns.Skip(start).ToList();
         Var[] seeds = [.. carryCt, .. yCt];

@@ -30,7 +30,7 @@ internal static class ScanUnrolling
             {
                 b.ScopePath = eqn.ScopePath;
                 if (eqn.Primitive == Primitive.Scan) return [.. Unroll(b, (ScanParams)eqn.Params, ins)];
-                return eqn.Primitive.HasManyOutputs() ? [.. b.EmitAll(eqn.Primitive, eqn.Params, [.. ins])] : [b.Emit(eqn.Primitive, eqn.Params, [.. ins])];
+                return [.. b.EmitAll(eqn.Primitive, eqn.Params, [.. ins])];
             });
             carry = [.. outs.Take(s.Carry)];
             ys[step] = [.. outs.Skip(s.Carry)];

@@ -18,7 +18,7 @@ internal static partial class VjpRules
         var cts = ProgramInterpreter.Run(bwd, v => leaves[v], (eqn, args) =>
         {
             b.ScopePath = eqn.ScopePath;
-            return [b.Emit(eqn.Primitive, eqn.Params, [.. args])];
+            return [.. b.EmitAll(eqn.Primitive, eqn.Params, [.. args])];
         });
         b.ScopePath = outer;
         var result = new Var?[e.Inputs.Length];

@@ -18,7 +18,7 @@ internal static class Inlining
             (eqn, args) =>
             {
                 using var scope = trace.InScope(eqn.ScopePath);
-                return eqn.Outputs.Length == 1 ? [trace.Bind(eqn.Primitive, eqn.Params, [.. args])] : trace.BindAll(eqn.Primitive, eqn.Params, [.. args]);
+                return trace.BindAll(eqn.Primitive, eqn.Params, [.. args]);
             });
     }
 }

@@ -237,4 +237,20 @@ public sealed class CondIfTests
         var fewer = other with { Outputs = [other.Outputs[0]] };
         Throws("branches must have equal output types, got (f32[?,3], i32[]) and (f32[?,3]) from branch 1.", new CondParams([c.Branches[0], fewer]), ins);
     }
+
+    /// <summary>A cond of one output inside a jitted body is replayed on the second call (a cache hit inlines the
+    /// recorded program, cond included), and the replay computes the taken branch like the first trace.</summary>
+    [TestMethod]
+    public void JitReplaysAProgramHoldingACond()
+    {
+        var x = NDArray.From(Xs.Select(v => (float)v).ToArray(), 2, 3);
+        var (_, variables) = Core.Init(Plain)(PrngKey.Create(0), x, NDArray.Scalar(true));
+        foreach (var pred in new[] { true, false })
+        {
+            var jitted = Flax.Lift.Jit<Tensor, Tensor>((scope, h) => Plain(scope, h, NDArray.Scalar(pred)));
+            Tensor Twice(Scope scope, Tensor h) => jitted(scope, h) + jitted(scope, h);
+            var y = Core.Apply(Twice)(variables, x);
+            AssertClose([.. Reference(variables, x, pred).Select(v => 2 * v)], y.ToArray<float>(), $"pred {pred}");
+        }
+    }
 }
