@@ -1,6 +1,7 @@
 namespace Flax;
 
-/// <summary>Host-side array helpers of the lifted transforms: stacking the values created by each index of a <c>vmap</c>.</summary>
+/// <summary>Host-side array helpers of the lifted transforms: stacking the values created by each index of a <c>vmap</c>,
+/// and the arrays of variable leaves written as numbers.</summary>
 internal static class HostArrays
 {
     /// <summary><c>jnp.stack(parts, axis)</c>: arrays of one dtype and shape joined along a new axis.</summary>
@@ -23,4 +24,16 @@ internal static class HostArrays
                 parts[i].Bytes.Slice((int)(o * block), block).CopyTo(data.AsSpan((int)((o * parts.Count + i) * block), block));
         return NDArray.FromBytes(first.DType, [.. shape], data);
     }
+
+    /// <summary>A variable leaf as an array: an array as it is, a number written by a function (a counter) as a scalar
+    /// (int → int32, float and double → float32, bool → bool); null for any other leaf.</summary>
+    internal static NDArray? FromLeaf(object value) => value switch
+    {
+        NDArray a => a,
+        int i => NDArray.Scalar(i),
+        float f => NDArray.Scalar(f),
+        double d => NDArray.Scalar((float)d),
+        bool b => NDArray.Scalar(b),
+        _ => null,
+    };
 }

@@ -179,14 +179,13 @@ public static partial class Lift
         return (outs[0], merged);
     }
 
-    /// <summary>A number a branch writes as a constant tensor (int32 or float32, as <see cref="Select"/> makes it).</summary>
+    /// <summary>A value a branch gives as a tensor: a tensor as it is, an array or a number written by the branch (a
+    /// counter) as a constant (<see cref="HostArrays.FromLeaf"/>).</summary>
+    /// <exception cref="LiftException">The value is neither (the branches give different values of another kind).</exception>
     private static Tensor ToTensor(object value, string what, IEnumerable<object> all) => value switch
     {
         Tensor t => t,
-        NDArray a => a,
-        int i => NDArray.Scalar(i),
-        float f => NDArray.Scalar(f),
-        double d => NDArray.Scalar((float)d),
+        _ when HostArrays.FromLeaf(value) is { } array => array,
         _ => throw new LiftException($"branches give different values for \"{what}\" that are not arrays or numbers: {string.Join(", ", all)}."),
     };
 
@@ -194,15 +193,7 @@ public static partial class Lift
     private static object Select(List<object> values, Func<int, Tensor> taken, string what)
     {
         if (values.All(v => ReferenceEquals(v, values[0]) || v is not Tensor && Trees.LeafEquals(v, values[0]))) return values[0];
-        var tensors = values.Select(v => v switch
-        {
-            Tensor t => t,
-            NDArray a => (Tensor)a,
-            int i => NDArray.Scalar(i),
-            float f => NDArray.Scalar(f),
-            double d => NDArray.Scalar((float)d),
-            _ => throw new LiftException($"branches give different values for \"{what}\" that are not arrays or numbers: {string.Join(", ", values)}."),
-        }).ToList();
+        var tensors = values.Select(v => ToTensor(v, what, values)).ToList();
         if (tensors.Any(t => !t.Type.Equals(tensors[0].Type)))
             throw new LiftException($"branches must give the same shape and dtype for \"{what}\", got {string.Join(", ", tensors.Select(t => t.Type))}.");
         var result = tensors[^1];

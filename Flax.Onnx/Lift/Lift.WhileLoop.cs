@@ -122,13 +122,6 @@ public static partial class Lift
     /// <summary>The group with every array leaf (a host array or number written before the loop) made a tensor of
     /// <paramref name="trace"/>, so that it can be loop state.</summary>
     private static VariableDict OuterTensors(TraceContext trace, VariableDict group) =>
-        VariableDict.Unflatten(group.Flatten().Select(leaf => KeyValuePair.Create(leaf.Key, leaf.Value switch
-        {
-            NDArray a => trace.AddConstant(a),
-            int i => trace.AddConstant(NDArray.Scalar(i)),
-            float f => trace.AddConstant(NDArray.Scalar(f)),
-            double d => trace.AddConstant(NDArray.Scalar((float)d)),
-            bool b => trace.AddConstant(NDArray.Scalar(b)),
-            var other => other,
-        })));
+        VariableDict.Unflatten(group.Flatten().Select(leaf =>
+            KeyValuePair.Create(leaf.Key, HostArrays.FromLeaf(leaf.Value) is { } array ? trace.AddConstant(array) : leaf.Value)));
 }

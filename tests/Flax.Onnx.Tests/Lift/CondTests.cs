@@ -70,4 +70,27 @@ public sealed class CondTests
         var p = Assert.ThrowsExactly<ArgumentException>(() => Core.Init(G)(PrngKey.Create(0), X, NDArray.Scalar(1f)));
         StringAssert.StartsWith(p.Message, "Pred type must be bool, got float32.");
     }
+
+    /// <summary>Branches that write different values of a kind that is neither an array nor a number cannot be merged,
+    /// whether the cond becomes one <c>cond</c> equation (scalar predicate) or the select form (array predicate);
+    /// numbers (here bools) are merged as arrays.</summary>
+    [TestMethod]
+    public void BranchesWritingDifferentNonArrayValuesThrow()
+    {
+        static Func<Scope, Tensor, Tensor> Writes(object tag) => (s, h) =>
+        {
+            s.PutVariable("state", "tag", tag);
+            return h;
+        };
+        static Tensor F(Scope scope, Tensor x, Tensor pred) => Flax.Lift.Cond(pred, Writes("a"), Writes("b"), scope, x);
+        var variables = new VariableDict(("state", new VariableDict(("tag", "none"))));
+        foreach (var pred in new[] { NDArray.Scalar(true), NDArray.Full(DType.Bool, 1, 1, 3) })
+        {
+            var e = Assert.ThrowsExactly<LiftException>(() => Core.Apply(F, "state")(variables, X, pred));
+            Assert.AreEqual("branches give different values for \"state/tag\" that are not arrays or numbers: a, b.", e.Message);
+        }
+        static Tensor G(Scope scope, Tensor x, Tensor pred) => Flax.Lift.Cond(pred, Writes(true), Writes(false), scope, x);
+        var (_, state) = Core.Apply(G, "state")(variables, X, NDArray.Scalar(false));
+        Assert.IsFalse(((NDArray)state.Flatten()["state/tag"]).Item<bool>());
+    }
 }
