@@ -91,14 +91,12 @@ internal static class Lowerer
     /// <summary>
     /// Lowers a closed sub-program (a loop's body or condition) into <paramref name="g"/>, a subgraph under
     /// construction: its inputs are the values <paramref name="inputs"/> names, its constants become initializers of
-    /// <paramref name="g"/>, and it must read no parameters.
+    /// <paramref name="g"/>; it reads no parameters (shape inference refuses a sub-program that does).
     /// </summary>
     /// <returns>The ONNX names of the program's outputs, in order.</returns>
     internal static ImmutableArray<string> LowerClosed(GraphBuilder g, Program program, IReadOnlyList<string> inputs)
     {
         program = CommonSubexpressions.Simplify(program);
-        if (!program.Parameters.IsEmpty)
-            throw new NotSupportedException($"A closed sub-program reads the parameter '{program.Parameters[0].Path}'.");
         var names = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < program.Inputs.Length; i++) names[program.Inputs[i]] = inputs[i];
         foreach (var constant in program.Constants) names[constant.Var] = g.Constant(constant.Value);

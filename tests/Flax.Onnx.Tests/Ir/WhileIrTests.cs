@@ -64,6 +64,19 @@ public sealed class WhileIrTests
     }
 
     [TestMethod]
+    public void CondOrBodyGivingOtherOutputsIsRejected()
+    {
+        var program = LoweringCrossCheckTests.WhileProgram();
+        var w = (WhileParams)program.Eqns[0].Params;
+        ProgramCheckException Check(WhileParams bad) =>
+            Assert.ThrowsExactly<ProgramCheckException>(() => ProgramChecker.Check(program with { Eqns = [program.Eqns[0] with { Params = bad }] }));
+        var twoPreds = w with { Cond = w.Cond with { Outputs = [w.Cond.Outputs[0], w.Cond.Outputs[0] with { Name = "output_1" }] } };
+        StringAssert.StartsWith(Check(twoPreds).Message, "while's cond program must give one bool scalar, got (bool[], bool[]).\n");
+        var shortBody = w with { Body = w.Body with { Outputs = [w.Body.Outputs[0]] } };
+        StringAssert.StartsWith(Check(shortBody).Message, "while's body program must give the 2 carry value(s), got 1.\n");
+    }
+
+    [TestMethod]
     public void CommonSubexpressionsMergeEqualLoopsOnly()
     {
         var program = LoweringCrossCheckTests.WhileProgram();
