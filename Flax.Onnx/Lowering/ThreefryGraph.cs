@@ -57,7 +57,7 @@ internal sealed class ThreefryGraph
     }
 
     /// <summary>threefry2x32 on int64 words in <c>[0, 2^32)</c> (all four broadcast together).</summary>
-    internal (string Y0, string Y1) Hash(string k0, string k1, string x0, string x1)
+    private (string Y0, string Y1) Hash(string k0, string k1, string x0, string x1)
     {
         var k2 = Xor(Xor(k0, k1), Scalar(0x1BD11BDA));
         x0 = Add(x0, k0);
