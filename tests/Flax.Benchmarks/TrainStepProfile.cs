@@ -80,7 +80,7 @@ internal static class TrainStepProfile
         Console.WriteLine();
         Console.WriteLine("| slowest nodes | op type | ms/run |");
         Console.WriteLine("|---|---|---:|");
-        foreach (var (name, (op, us)) in byNode.OrderByDescending(kv => kv.Value.Us).Take(25))
+        foreach (var (name, (op, us)) in byNode.OrderByDescending(kv => kv.Value.Us).Take(int.TryParse(Environment.GetEnvironmentVariable("FLAX_PROFILE_TOP"), out var top) ? top : 25))
             Console.WriteLine($"| {name[..^"_kernel_time".Length]} | {op} | {us / measured / 1000:F2} |");
     }
 }
