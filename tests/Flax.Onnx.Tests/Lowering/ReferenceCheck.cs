@@ -4,7 +4,8 @@ namespace Flax.Tests.Lowering;
 
 /// <summary>
 /// Runs a program through the ONNX lowering on ONNX Runtime (CPU) and through the managed reference evaluator, and
-/// compares: same dtype and shape, integers and bools exactly, floats within <c>atol + rtol * |expected|</c>.
+/// compares: same dtype and shape, integers, bools and infinities exactly, NaN with NaN, other floats within
+/// <c>atol + rtol * |expected|</c>.
 /// </summary>
 internal static class ReferenceCheck
 {
@@ -41,7 +42,7 @@ internal static class ReferenceCheck
         bool exact = !expected.DType.IsFloat();
         for (int i = 0; i < e.Length; i++)
         {
-            bool ok = exact ? a[i] == e[i]
+            bool ok = exact || double.IsInfinity(e[i]) ? a[i] == e[i]
                 : double.IsNaN(e[i]) ? double.IsNaN(a[i])
                 : Math.Abs(a[i] - e[i]) <= atol + rtol * Math.Abs(e[i]);
             if (!ok) Assert.Fail($"Element {i}: ONNX Runtime gave {a[i]:R}, the reference {e[i]:R} (atol {atol}, rtol {rtol}).");
