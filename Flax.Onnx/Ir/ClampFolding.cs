@@ -43,5 +43,5 @@ internal static class ClampFolding
     }
 
     /// <summary>Whether <paramref name="value"/> is one element equal to zero (of either sign).</summary>
-    private static bool IsZero(NDArray value) => value.Size == 1 && value.DType.IsFloat() && value.GetDouble(0) == 0;
+    internal static bool IsZero(NDArray value) => value.Size == 1 && value.DType.IsFloat() && value.GetDouble(0) == 0;
 }

@@ -31,7 +31,7 @@ internal static class Lowerer
     internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, ParameterForm? form = null)
     {
         form ??= ParameterForm.Fed;
-        program = ClampFolding.Fold(CommonSubexpressions.Simplify(ProgramChecker.Check(program)));
+        program = ClampFolding.Fold(PoolMaskFolding.Fold(CommonSubexpressions.Simplify(ProgramChecker.Check(program))));
         if (inputNames.Count != program.Inputs.Length)
             throw new ArgumentException($"The program has {program.Inputs.Length} inputs, got {inputNames.Count} names.", nameof(inputNames));
         var batchInput = program.Inputs.Select((v, i) => (Var: v, i)).FirstOrDefault(e => e.Var.Type.IsDynamic);
@@ -96,7 +96,7 @@ internal static class Lowerer
     /// <returns>The ONNX names of the program's outputs, in order.</returns>
     internal static ImmutableArray<string> LowerClosed(GraphBuilder g, Program program, IReadOnlyList<string> inputs)
     {
-        program = ClampFolding.Fold(CommonSubexpressions.Simplify(program));
+        program = ClampFolding.Fold(PoolMaskFolding.Fold(CommonSubexpressions.Simplify(program)));
         var names = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < program.Inputs.Length; i++) names[program.Inputs[i]] = inputs[i];
         foreach (var constant in program.Constants) names[constant.Var] = g.Constant(constant.Value);
