@@ -51,11 +51,12 @@ internal static partial class LoweringRules
 
     /// <summary>
     /// <c>select_and_scatter_add</c> over windows that tile the operand exactly (no padding, strides equal to the
-    /// windows, sizes divisible: the usual 2x2 pooling), in the operand's own layout, with no transpose and no MaxPool
-    /// (whose <c>Indices</c> output ONNX Runtime computes slowly): the operand is reshaped so that each windowed axis
-    /// becomes (windows, window); one Slice per window position, a Max of them (the pooled values), then in C order of
-    /// positions Equal, And/Or/Not and one Where per position hand the source to the first position that holds the
-    /// maximum; the parts are concatenated back along the window axes and reshaped to the operand.
+    /// windows, sizes divisible: the usual 2x2 pooling), in the operand's own layout, with no MaxPool <c>Indices</c>
+    /// (which ONNX Runtime computes slowly): the operand is reshaped so that each windowed axis becomes (windows,
+    /// window) and compared in one Equal with the pooled maxima (the forward pooling's nodes again, which ONNX
+    /// Runtime's common-subexpression elimination merges with it); one Slice of that mask per window position and, in
+    /// C order of positions, And/Or/Not keep the first position holding the maximum; the boolean parts are
+    /// concatenated back along the window axes, and one Where hands each window's source to its position.
     /// </summary>
     private static string TiledSelectAndScatterAdd(GraphBuilder g, Eqn eqn, (int[] Split, int[] PerWindow, int[] WindowAxes) split,
         IReadOnlyList<string> inputs, string? output)
@@ -63,23 +64,23 @@ internal static partial class LoweringRules
         var p = (ReduceWindowParams)eqn.Params;
         var x = g.Node("Reshape", [inputs[1], g.Shape(split.Split, minusOneInfers: true)]);
         var source = g.Node("Reshape", [inputs[0], g.Shape(split.PerWindow, minusOneInfers: true)]);
+        var max = g.Node("Reshape", [ReduceWindowMax(g, eqn with { Inputs = [eqn.Inputs[1]], Outputs = [eqn.Inputs[0]] }, [inputs[1]], null),
+            g.Shape(split.PerWindow, minusOneInfers: true)]);
+        var isMax = g.Node("Equal", [x, max]);
         var sizes = split.WindowAxes.Select(a => split.Split[a]).ToArray();
         var axes = g.Int64s(split.WindowAxes);
-        var slices = Positions(sizes).Select(k => g.Node("Slice", [x, g.Int64s(k), g.Int64s(k.Select(i => i + 1)), axes])).ToList();
-        var max = g.Node("Max", slices);
-        var zero = g.Constant(NDArray.Zeros(In(eqn).DType));
         var parts = new List<string>();
         string? taken = null;
-        for (int i = 0; i < slices.Count; i++)
+        foreach (var k in Positions(sizes))
         {
-            var isMax = g.Node("Equal", [slices[i], max]);
-            var chosen = taken is null ? isMax : g.Node("And", [isMax, g.Node("Not", [taken])]);
-            parts.Add(g.Node("Where", [chosen, source, zero]));
-            if (i < slices.Count - 1) taken = taken is null ? isMax : g.Node("Or", [taken, isMax]);
+            var here = g.Node("Slice", [isMax, g.Int64s(k), g.Int64s(k.Select(i => i + 1)), axes]);
+            parts.Add(taken is null ? here : g.Node("And", [here, g.Node("Not", [taken])]));
+            if (parts.Count < sizes.Aggregate(1, (a, b) => a * b)) taken = taken is null ? here : g.Node("Or", [taken, here]);
         }
         for (int j = sizes.Length - 1; j >= 0; j--)
             parts = [.. parts.Chunk(sizes[j]).Select(c => g.Node("Concat", c, null, OnnxAttributes.Int("axis", split.WindowAxes[j])))];
-        return g.Node("Reshape", [parts[0], g.Shape(In(eqn, 1).Dims, minusOneInfers: true)], output);
+        var scattered = g.Node("Where", [parts[0], source, g.Constant(NDArray.Zeros(In(eqn).DType))]);
+        return g.Node("Reshape", [scattered, g.Shape(In(eqn, 1).Dims, minusOneInfers: true)], output);
     }
 
     /// <summary>For windows that tile an operand of <paramref name="dims"/> exactly (static windowed axes): the dims
