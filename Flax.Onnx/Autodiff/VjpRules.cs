@@ -32,7 +32,7 @@ internal static partial class VjpRules
     {
         Primitive.Add => (b, e, ct, n) => Binary(b, e, n, () => ct, () => ct),
         Primitive.Sub => (b, e, ct, n) => Binary(b, e, n, () => ct, () => b.Neg(ct)),
-        Primitive.Mul => (b, e, ct, n) => Binary(b, e, n, () => b.Mul(ct, e.Inputs[1]), () => b.Mul(ct, e.Inputs[0])),
+        Primitive.Mul => Mul,
         Primitive.Div => (b, e, ct, n) => Binary(b, e, n, () => b.Div(ct, e.Inputs[1]),
             () => b.Neg(b.Div(b.Mul(ct, e.Outputs[0]), e.Inputs[1]))),
         Primitive.Pow => Pow,
@@ -87,6 +87,19 @@ internal static partial class VjpRules
         needed[0] ? b.Unbroadcast(dx(), e.Inputs[0].Type) : null,
         needed[1] ? b.Unbroadcast(dy(), e.Inputs[1].Type) : null,
     ];
+
+    /// <summary>
+    /// <c>x * y</c>: <c>ct * y</c> and <c>ct * x</c>; a square <c>x * x</c> gives its one operand <c>(ct + ct) * x</c>,
+    /// one product over the operand where the two shares would take two products' worth of passes plus their sum
+    /// (with <see cref="BroadcastFolding"/>, <c>ct + ct</c> of a broadcast cotangent, a batch norm's mean of squares,
+    /// is computed before the broadcast).
+    /// </summary>
+    private static Var?[] Mul(GradBuilder b, Eqn e, Var ct, bool[] needed)
+    {
+        var (x, y) = (e.Inputs[0], e.Inputs[1]);
+        if (ReferenceEquals(x, y)) return [needed[0] ? b.Unbroadcast(b.Mul(b.Add(ct, ct), x), x.Type) : null, null];
+        return Binary(b, e, needed, () => b.Mul(ct, y), () => b.Mul(ct, x));
+    }
 
     /// <summary>
     /// The share of a <c>max</c>/<c>min</c> result's cotangent that goes to <paramref name="x"/> (JAX's balanced rule):

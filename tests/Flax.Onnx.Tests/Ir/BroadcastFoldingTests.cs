@@ -48,7 +48,25 @@ public sealed class BroadcastFoldingTests
 
         Assert.AreSame(unary, BroadcastFolding.Fold(unary));
         Assert.AreSame(output, BroadcastFolding.Fold(output));
-        Assert.AreSame(alone, BroadcastFolding.Fold(alone));
+        var sunk = ProgramChecker.Check(DeadCode.Eliminate(BroadcastFolding.Fold(alone)));
+        Assert.AreEqual("add, broadcast_in_dim", string.Join(", ", sunk.Eqns.Select(e => e.Primitive.Name())), "the sum of one broadcast runs before it");
+        Assert.AreEqual("f32[3]", sunk.Eqns[0].Outputs[0].Type.ToString());
+        var u3 = NDArray.From([1f, -2, 0.5f], 3);
+        CollectionAssert.AreEqual(Evaluator.Run(alone, [u3], new Dictionary<string, NDArray>())[0].ToArray<float>(),
+            Evaluator.Run(sunk, [u3], new Dictionary<string, NDArray>())[0].ToArray<float>());
+    }
+
+    [TestMethod]
+    public void ElementwiseOfDifferentBroadcastsRunsAtFullSize()
+    {
+        var (u, w) = (new Var(F32(3)), new Var(F32(2)));
+        var (wide, tall, sum, exp) = (new Var(F32(2, 3)), new Var(F32(2, 3)), new Var(F32(2, 3)), new Var(F32(2, 3)));
+        var mixed = new Program([u, w], [], [], [Broadcast(u, wide, [1]), Broadcast(w, tall, [0]), Binary(Primitive.Add, wide, tall, sum),
+            new Eqn(Primitive.Exp, [sum], EqnParams.None, [exp], "")], [new ProgramOutput("output_0", exp)]);
+
+        var folded = ProgramChecker.Check(BroadcastFolding.Fold(mixed));
+
+        Assert.AreEqual("f32[2,3]", folded.Eqns.Single(e => e.Primitive == Primitive.Add).Outputs[0].Type.ToString(), folded.ToString());
     }
 
     /// <summary>
@@ -75,6 +93,8 @@ public sealed class BroadcastFoldingTests
         var program = CommonSubexpressions.Simplify(Flax.Autodiff.ValueAndGrad(BuildForInspection(Norm), "loss", [], [0, 1, 2]));
         // Only the loss's seed (a 0-d one read by a reduction) is still broadcast; the per-feature cotangents are folded.
         Assert.IsFalse(program.Eqns.Any(e => e.Primitive == Primitive.BroadcastInDim && e.Inputs[0].Type.Rank > 0), program.ToString());
+        // x's cotangent is ct * mul + x * (c + c) + d: the square's two equal shares are one product, doubled per feature.
+        Assert.AreEqual(3, program.Eqns.Count(e => e.Primitive == Primitive.Add && e.Outputs[0].Type.IsDynamic), program.ToString());
 
         Check(rng, Norm, [new(Uniform(rng, [4, 3, 2], -2, 3), Batch: true), new(AwayFromZero(rng, [2])), new(Uniform(rng, [2]))]);
     }
