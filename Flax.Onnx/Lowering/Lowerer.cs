@@ -5,7 +5,8 @@ namespace Flax;
 
 /// <summary>
 /// The ONNX lowering: one pass over a checked and simplified <see cref="Program"/> (no dead or repeated equations,
-/// <see cref="CommonSubexpressions.Simplify"/>) that maps each variable to an ONNX value name and each equation to
+/// <see cref="CommonSubexpressions.Simplify"/>; input gradients of convolutions as one equation,
+/// <see cref="ConvTransposeFolding"/>) that maps each variable to an ONNX value name and each equation to
 /// nodes through the rule table (<see cref="LoweringRules"/>), on the shared <see cref="ProgramInterpreter"/> loop.
 /// </summary>
 /// <remarks>
@@ -32,6 +33,9 @@ internal static class Lowerer
     {
         form ??= ParameterForm.Fed;
         program = CommonSubexpressions.Simplify(ProgramChecker.Check(program));
+        // Input gradients of convolutions become ConvTranspose; the match reads constant values, which a fed model's
+        // runs may change.
+        if (!form.ConstantsAsInputs) program = ConvTransposeFolding.Fold(program);
         if (inputNames.Count != program.Inputs.Length)
             throw new ArgumentException($"The program has {program.Inputs.Length} inputs, got {inputNames.Count} names.", nameof(inputNames));
         var batchInput = program.Inputs.Select((v, i) => (Var: v, i)).FirstOrDefault(e => e.Var.Type.IsDynamic);
@@ -96,7 +100,7 @@ internal static class Lowerer
     /// <returns>The ONNX names of the program's outputs, in order.</returns>
     internal static ImmutableArray<string> LowerClosed(GraphBuilder g, Program program, IReadOnlyList<string> inputs)
     {
-        program = CommonSubexpressions.Simplify(program);
+        program = ConvTransposeFolding.Fold(CommonSubexpressions.Simplify(program));
         var names = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < program.Inputs.Length; i++) names[program.Inputs[i]] = inputs[i];
         foreach (var constant in program.Constants) names[constant.Var] = g.Constant(constant.Value);
