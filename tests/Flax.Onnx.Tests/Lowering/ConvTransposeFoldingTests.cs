@@ -205,6 +205,30 @@ public sealed class ConvTransposeFoldingTests
         ReferenceCheck.AssertMatches(program, [input], atol: 1e-5, rtol: 1e-4, parameters: parameters);
     }
 
+    /// <summary>Shape inference names the primitive, the params and the operand types for each ill-formed equation.</summary>
+    [TestMethod]
+    public void ShapeInferenceRejectsIllFormedOperands()
+    {
+        static TensorType F32(params int[] dims) => new(DType.Float32, dims);
+        var ok = new ConvTransposeParams([2], [(0, 0)], [1], [1], 1);
+        void Throws(EqnParams prm, string message, params TensorType[] ins)
+        {
+            var e = Assert.ThrowsExactly<ArgumentException>(() => ShapeInference.Infer(Primitive.ConvTranspose, prm, ins));
+            Assert.AreEqual(message, e.Message);
+        }
+        Throws(ok, "conv_transpose requires arguments to have the same dtypes, got f32[2,4,3], f64[2,2,3].", F32(2, 4, 3), new TensorType(DType.Float64, 2, 2, 3));
+        Throws(ok, "conv_transpose requires a floating-point dtype, got int32.", new TensorType(DType.Int32, 2, 4, 3), new TensorType(DType.Int32, 2, 2, 3));
+        Throws(ok, "conv_transpose requires lhs (N, spatial..., O) and rhs (window..., I, O) of equal rank of at least 3, got f32[2,4,3], f32[2,2,2,3].", F32(2, 4, 3), F32(2, 2, 2, 3));
+        Throws(ok with { OutputPadding = [2] }, "conv_transpose params [feature_group_count=1 output_padding=(2,) padding=((0, 0),) rhs_dilation=(1,) strides=(2,)] must have 1 entries per list, strides, dilations and feature_group_count of at least 1, non-negative padding and output padding below the stride.", F32(2, 4, 3), F32(2, 2, 3));
+        Throws(ok with { Padding = [(-2, 0)] }, "conv_transpose params [feature_group_count=1 output_padding=(1,) padding=((-2, 0),) rhs_dilation=(1,) strides=(2,)] must have 1 entries per list, strides, dilations and feature_group_count of at least 1, non-negative padding and output padding below the stride.", F32(2, 4, 3), F32(2, 2, 3));
+        Throws(ok with { Strides = [1, 1] }, "conv_transpose params [feature_group_count=1 output_padding=(1,) padding=((0, 0),) rhs_dilation=(1,) strides=(1, 1)] must have 1 entries per list, strides, dilations and feature_group_count of at least 1, non-negative padding and output padding below the stride.", F32(2, 4, 3), F32(2, 2, 3));
+        Throws(ok, "conv_transpose allows a dynamic size only on the batch axis of lhs, got f32[2,?,3], f32[2,2,3].", F32(2, -1, 3), F32(2, 2, 3));
+        Throws(ok with { FeatureGroupCount = 2 }, "conv_transpose with feature_group_count 2 requires lhs features (3) = rhs output features (3), divisible by 2, got f32[2,4,3], f32[2,2,3].", F32(2, 4, 3), F32(2, 2, 3));
+        Throws(ok, "conv_transpose with feature_group_count 1 requires lhs features (4) = rhs output features (3), divisible by 1, got f32[2,4,4], f32[2,2,3].", F32(2, 4, 4), F32(2, 2, 3));
+        Throws(ok with { Padding = [(6, 3)] }, "conv_transpose [feature_group_count=1 output_padding=(1,) padding=((6, 3),) rhs_dilation=(1,) strides=(2,)] of f32[2,4,3], f32[2,2,3] gives no element on spatial axis 0.", F32(2, 4, 3), F32(2, 2, 3));
+        Assert.AreEqual(new TensorType(DType.Float32, -1, 9, 2), ShapeInference.Infer(Primitive.ConvTranspose, ok, [F32(-1, 4, 3), F32(2, 2, 3)]));
+    }
+
     /// <summary>vmap has no rule for the lowering-only primitive; replaying it batched fails with a message naming it.</summary>
     [TestMethod]
     public void VmapRefusesConvTranspose()
