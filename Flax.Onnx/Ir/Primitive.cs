@@ -194,11 +194,11 @@ public enum Primitive
     ConvGeneralDilated,
 
     /// <summary>
-    /// The input gradient of a convolution as one operation (ONNX <c>ConvTranspose</c>; <c>lax.conv_transpose</c> with
-    /// <c>transpose_kernel=True</c>), params <see cref="ConvTransposeParams"/>. Lowering-only: the lowering's
-    /// <c>ConvTransposeFolding</c> pass introduces it in place of the <see cref="ConvGeneralDilated"/> that reverse-mode
-    /// differentiation emits for an input cotangent (the kernel flipped in space, its channel axes swapped), so autodiff
-    /// and vmap never see it and have no rule for it. Inputs <c>(lhs, rhs)</c> of one float dtype: lhs
+    /// The input gradient of a convolution as one operation (ONNX <c>ConvTranspose</c>; JAX computes it as a
+    /// <c>conv_general_dilated</c> of the cotangent with the flipped kernel), params <see cref="ConvTransposeParams"/>.
+    /// Lowering-only: the lowering's <c>ConvTransposeFolding</c> pass introduces it in place of the
+    /// <see cref="ConvGeneralDilated"/> that reverse-mode differentiation emits for an input cotangent (the kernel
+    /// flipped in space, its channel axes swapped), so autodiff and vmap never see it and have no rule for it. Inputs <c>(lhs, rhs)</c> of one float dtype: lhs
     /// <c>(N, spatial..., O)</c>, rhs the forward kernel <c>(window..., C / G, O)</c> with O divisible by
     /// <c>G = FeatureGroupCount</c>; output <c>(N, out..., C)</c>. Per spatial axis, with stride s, kernel dilation d,
     /// padding (low, high) and output padding a: <c>out = (in - 1) * s + a + (k - 1) * d + 1 - low - high</c>, and
