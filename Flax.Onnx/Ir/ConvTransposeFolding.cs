@@ -65,7 +65,8 @@ internal static class ConvTransposeFolding
         while (producers.TryGetValue(v, out var take) && take.Primitive == Primitive.Take)
         {
             int axis = ((AxisParams)take.Params).Axis;
-            if (axis >= n || reversed[axis] || !IsReversal(take.Inputs[1], window[axis], constants)) return null;
+            if (axis >= n || reversed[axis] || !take.Inputs[0].Type.Equals(v.Type) || !IsReversal(take.Inputs[1], window[axis], constants))
+                return null;
             reversed[axis] = true;
             reversal.Add(take.Inputs[1]);
             v = take.Inputs[0];

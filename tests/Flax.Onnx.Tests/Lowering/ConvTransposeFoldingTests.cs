@@ -205,6 +205,25 @@ public sealed class ConvTransposeFoldingTests
         ReferenceCheck.AssertMatches(program, [input], atol: 1e-5, rtol: 1e-4, parameters: parameters);
     }
 
+    /// <summary>Descending indices that pick only part of an axis (the first 3 of a 5-wide kernel, reversed) are no
+    /// reversal: the convolution stays, and computes the evaluator's values on ONNX Runtime.</summary>
+    [TestMethod]
+    public void PartialReversalIsNotMatched()
+    {
+        var ct = new Var(new TensorType(DType.Float32, -1, 4, 4, 4));
+        var w = new Var(new TensorType(DType.Float32, 5, 3, 2, 4));
+        var b = new GradBuilder();
+        var kernel = b.Reshape(b.Transpose(b.Reshape(w, [5, 3, 2, 1, 4]), [0, 1, 4, 3, 2]), [5, 3, 4, 2]);
+        for (int axis = 0; axis < 2; axis++)
+            kernel = b.Emit(Primitive.Take, new AxisParams(axis), kernel, b.Constant(NDArray.From(new[] { 2, 1, 0 }, 3)));
+        var y = b.Emit(Primitive.ConvGeneralDilated, new ConvParams([1, 1], [(1, 2), (2, 1)], [2, 2], [1, 1], 1), ct, kernel);
+        var program = new Program([ct], [new ProgramParameter("params/w", w)], [.. b.Constants], [.. b.Eqns], [new ProgramOutput("output_0", y)]);
+        Assert.AreSame(program, ConvTransposeFolding.Fold(program));
+        var random = new System.Random(12);
+        ReferenceCheck.AssertMatches(program, [ReferenceCheck.Draw(random, ct.Type, batch: 2)], atol: 1e-5, rtol: 1e-4,
+            parameters: new Dictionary<string, NDArray> { ["params/w"] = ReferenceCheck.Draw(random, w.Type) });
+    }
+
     /// <summary>
     /// Sub-programs fold too (<see cref="Lowerer.LowerClosed"/>): a scan body holding a flipped-kernel convolution with its
     /// reversal indices as body constants lowers to a <c>Scan</c> whose body has one ConvTranspose and no Conv, and the
