@@ -17,10 +17,11 @@ public static class Shapes
         return "(" + string.Join(", ", parts) + ")";
     }
 
-    /// <summary>Formats <c>(low, high)</c> pairs (padding) the way Python prints a tuple of tuples: <c>((1, 1), (0, 2))</c>, <c>((1, 1),)</c>.</summary>
+    /// <summary>Formats <c>(low, high)</c> pairs (padding) the way Python prints a tuple of tuples: <c>((1, 1), (0, 2))</c>,
+    /// <c>((1, 1),)</c>; negative entries print as numbers (<c>(-1, 2)</c>), never as a dynamic size.</summary>
     internal static string FormatPairs(IReadOnlyList<(int Low, int High)> pairs)
     {
-        var items = pairs.Select(p => Format([p.Low, p.High])).ToArray();
+        var items = pairs.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"({p.Low}, {p.High})")).ToArray();
         return items.Length == 1 ? $"({items[0]},)" : "(" + string.Join(", ", items) + ")";
     }
 

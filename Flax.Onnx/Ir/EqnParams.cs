@@ -168,6 +168,25 @@ public sealed record ConvParams(
     ];
 }
 
+/// <summary>Params of <see cref="Primitive.ConvTranspose"/> (ONNX <c>ConvTranspose</c>'s attributes), one entry per
+/// spatial axis (except the group count).</summary>
+/// <param name="Strides">The forward convolution's window steps (<c>strides</c>), at least 1.</param>
+/// <param name="Padding">(low, high) padding cut from the full result (<c>pads</c>), non-negative.</param>
+/// <param name="OutputPadding">Elements added at the high end of each axis (<c>output_padding</c>), at least 0 and
+/// below the stride.</param>
+/// <param name="RhsDilation">Kernel dilation (<c>dilations</c>), at least 1.</param>
+/// <param name="FeatureGroupCount">Number of channel groups (<c>group</c>), at least 1.</param>
+public sealed record ConvTransposeParams(
+    ImmutableArray<int> Strides, ImmutableArray<(int Low, int High)> Padding, ImmutableArray<int> OutputPadding,
+    ImmutableArray<int> RhsDilation, int FeatureGroupCount) : EqnParams
+{
+    internal override IEnumerable<(string Name, string Value)> Entries() =>
+    [
+        ("strides", Tuple(Strides)), ("padding", Shapes.FormatPairs(Padding)), ("output_padding", Tuple(OutputPadding)),
+        ("rhs_dilation", Tuple(RhsDilation)), ("feature_group_count", Int(FeatureGroupCount)),
+    ];
+}
+
 /// <summary>Params of <see cref="Primitive.ReduceWindowMax"/> and <see cref="Primitive.ReduceWindowSum"/>, one entry
 /// per operand axis.</summary>
 /// <param name="WindowDimensions">Window sizes, at least 1.</param>

@@ -194,6 +194,20 @@ public enum Primitive
     ConvGeneralDilated,
 
     /// <summary>
+    /// The input gradient of a convolution as one operation (ONNX <c>ConvTranspose</c>; JAX computes it as a
+    /// <c>conv_general_dilated</c> of the cotangent with the flipped kernel), params <see cref="ConvTransposeParams"/>.
+    /// Lowering-only: the lowering's <c>ConvTransposeFolding</c> pass introduces it in place of the
+    /// <see cref="ConvGeneralDilated"/> that reverse-mode differentiation emits for an input cotangent (the kernel
+    /// flipped in space, its channel axes swapped), so autodiff and vmap never see it and have no rule for it. Inputs <c>(lhs, rhs)</c> of one float dtype: lhs
+    /// <c>(N, spatial..., O)</c>, rhs the forward kernel <c>(window..., C / G, O)</c> with O divisible by
+    /// <c>G = FeatureGroupCount</c>; output <c>(N, out..., C)</c>. Per spatial axis, with stride s, kernel dilation d,
+    /// padding (low, high) and output padding a: <c>out = (in - 1) * s + a + (k - 1) * d + 1 - low - high</c>, and
+    /// <c>y[n, i, g*C/G + c] = sum of lhs[n, j, g*O/G + o] * rhs[k, c, g*O/G + o]</c> over the <c>j, k, o</c> with
+    /// <c>i = j * s + k * d - low</c>. Only N may be dynamic.
+    /// </summary>
+    ConvTranspose,
+
+    /// <summary>
     /// Windowed maximum (<c>lax.reduce_window</c> with <c>lax.max</c>, init <c>-inf</c>), params
     /// <see cref="ReduceWindowParams"/> with one entry per operand axis; numeric. The operand is padded with
     /// <c>-inf</c> (the dtype's lowest value for integers), then out axis size is

@@ -35,6 +35,42 @@ internal static partial class ShapeInference
         return new TensorType(lhs.DType, ImmutableArray.Create(dims));
     }
 
+    private static TensorType ConvTranspose(EqnParams prm, ReadOnlySpan<TensorType> ins)
+    {
+        const Primitive p = Primitive.ConvTranspose;
+        var c = Expect<ConvTransposeParams>(p, prm);
+        Arity(p, ins, 2);
+        var (lhs, rhs) = (ins[0], ins[1]);
+        if (lhs.DType != rhs.DType)
+            throw new ArgumentException($"conv_transpose requires arguments to have the same dtypes, got {Types(ins)}.");
+        CheckDType(p, lhs.DType, DTypeClass.Float);
+        int n = lhs.Rank - 2;
+        if (n < 1 || rhs.Rank != lhs.Rank)
+            throw new ArgumentException($"conv_transpose requires lhs (N, spatial..., O) and rhs (window..., I, O) of equal rank of at least 3, got {Types(ins)}.");
+        bool lengthsOk = c.Strides.Length == n && c.Padding.Length == n && c.OutputPadding.Length == n && c.RhsDilation.Length == n;
+        bool valuesOk = lengthsOk && c.FeatureGroupCount >= 1 && Enumerable.Range(0, n).All(i =>
+            c.Strides[i] >= 1 && c.RhsDilation[i] >= 1 && c.Padding[i].Low >= 0 && c.Padding[i].High >= 0
+            && c.OutputPadding[i] >= 0 && c.OutputPadding[i] < c.Strides[i]);
+        if (!valuesOk)
+            throw new ArgumentException($"conv_transpose params {prm} must have {n} entries per list, strides, dilations and feature_group_count of at least 1, non-negative padding and output padding below the stride.");
+        if (lhs.Dims.Skip(1).Any(d => d < 0) || rhs.IsDynamic)
+            throw new ArgumentException($"conv_transpose allows a dynamic size only on the batch axis of lhs, got {Types(ins)}.");
+        int groups = c.FeatureGroupCount, features = lhs.Dims[^1];
+        if (rhs.Dims[^1] != features || features % groups != 0)
+            throw new ArgumentException($"conv_transpose with feature_group_count {groups} requires lhs features ({features}) = rhs output features ({rhs.Dims[^1]}), divisible by {groups}, got {Types(ins)}.");
+        var dims = new int[lhs.Rank];
+        dims[0] = lhs.Dims[0];
+        dims[^1] = rhs.Dims[^2] * groups;
+        for (int i = 0; i < n; i++)
+        {
+            dims[i + 1] = (lhs.Dims[i + 1] - 1) * c.Strides[i] + c.OutputPadding[i] + Dilated(rhs.Dims[i], c.RhsDilation[i])
+                - c.Padding[i].Low - c.Padding[i].High;
+            if (lhs.Dims[i + 1] < 1 || rhs.Dims[i] < 1 || dims[i + 1] < 1)
+                throw new ArgumentException($"conv_transpose {prm} of {Types(ins)} gives no element on spatial axis {i}.");
+        }
+        return new TensorType(lhs.DType, ImmutableArray.Create(dims));
+    }
+
     private static TensorType ReduceWindow(Primitive p, EqnParams prm, ReadOnlySpan<TensorType> ins)
     {
         var w = Expect<ReduceWindowParams>(p, prm);

@@ -54,6 +54,7 @@ internal static partial class ShapeInference
         Primitive.Take => Take(parameters, inputs),
         Primitive.TakeAlongAxis => TakeAlongAxis(parameters, inputs),
         Primitive.ConvGeneralDilated => Conv(parameters, inputs),
+        Primitive.ConvTranspose => ConvTranspose(parameters, inputs),
         Primitive.ReduceWindowMax or Primitive.ReduceWindowSum => ReduceWindow(primitive, parameters, inputs),
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd(parameters, inputs),
         Primitive.CustomVjpCall => CustomVjpCall(parameters, inputs),

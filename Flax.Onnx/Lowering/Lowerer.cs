@@ -5,7 +5,8 @@ namespace Flax;
 
 /// <summary>
 /// The ONNX lowering: one pass over a checked and simplified <see cref="Program"/> (no dead or repeated equations,
-/// <see cref="CommonSubexpressions.Simplify"/>) that maps each variable to an ONNX value name and each equation to
+/// <see cref="CommonSubexpressions.Simplify"/>; input gradients of convolutions as one equation,
+/// <see cref="ConvTransposeFolding"/>) that maps each variable to an ONNX value name and each equation to
 /// nodes through the rule table (<see cref="LoweringRules"/>), on the shared <see cref="ProgramInterpreter"/> loop.
 /// </summary>
 /// <remarks>
@@ -31,7 +32,8 @@ internal static class Lowerer
     internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, ParameterForm? form = null)
     {
         form ??= ParameterForm.Fed;
-        program = ClampFolding.Fold(PoolMaskFolding.Fold(CommonSubexpressions.Simplify(ProgramChecker.Check(program))));
+        program = CommonSubexpressions.Simplify(ProgramChecker.Check(program));
+        if (!form.ConstantsAsInputs) program = Rewrite(program);
         if (inputNames.Count != program.Inputs.Length)
             throw new ArgumentException($"The program has {program.Inputs.Length} inputs, got {inputNames.Count} names.", nameof(inputNames));
         var batchInput = program.Inputs.Select((v, i) => (Var: v, i)).FirstOrDefault(e => e.Var.Type.IsDynamic);
@@ -82,6 +84,15 @@ internal static class Lowerer
         return new OnnxModel(g.Graph, [.. inputNames], [.. program.Parameters.Select(p => p.Path)], [.. constantNames], [.. outputNames]);
     }
 
+    /// <summary>
+    /// The lowering-only rewrites, after autodiff has seen the program: convolution input gradients become
+    /// <see cref="Primitive.ConvTranspose"/> (<see cref="ConvTransposeFolding"/>), a ReLU's gradient mask after max
+    /// pooling moves onto the pooled cotangent (<see cref="PoolMaskFolding"/>), and the ReLU's select becomes a
+    /// <c>max</c> (<see cref="ClampFolding"/>). They read constant values (reversal indices, zeros), so a model whose
+    /// runs feed its constants (<see cref="ParameterForm.ConstantsAsInputs"/>) is lowered without them.
+    /// </summary>
+    private static Program Rewrite(Program program) => ClampFolding.Fold(PoolMaskFolding.Fold(ConvTransposeFolding.Fold(program)));
+
     private static void Bind(GraphBuilder g, Dictionary<Var, string> names, Var var, string name)
     {
         names[var] = g.Claim(name);
@@ -96,7 +107,7 @@ internal static class Lowerer
     /// <returns>The ONNX names of the program's outputs, in order.</returns>
     internal static ImmutableArray<string> LowerClosed(GraphBuilder g, Program program, IReadOnlyList<string> inputs)
     {
-        program = ClampFolding.Fold(PoolMaskFolding.Fold(CommonSubexpressions.Simplify(program)));
+        program = Rewrite(CommonSubexpressions.Simplify(program));
         var names = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < program.Inputs.Length; i++) names[program.Inputs[i]] = inputs[i];
         foreach (var constant in program.Constants) names[constant.Var] = g.Constant(constant.Value);

@@ -35,6 +35,32 @@ internal static partial class LoweringRules
         return Cast(g, g.Node("Transpose", y, null, back), dtype, output);
     }
 
+    /// <summary>
+    /// <see cref="Primitive.ConvTranspose"/>: Transpose the input to NCHW and the forward kernel HWIO to OIHW (ONNX
+    /// ConvTranspose's weight layout <c>(C_in, C_out / group, window...)</c>, as the forward Conv's; no flip, no channel
+    /// exchange), one ConvTranspose with <c>strides</c>, <c>dilations</c>, <c>pads</c>, <c>output_padding</c> and
+    /// <c>group</c>, Transpose back to NHWC. Other float dtypes than float32 are computed in float32 and cast back, as
+    /// for <see cref="ConvGeneralDilated"/>.
+    /// </summary>
+    private static string ConvTranspose(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
+    {
+        var p = (ConvTransposeParams)eqn.Params;
+        int n = In(eqn).Rank - 2;
+        var dtype = In(eqn).DType;
+        var (x, w) = (inputs[0], inputs[1]);
+        if (dtype != DType.Float32) (x, w) = (Cast(g, x, DType.Float32), Cast(g, w, DType.Float32));
+
+        x = g.Node("Transpose", x, null, OnnxAttributes.Ints("perm", [0, n + 1, .. Enumerable.Range(1, n)]));
+        w = g.Node("Transpose", w, null, OnnxAttributes.Ints("perm", [n + 1, n, .. Enumerable.Range(0, n)]));
+        var y = g.Node("ConvTranspose", [x, w], null,
+            OnnxAttributes.Ints("strides", p.Strides), OnnxAttributes.Ints("dilations", p.RhsDilation),
+            OnnxAttributes.Ints("pads", p.Padding.Select(q => q.Low).Concat(p.Padding.Select(q => q.High))),
+            OnnxAttributes.Ints("output_padding", p.OutputPadding), OnnxAttributes.Int("group", p.FeatureGroupCount));
+        var back = OnnxAttributes.Ints("perm", [0, .. Enumerable.Range(2, n), 1]);
+        if (dtype == DType.Float32) return g.Node("Transpose", y, output, back);
+        return Cast(g, g.Node("Transpose", y, null, back), dtype, output);
+    }
+
     /// <summary>Inserts <c>d - 1</c> zeros between the elements of <paramref name="axis"/>: size s becomes
     /// <c>(s - 1) * d + 1</c> (updated in <paramref name="dims"/>).</summary>
     private static string Dilate(GraphBuilder g, string x, List<int> dims, int axis, int d)

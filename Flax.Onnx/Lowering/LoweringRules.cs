@@ -68,6 +68,7 @@ internal static partial class LoweringRules
         Primitive.Take => Take,
         Primitive.TakeAlongAxis => TakeAlongAxis,
         Primitive.ConvGeneralDilated => ConvGeneralDilated,
+        Primitive.ConvTranspose => ConvTranspose,
         Primitive.ReduceWindowMax => ReduceWindowMax,
         Primitive.ReduceWindowSum => ReduceWindowSum,
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd,

@@ -90,6 +90,7 @@ public sealed class AutodiffTests
     {
         foreach (var primitive in Enum.GetValues<Primitive>())
         {
+            if (primitive == Primitive.ConvTranspose) continue;  // lowering-only: LoweringOnlyPrimitiveHasNoRule
             if (!primitive.HasManyOutputs())
             {
                 _ = VjpRules.For(primitive);
@@ -101,6 +102,15 @@ public sealed class AutodiffTests
             Assert.IsFalse(refusal.Message.StartsWith("Reverse-mode differentiation is not implemented for", StringComparison.Ordinal), primitive.ToString());
         }
         Assert.IsNotNull(VjpRules.ForMany(Primitive.Scan));
+    }
+
+    /// <summary><c>conv_transpose</c> exists only in lowered programs (<see cref="ConvTransposeFolding"/>); asking for its
+    /// rule fails with a message naming it.</summary>
+    [TestMethod]
+    public void LoweringOnlyPrimitiveHasNoRule()
+    {
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => VjpRules.For(Primitive.ConvTranspose));
+        Assert.AreEqual("Differentiation rule for 'conv_transpose' not implemented.", e.Message);
     }
 
     [TestMethod]

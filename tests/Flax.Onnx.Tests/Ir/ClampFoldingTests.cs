@@ -42,6 +42,24 @@ public sealed class ClampFoldingTests
         ReferenceCheck.AssertMatches(program, [NDArray.From([.. Specials.ToArray<float>(), .. Specials.ToArray<float>()], 2, 9)], atol: 0, rtol: 0);
     }
 
+    /// <summary>A model whose runs feed its constants (<see cref="ParameterForm.FedWithConstants"/>) may be run with
+    /// another clamp value than the trace's zero, so neither its ReLU nor its pooling gradient mask is rewritten.</summary>
+    [TestMethod]
+    public void FedConstantsAreNotMatched()
+    {
+        static Tensor Model(Scope scope, Tensor x)
+        {
+            var (output, backward) = Core.Vjp((s, xs) => Flax.Nn.MaxPool(Flax.Nn.Relu(xs[0]), [2, 2], [2, 2]), scope, [x]);
+            return backward(output).Item2[0];
+        }
+        var program = Core.MakeProgram(Model, VariableDict.Empty, new TensorSpec(DType.Float32, -1, 4, 4, 2));
+        var graph = ModelProto.Parser.ParseFrom(Lowerer.Lower(program, ["x"], ParameterForm.FedWithConstants).ToBytes()).Graph;
+
+        var ops = graph.Node.Select(n => n.OpType).ToArray();
+        Assert.AreEqual(0, ops.Count(o => o == "Max"), string.Join(", ", ops));
+        Assert.AreEqual(3, ops.Count(o => o == "Where"), string.Join(", ", ops) + " (the ReLU, the scatter, the ReLU's gradient)");
+    }
+
     [TestMethod]
     public void OnlyAZeroClampOfTheComparedValueFolds()
     {

@@ -50,6 +50,22 @@ public sealed class SimplifyTests
             CollectionAssert.AreEqual(expected[i].ToArray<float>(), actual[i].ToArray<float>());
     }
 
+    /// <summary>Params compare by their printed form, in which negative paddings print as numbers: two convolutions of
+    /// the same operands padded by -1 and -2 stay two (they printed alike, as <c>None</c>, and were merged).</summary>
+    [TestMethod]
+    public void ConvolutionsWithOtherNegativePaddingsAreNotMerged()
+    {
+        var (x, w) = (new Var(F32(1, 6, 1)), new Var(F32(2, 1, 1)));
+        var (narrow, narrower) = (new Var(F32(1, 4, 1)), new Var(F32(1, 3, 1)));
+        var program = new Program([x, w], [], [], [
+            new Eqn(Primitive.ConvGeneralDilated, [x, w], new ConvParams([1], [(-1, 0)], [1], [1], 1), [narrow], ""),
+            new Eqn(Primitive.ConvGeneralDilated, [x, w], new ConvParams([1], [(-2, 0)], [1], [1], 1), [narrower], ""),
+        ], [new ProgramOutput("output_0", narrow), new ProgramOutput("output_1", narrower)]);
+        Assert.AreEqual("[feature_group_count=1 lhs_dilation=(1,) padding=((-2, 0),) rhs_dilation=(1,) window_strides=(1,)]", program.Eqns[1].Params.ToString());
+        var simplified = ProgramChecker.Check(CommonSubexpressions.Eliminate(program));
+        Assert.HasCount(2, simplified.Eqns);
+    }
+
     [TestMethod]
     public void DifferentParamsAndConstantsAreNotMerged()
     {

@@ -114,6 +114,12 @@ public sealed class LoweringCrossCheckTests
         yield return ["Conv transposed", Op(Primitive.ConvGeneralDilated, Conv(A(1, 1), P((2, 2), (1, 2)), A(2, 2), A(1, 1), 1), [F32(-1, 3, 4, 2), F32(3, 2, 2, 3)], atol: 1e-5)];
         yield return ["Conv negative padding", Op(Primitive.ConvGeneralDilated, Conv(A(1), P((-1, 2)), A(1), A(1), 1), [F32(-1, 6, 2), F32(2, 2, 3)], atol: 1e-5)];
         yield return ["Conv 1-D f64 (computed in f32)", Op(Primitive.ConvGeneralDilated, Conv(A(2), P((1, 0)), A(1), A(1), 1), [F64(-1, 9, 3), F64(3, 3, 2)], atol: 1e-5)];
+        // ConvTranspose: (lhs (N, spatial..., O), forward kernel (window..., C/G, O)).
+        yield return ["ConvTranspose SAME", Op(Primitive.ConvTranspose, ConvT(A(1, 1), P((1, 1), (1, 1)), A(0, 0), A(1, 1), 1), [F32(-1, 5, 5, 4), F32(3, 3, 3, 4)], atol: 1e-5)];
+        yield return ["ConvTranspose strided, output padding", Op(Primitive.ConvTranspose, ConvT(A(2, 2), P((0, 1), (1, 1)), A(1, 0), A(1, 1), 1), [F32(-1, 3, 4, 2), F32(3, 2, 3, 2)], atol: 1e-5)];
+        yield return ["ConvTranspose dilated grouped", Op(Primitive.ConvTranspose, ConvT(A(1, 2), P((2, 0), (0, 1)), A(0, 1), A(2, 1), 2), [F32(-1, 4, 3, 4), F32(2, 2, 3, 4)], atol: 1e-5)];
+        yield return ["ConvTranspose 1-D f64, pads beyond the kernel", Op(Primitive.ConvTranspose, ConvT(A(1), P((3, 1)), A(0), A(1), 1), [F64(-1, 6, 2), F64(2, 3, 2)], atol: 1e-5)];
+        yield return ["ConvTranspose 3-D", Op(Primitive.ConvTranspose, ConvT(A(2, 1, 1), P((0, 0), (1, 0), (0, 1)), A(1, 0, 0), A(1, 1, 1), 1), [F32(-1, 3, 2, 3, 2), F32(2, 2, 2, 3, 2)], atol: 1e-5)];
 
         yield return ["MaxPool NHWC", Op(Primitive.ReduceWindowMax, Window(A(1, 2, 2, 1), A(1, 2, 2, 1), P((0, 0), (0, 0), (0, 0), (0, 0))), [F32(-1, 4, 4, 3)])];
         yield return ["MaxPool padded", Op(Primitive.ReduceWindowMax, Window(A(1, 3, 3, 1), A(1, 1, 2, 1), P((0, 0), (1, 1), (1, 0), (0, 0))), [F32(-1, 5, 4, 2)])];
@@ -238,6 +244,9 @@ public sealed class LoweringCrossCheckTests
 
     private static ConvParams Conv(ImmutableArray<int> strides, ImmutableArray<(int, int)> padding, ImmutableArray<int> lhsDilation, ImmutableArray<int> rhsDilation, int groups) =>
         new(strides, padding, lhsDilation, rhsDilation, groups);
+
+    private static ConvTransposeParams ConvT(ImmutableArray<int> strides, ImmutableArray<(int, int)> padding, ImmutableArray<int> outputPadding, ImmutableArray<int> rhsDilation, int groups) =>
+        new(strides, padding, outputPadding, rhsDilation, groups);
 
     private static ReduceWindowParams Window(ImmutableArray<int> window, ImmutableArray<int> strides, ImmutableArray<(int, int)> padding) =>
         new(window, strides, padding);

@@ -77,6 +77,38 @@ internal static partial class Evaluator
         });
     }
 
+    /// <summary>ONNX ConvTranspose's definition, gathered per output element: <c>y[n, i, g*C/G + c]</c> sums
+    /// <c>lhs[n, j, g*O/G + o] * rhs[k, c, g*O/G + o]</c> over the <c>j, k, o</c> with <c>j * s + k * d - low = i</c>.</summary>
+    private static HostTensor ConvTranspose(ConvTransposeParams c, HostTensor lhs, HostTensor rhs, TensorType output)
+    {
+        int n = lhs.Shape.Length - 2, outPerGroup = rhs.Shape[n + 1] / c.FeatureGroupCount, perGroup = rhs.Shape[n];
+        int[] window = rhs.Shape[..n];
+        var (li, ri) = (new int[n + 2], new int[n + 2]);
+        return HostTensor.Build(output.DType, output.Shape, index =>
+        {
+            int feature = index[n + 1], group = feature / perGroup;
+            double sum = 0;
+            HostTensor.ForEachIndex(window, k =>
+            {
+                li[0] = index[0];
+                for (int s = 0; s < n; s++)
+                {
+                    int scaled = index[s + 1] + c.Padding[s].Low - k[s] * c.RhsDilation[s];
+                    if (scaled < 0 || scaled % c.Strides[s] != 0 || scaled / c.Strides[s] >= lhs.Shape[s + 1]) return;
+                    li[s + 1] = scaled / c.Strides[s];
+                    ri[s] = k[s];
+                }
+                ri[n] = feature % perGroup;
+                for (int o = 0; o < outPerGroup; o++)
+                {
+                    li[n + 1] = ri[n + 1] = group * outPerGroup + o;
+                    sum += lhs[li] * rhs[ri];
+                }
+            });
+            return sum;
+        });
+    }
+
     /// <summary>For each window <c>o</c>, adds <c>source[o]</c> at the first maximal element of <c>x</c> in the window in C
     /// order (positions outside <c>x</c> never win).</summary>
     private static HostTensor SelectAndScatterAdd(ReduceWindowParams r, HostTensor source, HostTensor x, TensorType output)

@@ -137,6 +137,7 @@ internal static partial class Evaluator
             Primitive.Take => Take((AxisParams)eqn.Params, args[0], args[1], output),
             Primitive.TakeAlongAxis => TakeAlongAxis((AxisParams)eqn.Params, args[0], args[1], output),
             Primitive.ConvGeneralDilated => Conv((ConvParams)eqn.Params, args[0], args[1], output),
+            Primitive.ConvTranspose => ConvTranspose((ConvTransposeParams)eqn.Params, args[0], args[1], output),
             Primitive.ReduceWindowMax => ReduceWindow((ReduceWindowParams)eqn.Params, args[0], output, LowestValue(dtype), Math.Max),
             Primitive.ReduceWindowSum => ReduceWindow((ReduceWindowParams)eqn.Params, args[0], output, 0, (a, b) => a + b),
             Primitive.SelectAndScatterAdd => SelectAndScatterAdd((ReduceWindowParams)eqn.Params, args[0], args[1], output),
