@@ -48,7 +48,8 @@ internal static class TrainStepProfile
             using (session.Run(feeds)) { }
         var file = session.EndProfiling();
         Summarize(file, runs + 3, runs);
-        File.Delete(file);
+        if (Environment.GetEnvironmentVariable("FLAX_PROFILE_KEEP") is not { Length: > 0 }) File.Delete(file);
+        else Console.WriteLine($"profile: {file}");
     }
 
     /// <summary>Prints the node events of the last <paramref name="measured"/> runs summed by operator type.</summary>
