@@ -6,8 +6,9 @@ namespace Flax;
 /// Clamp folding, a lowering-only pass: <c>select(x &lt;= 0, 0, x)</c> (or with <c>x &lt; 0</c>), the form
 /// <see cref="Nn.Relu"/> traces, becomes <c>max(x, 0)</c>, one ONNX <c>Max</c> instead of a comparison and a
 /// <c>Where</c> over the activations (ONNX Runtime's <c>Where</c> costs five times its <c>Max</c>). The values are the
-/// same, NaN included (both keep a NaN, as <c>jnp.maximum</c> does), up to the sign of a zero result. The comparison
-/// stays where anything else reads it (the ReLU's gradient masks with it). Never run before autodiff: the
+/// same, NaN included (both keep a NaN, as <c>jnp.maximum</c> does), up to the sign of a zero result: ONNX Runtime's
+/// <c>Max</c> gives <c>-0</c> for a <c>-0</c> input in some broadcast forms, where the select gives <c>+0</c>. The
+/// comparison stays where anything else reads it (the ReLU's gradient masks with it). Never run before autodiff: the
 /// derivative of <c>max</c> at a tie is not the select's. One forward sweep; the same instance when nothing folds.
 /// </summary>
 internal static class ClampFolding

@@ -40,6 +40,10 @@ public sealed class ClampFoldingTests
         var ops = graph.Node.Select(n => n.OpType).ToArray();
         CollectionAssert.AreEqual(new[] { "Sub", "Max" }, ops.Where(o => o != "Constant").ToArray(), string.Join(", ", ops));
         ReferenceCheck.AssertMatches(program, [NDArray.From([.. Specials.ToArray<float>(), .. Specials.ToArray<float>()], 2, 9)], atol: 0, rtol: 0);
+        static Tensor Doubled(Scope scope, Tensor x) => Flax.Nn.Relu(x * 2);
+        var y = Core.Apply(Doubled, device: Device.Cpu)(VariableDict.Empty, NDArray.From([-0f, float.NaN, 0.25f, -3f], 1, 4)).ToArray<float>();
+        // A zero of either sign (ONNX Runtime's Max may keep -0), NaN itself (not 0), 0.5, 0.
+        Assert.IsTrue(y[0] == 0 && float.IsNaN(y[1]) && y[2] == 0.5f && y[3] == 0, string.Join(", ", y));
     }
 
     /// <summary>A model whose runs feed its constants (<see cref="ParameterForm.FedWithConstants"/>) may be run with
