@@ -5,9 +5,9 @@ namespace Flax;
 
 /// <summary>
 /// The ONNX lowering: one pass over a checked and simplified <see cref="Program"/> (no dead or repeated equations,
-/// <see cref="CommonSubexpressions.Simplify"/>; input gradients of convolutions as one equation,
-/// <see cref="ConvTransposeFolding"/>) that maps each variable to an ONNX value name and each equation to
-/// nodes through the rule table (<see cref="LoweringRules"/>), on the shared <see cref="ProgramInterpreter"/> loop.
+/// <see cref="CommonSubexpressions.Simplify"/>, then the lowering-only rewrites of <see cref="Rewrite"/>) that maps
+/// each variable to an ONNX value name and each equation to nodes through the rule table (<see cref="LoweringRules"/>),
+/// on the shared <see cref="ProgramInterpreter"/> loop.
 /// </summary>
 /// <remarks>
 /// Names: program inputs get the given names; parameters are graph inputs named by their path

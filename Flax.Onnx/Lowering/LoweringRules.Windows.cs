@@ -61,13 +61,13 @@ internal static partial class LoweringRules
     private static string TiledSelectAndScatterAdd(GraphBuilder g, Eqn eqn, (int[] Split, int[] PerWindow, int[] WindowAxes) split,
         IReadOnlyList<string> inputs, string? output)
     {
-        var p = (ReduceWindowParams)eqn.Params;
         var x = g.Node("Reshape", [inputs[1], g.Shape(split.Split, minusOneInfers: true)]);
         var source = g.Node("Reshape", [inputs[0], g.Shape(split.PerWindow, minusOneInfers: true)]);
         var max = g.Node("Reshape", [ReduceWindowMax(g, eqn with { Inputs = [eqn.Inputs[1]], Outputs = [eqn.Inputs[0]] }, [inputs[1]], null),
             g.Shape(split.PerWindow, minusOneInfers: true)]);
         var isMax = g.Node("Equal", [x, max]);
         var sizes = split.WindowAxes.Select(a => split.Split[a]).ToArray();
+        int positions = sizes.Aggregate(1, (a, b) => a * b);
         var axes = g.Int64s(split.WindowAxes);
         var parts = new List<string>();
         string? taken = null;
@@ -75,7 +75,7 @@ internal static partial class LoweringRules
         {
             var here = g.Node("Slice", [isMax, g.Int64s(k), g.Int64s(k.Select(i => i + 1)), axes]);
             parts.Add(taken is null ? here : g.Node("And", [here, g.Node("Not", [taken])]));
-            if (parts.Count < sizes.Aggregate(1, (a, b) => a * b)) taken = taken is null ? here : g.Node("Or", [taken, here]);
+            if (parts.Count < positions) taken = taken is null ? here : g.Node("Or", [taken, here]);
         }
         for (int j = sizes.Length - 1; j >= 0; j--)
             parts = [.. parts.Chunk(sizes[j]).Select(c => g.Node("Concat", c, null, OnnxAttributes.Int("axis", split.WindowAxes[j])))];
