@@ -8,11 +8,12 @@ namespace Flax;
 /// masks the pooled cotangent instead: <c>select_and_scatter_add(select(m &lt;= 0, 0, g), relu(x))</c> with
 /// <c>m = reduce_window_max(relu(x))</c>, the forward pooling's result. The two are equal element for element: a
 /// window's cotangent lands on the element that gave its maximum <c>m</c>, where <c>x = m</c> when <c>m &gt; 0</c>
-/// (the ReLU passes it) and <c>x &lt;= 0</c> when <c>m = 0</c> (the ReLU stops it). The mask then costs one
-/// comparison and one select over the pooled values, a quarter of the activations for 2x2 windows, and the full-size
-/// comparison and select disappear where nothing else reads them; the pooling is the forward one again (common
-/// subexpressions). Run before <see cref="ClampFolding"/>, which turns
-/// the forward select into a <c>max</c>. One forward sweep; the same instance when nothing folds.
+/// (the ReLU passes it) and <c>x &lt;= 0</c> when <c>m = 0</c> (the ReLU stops it); a window whose maximum is NaN
+/// hands its cotangent to no element in the lowered graph either way. The mask then costs one comparison and one
+/// select over the pooled values, a quarter of the activations for 2x2 windows, and the full-size comparison and
+/// select disappear where nothing else reads them; the pooling is the forward one again (common subexpressions). Run
+/// before <see cref="ClampFolding"/>, which turns the forward select into a <c>max</c>. One forward sweep; the same
+/// instance when nothing folds.
 /// </summary>
 internal static class PoolMaskFolding
 {
