@@ -208,6 +208,16 @@ public enum Primitive
     ConvTranspose,
 
     /// <summary>
+    /// <c>x * scale + shift</c> with one scale and one shift per feature (the last axis), no params: inputs
+    /// <c>(x, scale, shift)</c> of one float dtype, x of rank at least 2 with a static last axis C, scale and shift
+    /// of x's rank with every size 1 but the last, C; output x's type. The product is rounded before the sum, as the
+    /// <c>mul</c> and <c>add</c> it stands for. Lowering-only: the lowering's <c>ScaleShiftFolding</c> pass introduces
+    /// it for a batch norm's normalization (one ONNX <c>BatchNormalization</c> pass instead of a <c>Mul</c> and an
+    /// <c>Add</c>), so autodiff and vmap never see it and have no rule for it.
+    /// </summary>
+    ScaleShift,
+
+    /// <summary>
     /// Windowed maximum (<c>lax.reduce_window</c> with <c>lax.max</c>, init <c>-inf</c>), params
     /// <see cref="ReduceWindowParams"/> with one entry per operand axis; numeric. The operand is padded with
     /// <c>-inf</c> (the dtype's lowest value for integers), then out axis size is

@@ -41,6 +41,7 @@ internal static partial class ShapeInference
         Primitive.And or Primitive.Or => Elementwise(primitive, parameters, inputs, 2, DTypeClass.Bool, null),
         Primitive.Not => Elementwise(primitive, parameters, inputs, 1, DTypeClass.Bool, null),
         Primitive.Select => Select(parameters, inputs),
+        Primitive.ScaleShift => ScaleShift(parameters, inputs),
         Primitive.ConvertElementType => ConvertElementType(parameters, inputs),
         Primitive.DotGeneral => DotGeneral(parameters, inputs),
         Primitive.ReduceSum or Primitive.ReduceMax or Primitive.ReduceMin => Reduce(primitive, parameters, inputs),
@@ -86,6 +87,22 @@ internal static partial class ShapeInference
         if (ins[1].DType != ins[2].DType)
             throw new ArgumentException($"select requires both branches to have the same dtype, got {Types(ins)}.");
         return new TensorType(ins[1].DType, BroadcastDims(Primitive.Select, ins));
+    }
+
+    private static TensorType ScaleShift(EqnParams prm, ReadOnlySpan<TensorType> ins)
+    {
+        const Primitive p = Primitive.ScaleShift;
+        NoParams(p, prm);
+        Arity(p, ins, 3);
+        var (x, scale, shift) = (ins[0], ins[1], ins[2]);
+        if (scale.DType != x.DType || shift.DType != x.DType)
+            throw new ArgumentException($"scale_shift requires arguments to have the same dtypes, got {Types(ins)}.");
+        CheckDType(p, x.DType, DTypeClass.Float);
+        int features = x.Rank >= 2 ? x.Dims[^1] : -1;
+        bool PerFeature(TensorType t) => t.Rank == x.Rank && t.Dims[^1] == features && t.Dims[..^1].All(d => d == 1);
+        if (features < 0 || !PerFeature(scale) || !PerFeature(shift))
+            throw new ArgumentException($"scale_shift requires x of rank at least 2 with a static last axis, and scale and shift of x's rank sized 1 but on that axis, got {Types(ins)}.");
+        return x;
     }
 
     private static TensorType ConvertElementType(EqnParams prm, ReadOnlySpan<TensorType> ins)

@@ -87,11 +87,12 @@ internal static class Lowerer
     /// <summary>
     /// The lowering-only rewrites, after autodiff has seen the program: convolution input gradients become
     /// <see cref="Primitive.ConvTranspose"/> (<see cref="ConvTransposeFolding"/>), a ReLU's gradient mask after max
-    /// pooling moves onto the pooled cotangent (<see cref="PoolMaskFolding"/>), and the ReLU's select becomes a
-    /// <c>max</c> (<see cref="ClampFolding"/>). They read constant values (reversal indices, zeros), so a model whose
+    /// pooling moves onto the pooled cotangent (<see cref="PoolMaskFolding"/>), the ReLU's select becomes a <c>max</c>
+    /// (<see cref="ClampFolding"/>), and a batch norm's per-feature <c>x * a + b</c> one
+    /// <see cref="Primitive.ScaleShift"/> (<see cref="ScaleShiftFolding"/>). They read constant values (reversal indices, zeros), so a model whose
     /// runs feed its constants (<see cref="ParameterForm.ConstantsAsInputs"/>) is lowered without them.
     /// </summary>
-    private static Program Rewrite(Program program) => ClampFolding.Fold(PoolMaskFolding.Fold(ConvTransposeFolding.Fold(program)));
+    private static Program Rewrite(Program program) => ScaleShiftFolding.Fold(ClampFolding.Fold(PoolMaskFolding.Fold(ConvTransposeFolding.Fold(program))));
 
     private static void Bind(GraphBuilder g, Dictionary<Var, string> names, Var var, string name)
     {

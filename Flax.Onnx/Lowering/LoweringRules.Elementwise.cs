@@ -25,6 +25,28 @@ internal static partial class LoweringRules
     }
 
     /// <summary>
+    /// <c>x * scale + shift</c> per feature: one ONNX <c>BatchNormalization</c> (inference form) with the feature axis
+    /// moved to axis 1 (a Transpose, which ONNX Runtime cancels against the NCHW convolution before a batch norm), the
+    /// scale and shift as its scale and bias, mean 0, variance 1 and epsilon 0, so that it computes exactly
+    /// <c>x * scale + shift</c>: one pass over x where a Mul and an Add take two.
+    /// </summary>
+    private static string ScaleShift(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
+    {
+        var x = In(eqn);
+        int rank = x.Rank, features = x.Dims[^1];
+        var vector = g.Int64s(features);
+        var scale = g.Node("Reshape", [inputs[1], vector]);
+        var shift = g.Node("Reshape", [inputs[2], vector]);
+        var mean = g.Constant(NDArray.Zeros(x.DType, features));
+        var variance = g.Constant(NDArray.Full(x.DType, 1.0, features));
+        var eps = OnnxAttributes.Float("epsilon", 0);
+        if (rank == 2) return g.Node("BatchNormalization", [inputs[0], scale, shift, mean, variance], output, eps);
+        var first = g.Node("Transpose", inputs[0], null, OnnxAttributes.Ints("perm", [0, rank - 1, .. Enumerable.Range(1, rank - 2)]));
+        var y = g.Node("BatchNormalization", [first, scale, shift, mean, variance], null, eps);
+        return g.Node("Transpose", y, output, OnnxAttributes.Ints("perm", [0, .. Enumerable.Range(2, rank - 2), 1]));
+    }
+
+    /// <summary>
     /// <c>lax.convert_element_type</c>: Cast; to bool as <c>x != 0</c> (Cast's own rule), floats to integers
     /// truncating toward zero.
     /// </summary>

@@ -69,6 +69,7 @@ internal static partial class LoweringRules
         Primitive.TakeAlongAxis => TakeAlongAxis,
         Primitive.ConvGeneralDilated => ConvGeneralDilated,
         Primitive.ConvTranspose => ConvTranspose,
+        Primitive.ScaleShift => ScaleShift,
         Primitive.ReduceWindowMax => ReduceWindowMax,
         Primitive.ReduceWindowSum => ReduceWindowSum,
         Primitive.SelectAndScatterAdd => SelectAndScatterAdd,

@@ -9,6 +9,10 @@ internal static class OnnxAttributes
     internal static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    /// <summary>A <c>FLOAT</c> attribute.</summary>
+    internal static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
     /// <summary>An <c>INTS</c> attribute.</summary>
     internal static AttributeProto Ints(string name, IEnumerable<long> values)
     {

@@ -90,7 +90,7 @@ public sealed class AutodiffTests
     {
         foreach (var primitive in Enum.GetValues<Primitive>())
         {
-            if (primitive == Primitive.ConvTranspose) continue;  // lowering-only: LoweringOnlyPrimitiveHasNoRule
+            if (primitive is Primitive.ConvTranspose or Primitive.ScaleShift) continue;  // lowering-only: LoweringOnlyPrimitiveHasNoRule
             if (!primitive.HasManyOutputs())
             {
                 _ = VjpRules.For(primitive);
@@ -104,13 +104,16 @@ public sealed class AutodiffTests
         Assert.IsNotNull(VjpRules.ForMany(Primitive.Scan));
     }
 
-    /// <summary><c>conv_transpose</c> exists only in lowered programs (<see cref="ConvTransposeFolding"/>); asking for its
-    /// rule fails with a message naming it.</summary>
+    /// <summary><c>conv_transpose</c> and <c>scale_shift</c> exist only in lowered programs
+    /// (<see cref="ConvTransposeFolding"/>, <see cref="ScaleShiftFolding"/>); asking for their rules fails with a
+    /// message naming them.</summary>
     [TestMethod]
     public void LoweringOnlyPrimitiveHasNoRule()
     {
         var e = Assert.ThrowsExactly<NotSupportedException>(() => VjpRules.For(Primitive.ConvTranspose));
         Assert.AreEqual("Differentiation rule for 'conv_transpose' not implemented.", e.Message);
+        e = Assert.ThrowsExactly<NotSupportedException>(() => VjpRules.For(Primitive.ScaleShift));
+        Assert.AreEqual("Differentiation rule for 'scale_shift' not implemented.", e.Message);
     }
 
     [TestMethod]

@@ -63,6 +63,9 @@ public sealed class LoweringCrossCheckTests
         yield return ["Or", Op(Primitive.Or, B(-1, 4), B(-1, 4))];
         yield return ["Not", Op(Primitive.Not, B(-1, 4))];
         yield return ["Select", Op(Primitive.Select, B(-1, 3), F32(-1, 3), F32(1, 3))];
+        yield return ["ScaleShift NHWC", Op(Primitive.ScaleShift, F32(-1, 4, 5, 3), F32(1, 1, 1, 3), F32(1, 1, 1, 3))];
+        yield return ["ScaleShift rank 2 f64", Op(Primitive.ScaleShift, EqnParams.None, [F64(-1, 6), F64(1, 6), F64(1, 6)], atol: 1e-12, rtol: 1e-12)];
+        yield return ["ScaleShift 3-D", Op(Primitive.ScaleShift, F32(2, 7, 4), F32(1, 1, 4), F32(1, 1, 4))];
 
         yield return ["Convert f32 to i32", Op(Primitive.ConvertElementType, new ConvertElementTypeParams(DType.Int32), [F32(-1, 6)], -9, 9)];
         yield return ["Convert i32 to f32", Op(Primitive.ConvertElementType, new ConvertElementTypeParams(DType.Float32), [I32(-1, 6)], -9, 9)];

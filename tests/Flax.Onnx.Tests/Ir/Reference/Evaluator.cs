@@ -122,6 +122,7 @@ internal static partial class Evaluator
             Primitive.Or => Map(dtype, shape, args, x => x[0] != 0 || x[1] != 0 ? 1 : 0),
             Primitive.Not => Map(dtype, shape, args, x => x[0] != 0 ? 0 : 1),
             Primitive.Select => Map(dtype, shape, args, x => x[0] != 0 ? x[1] : x[2]),
+            Primitive.ScaleShift => Map(dtype, shape, args, x => HostTensor.Round(dtype, x[0] * x[1]) + x[2]),
             Primitive.ConvertElementType => Map(dtype, shape, args, x => x[0]),
             Primitive.DotGeneral => DotGeneral((DotGeneralParams)eqn.Params, args[0], args[1], output),
             Primitive.ReduceSum => Reduce((ReduceParams)eqn.Params, args[0], output, 0, (a, b) => a + b),
