@@ -209,8 +209,8 @@ public enum Primitive
 
     /// <summary>
     /// <c>x * scale + shift</c> with one scale and one shift per feature (the last axis), no params: inputs
-    /// <c>(x, scale, shift)</c> of one float dtype, x of rank at least 2 with a static last axis C, scale and shift
-    /// of x's rank with every size 1 but the last, C; output x's type. The product is rounded before the sum, as the
+    /// <c>(x, scale, shift)</c> of one dtype, float32 or float64, x of rank at least 2 with a static last axis C,
+    /// scale and shift of x's rank with every size 1 but the last, C; output x's type. The product is rounded before the sum, as the
     /// <c>mul</c> and <c>add</c> it stands for. Lowering-only: the lowering's <c>ScaleShiftFolding</c> pass introduces
     /// it for a batch norm's normalization (one ONNX <c>BatchNormalization</c> pass instead of a <c>Mul</c> and an
     /// <c>Add</c>), so autodiff and vmap never see it and have no rule for it.

@@ -7,9 +7,9 @@ namespace Flax;
 /// (shaped <c>(1, ..., 1, C)</c>, as broadcast folding leaves a batch norm's scale and offset) becomes one
 /// <see cref="Primitive.ScaleShift"/>, which ONNX Runtime computes in one pass (<c>BatchNormalization</c>) where the
 /// <c>Mul</c> and <c>Add</c> take two. The product must be read by the sum alone, and x must have the result's shape
-/// and more than one value per feature (a per-feature x is left to the cheaper <c>Mul</c> and <c>Add</c>). The values
-/// are the same: the product is rounded before the sum either way. One forward sweep; the same instance when nothing
-/// folds.
+/// and more than one value per feature (a per-feature x is left to the cheaper <c>Mul</c> and <c>Add</c>), in float32
+/// or float64 (the dtypes of ONNX Runtime's CPU <c>BatchNormalization</c>). The values are the same: the product is
+/// rounded before the sum either way. One forward sweep; the same instance when nothing folds.
 /// </summary>
 internal static class ScaleShiftFolding
 {
@@ -40,7 +40,7 @@ internal static class ScaleShiftFolding
     private static Eqn? Affine(Eqn add, Dictionary<Var, Eqn> products)
     {
         var result = add.Outputs[0].Type;
-        if (!result.DType.IsFloat() || result.Rank < 2 || result.Dims[^1] < 0) return null;
+        if (result.DType is not (DType.Float32 or DType.Float64) || result.Rank < 2 || result.Dims[^1] < 0) return null;
         for (int k = 0; k < 2; k++)
         {
             var (sum, shift) = (add.Inputs[k], add.Inputs[1 - k]);

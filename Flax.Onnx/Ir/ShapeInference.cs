@@ -98,6 +98,8 @@ internal static partial class ShapeInference
         if (scale.DType != x.DType || shift.DType != x.DType)
             throw new ArgumentException($"scale_shift requires arguments to have the same dtypes, got {Types(ins)}.");
         CheckDType(p, x.DType, DTypeClass.Float);
+        if (x.DType is not (DType.Float32 or DType.Float64))
+            throw new ArgumentException($"scale_shift requires float32 or float64 (ONNX Runtime's BatchNormalization), got {x.DType.Name()}.");
         int features = x.Rank >= 2 ? x.Dims[^1] : -1;
         bool PerFeature(TensorType t) => t.Rank == x.Rank && t.Dims[^1] == features && t.Dims[..^1].All(d => d == 1);
         if (features < 0 || !PerFeature(scale) || !PerFeature(shift))

@@ -84,6 +84,7 @@ public sealed class ScaleShiftFoldingTests
             Affine(F32(1, 3), F32(1, 3), F32(1, 3)),                            // x per feature itself
             Affine(F32(-1, 3), F32(1, 3), F32(1, 3), productReadTwice: true),   // the product is an output too
             Affine(F32(6), F32(6), F32(6)),                                     // rank 1
+            Affine(new(DType.Float16, -1, 3), new(DType.Float16, 1, 3), new(DType.Float16, 1, 3)), // no float16 BatchNormalization on the CPU
         ];
         foreach (var program in kept)
             Assert.AreSame(program, ScaleShiftFolding.Fold(ProgramChecker.Check(program)), program.ToString());
@@ -109,5 +110,7 @@ public sealed class ScaleShiftFoldingTests
         var i32 = new TensorType(DType.Int32, 2, 3);
         Throws("scale_shift requires a floating-point dtype, got int32.", i32, new TensorType(DType.Int32, 1, 3), new TensorType(DType.Int32, 1, 3));
         Throws("scale_shift takes 3 inputs, got 2.", F32(2, 3), F32(1, 3));
+        var f16 = new TensorType(DType.Float16, 1, 3);
+        Throws("scale_shift requires float32 or float64 (ONNX Runtime's BatchNormalization), got float16.", new TensorType(DType.Float16, 2, 3), f16, f16);
     }
 }
