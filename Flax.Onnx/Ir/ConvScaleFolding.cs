@@ -16,16 +16,12 @@ internal static class ConvScaleFolding
     /// <summary>The program with each foldable scale moved onto its convolution's kernel.</summary>
     internal static Program Fold(Program program)
     {
-        var readers = new Dictionary<Var, int>(ReferenceEqualityComparer.Instance);
-        foreach (var eqn in program.Eqns)
-            foreach (var input in eqn.Inputs)
-                readers[input] = readers.GetValueOrDefault(input) + 1;
-        var outputs = new HashSet<Var>(program.Outputs.Select(o => o.Var), ReferenceEqualityComparer.Instance);
+        var readers = Readers.Count(program);
         var convs = new Dictionary<Var, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < program.Eqns.Length; i++)
         {
             var eqn = program.Eqns[i];
-            if (eqn.Primitive == Primitive.ConvGeneralDilated && readers.GetValueOrDefault(eqn.Outputs[0]) == 1 && !outputs.Contains(eqn.Outputs[0]))
+            if (eqn.Primitive == Primitive.ConvGeneralDilated && readers.GetValueOrDefault(eqn.Outputs[0]) == 1)
                 convs[eqn.Outputs[0]] = i;
         }
         if (convs.Count == 0) return program;

@@ -16,12 +16,7 @@ internal static class ScaleShiftFolding
     /// <summary>The program with every per-feature <c>x * a + b</c> as one <see cref="Primitive.ScaleShift"/>.</summary>
     internal static Program Fold(Program program)
     {
-        var readers = new Dictionary<Var, int>(ReferenceEqualityComparer.Instance);
-        foreach (var eqn in program.Eqns)
-            foreach (var input in eqn.Inputs)
-                readers[input] = readers.GetValueOrDefault(input) + 1;
-        foreach (var output in program.Outputs) readers[output.Var] = readers.GetValueOrDefault(output.Var) + 1;
-
+        var readers = Readers.Count(program);
         var products = new Dictionary<Var, Eqn>(ReferenceEqualityComparer.Instance);
         var eqns = ImmutableArray.CreateBuilder<Eqn>(program.Eqns.Length);
         bool folded = false;
