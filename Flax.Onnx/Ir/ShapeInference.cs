@@ -97,7 +97,6 @@ internal static partial class ShapeInference
         var (x, scale, shift) = (ins[0], ins[1], ins[2]);
         if (scale.DType != x.DType || shift.DType != x.DType)
             throw new ArgumentException($"scale_shift requires arguments to have the same dtypes, got {Types(ins)}.");
-        CheckDType(p, x.DType, DTypeClass.Float);
         if (x.DType is not (DType.Float32 or DType.Float64))
             throw new ArgumentException($"scale_shift requires float32 or float64 (ONNX Runtime's BatchNormalization), got {x.DType.Name()}.");
         int features = x.Rank >= 2 ? x.Dims[^1] : -1;

@@ -108,7 +108,7 @@ public sealed class ScaleShiftFoldingTests
         Throws("scale_shift requires x of rank at least 2 with a static last axis, and scale and shift of x's rank sized 1 but on that axis, got f32[3], f32[3], f32[3].",
             F32(3), F32(3), F32(3));
         var i32 = new TensorType(DType.Int32, 2, 3);
-        Throws("scale_shift requires a floating-point dtype, got int32.", i32, new TensorType(DType.Int32, 1, 3), new TensorType(DType.Int32, 1, 3));
+        Throws("scale_shift requires float32 or float64 (ONNX Runtime's BatchNormalization), got int32.", i32, new TensorType(DType.Int32, 1, 3), new TensorType(DType.Int32, 1, 3));
         Throws("scale_shift takes 3 inputs, got 2.", F32(2, 3), F32(1, 3));
         var f16 = new TensorType(DType.Float16, 1, 3);
         Throws("scale_shift requires float32 or float64 (ONNX Runtime's BatchNormalization), got float16.", new TensorType(DType.Float16, 2, 3), f16, f16);
