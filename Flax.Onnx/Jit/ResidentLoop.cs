@@ -42,18 +42,19 @@ internal sealed class ResidentLoop : IDisposable
     /// Runs the program once on <paramref name="inputs"/> with the current parameters, then carries the updated ones.
     /// </summary>
     /// <param name="inputs">All the program inputs of this run (the function's and the random ones, <see cref="TracedModel.WithRandom"/>).</param>
-    /// <param name="read">The indices of the outputs to copy to the host (metrics such as the loss).</param>
+    /// <param name="read">The indices of the outputs to copy to the host (metrics such as the loss); ONNX Runtime writes
+    /// them to host memory.</param>
     /// <returns>Host copies of the outputs <paramref name="read"/> selects, in its order.</returns>
     /// <exception cref="ObjectDisposedException">The loop was disposed.</exception>
     /// <exception cref="ModelRunException">ONNX Runtime rejected the run.</exception>
     internal NDArray[] Run(IReadOnlyList<NDArray> inputs, IReadOnlyList<int> read)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var results = _model.RunResident(inputs, _current);
+        var results = _model.RunResident(inputs, _current, read);
         try
         {
             var values = results.ToArray();
-            var host = read.Select(i => OnnxSession.CopyOut(values[i])).ToArray();
+            var host = read.Select(i => _model.ToHost(values[i])).ToArray();
             for (int p = 0; p < _current.Length; p++)
                 if (_feedback[p] >= 0) _current[p] = values[_feedback[p]];
             (_last, results) = (results, _last);
@@ -71,7 +72,7 @@ internal sealed class ResidentLoop : IDisposable
     internal NDArray Read(string path)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return OnnxSession.CopyOut(_current[_parameters[path]]);
+        return _model.ToHost(_current[_parameters[path]]);
     }
 
     /// <summary>Releases the last run's outputs and the pinned initial values.</summary>

@@ -68,9 +68,14 @@ internal sealed class TracedModel : IDisposable
     /// <summary>Runs the program with its outputs left in ONNX Runtime memory (<see cref="OnnxSession.RunResident"/>).</summary>
     /// <param name="inputs">All the program inputs (<see cref="WithRandom"/>).</param>
     /// <param name="parameters">The parameter values, in <see cref="OnnxModel.ParameterNames"/> order.</param>
+    /// <param name="toHost">The indices of the outputs to write to host memory.</param>
     /// <returns>The outputs, owned by the caller.</returns>
     internal Microsoft.ML.OnnxRuntime.IDisposableReadOnlyCollection<Microsoft.ML.OnnxRuntime.OrtValue> RunResident(
-        IReadOnlyList<NDArray> inputs, IReadOnlyList<Microsoft.ML.OnnxRuntime.OrtValue> parameters) => _session.RunResident(inputs, parameters);
+        IReadOnlyList<NDArray> inputs, IReadOnlyList<Microsoft.ML.OnnxRuntime.OrtValue> parameters, IReadOnlyCollection<int> toHost) =>
+        _session.RunResident(inputs, parameters, toHost);
+
+    /// <summary>A host copy of an output of <see cref="RunResident"/> (<see cref="OnnxSession.ToHost"/>).</summary>
+    internal NDArray ToHost(Microsoft.ML.OnnxRuntime.OrtValue value) => _session.ToHost(value);
 
     /// <summary>Checks the function's inputs against their traced types and returns their batch size (-1 when no
     /// axis is dynamic).</summary>

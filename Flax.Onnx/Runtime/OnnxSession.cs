@@ -20,6 +20,7 @@ internal sealed class OnnxSession : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly OrtMemoryInfo _memory;
+    private readonly Lazy<DeviceCopy> _copy;
     private int _disposed;
     private int _references = 1;
 
@@ -37,6 +38,7 @@ internal sealed class OnnxSession : IDisposable
         _outputNames = [.. outputNames];
         _session = Providers.Open(model, device, out var used, intraOpThreads);
         Device = used;
+        _copy = new(() => new DeviceCopy(used));
         try
         {
             _memory = used.IsCuda
@@ -104,7 +106,7 @@ internal sealed class OnnxSession : IDisposable
             var outputs = new NDArray[results.Count];
             int k = 0;
             foreach (var result in results)
-                outputs[k++] = CopyOut(result);
+                outputs[k++] = HostCopy(result);
             return outputs;
         }
         finally
@@ -187,16 +189,18 @@ internal sealed class OnnxSession : IDisposable
 
     /// <summary>
     /// Runs the model with its outputs left in ONNX Runtime memory on the session's device (an I/O binding: on CUDA
-    /// they stay on the GPU), for a caller that feeds them to later runs. <paramref name="inputs"/> are pinned for the run
-    /// and handed over without a copy, followed by <paramref name="rest"/> (values the caller owns, on the host or the
-    /// session's device).
+    /// they stay on the GPU), for a caller that feeds them to later runs, except the outputs <paramref name="toHost"/>
+    /// selects, which ONNX Runtime writes to host memory. <paramref name="inputs"/> are pinned for the run and handed
+    /// over without a copy, followed by <paramref name="rest"/> (values the caller owns, on the host or the session's
+    /// device).
     /// </summary>
     /// <returns>One value per name of <see cref="OutputNames"/>, in order, owned by the caller: disposing the collection
     /// releases them.</returns>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     /// <exception cref="ArgumentException">The number of inputs is wrong.</exception>
     /// <exception cref="ModelRunException">ONNX Runtime rejected the run.</exception>
-    internal IDisposableReadOnlyCollection<OrtValue> RunResident(IReadOnlyList<NDArray> inputs, IReadOnlyList<OrtValue> rest)
+    internal IDisposableReadOnlyCollection<OrtValue> RunResident(IReadOnlyList<NDArray> inputs, IReadOnlyList<OrtValue> rest,
+        IReadOnlyCollection<int> toHost)
     {
         ObjectDisposedException.ThrowIf(!TryAcquire(), this);
         var pins = new MemoryHandle[inputs.Count];
@@ -209,7 +213,8 @@ internal sealed class OnnxSession : IDisposable
             for (int i = 0; i < inputs.Count; i++)
                 binding.BindInput(_inputNames[i], pinned[i] = Pin(inputs[i], out pins[i]));
             for (int i = 0; i < rest.Count; i++) binding.BindInput(_inputNames[inputs.Count + i], rest[i]);
-            foreach (var name in _outputNames) binding.BindOutputToDevice(name, _memory);
+            for (int i = 0; i < _outputNames.Length; i++)
+                binding.BindOutputToDevice(_outputNames[i], toHost.Contains(i) ? OrtMemoryInfo.DefaultInstance : _memory);
             try
             {
                 _session.RunWithBinding(_runOptions, binding);
@@ -228,17 +233,28 @@ internal sealed class OnnxSession : IDisposable
         }
     }
 
-    /// <summary>Copies a tensor into a new array: directly from host memory, else through ONNX Runtime's device copy.</summary>
-    internal static NDArray CopyOut(OrtValue value)
+    /// <summary>Copies a tensor of this session (on the host or in its device's memory) into a new array.</summary>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    internal NDArray ToHost(OrtValue value)
+    {
+        if (value.GetTensorMemoryInfo().GetDeviceType() == OrtMemoryInfoDeviceType.CPU) return HostCopy(value);
+        ObjectDisposedException.ThrowIf(!TryAcquire(), this);
+        try
+        {
+            return _copy.Value.ToHost(value);
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Copies a tensor in host memory into a new array.</summary>
+    internal static NDArray HostCopy(OrtValue value)
     {
         var info = value.GetTensorTypeAndShape();
         var shape = Array.ConvertAll(info.Shape, d => checked((int)d));
-        var dtype = OrtTypes.ToDType(info.ElementDataType);
-        if (value.GetTensorMemoryInfo().GetDeviceType() == OrtMemoryInfoDeviceType.CPU)
-            return NDArray.FromBytes(dtype, shape, value.GetTensorDataAsSpan<byte>().ToArray());
-        using var host = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, info.Shape);
-        OrtEnv.Instance().CopyTensors([value], [host], null);
-        return NDArray.FromBytes(dtype, shape, host.GetTensorDataAsSpan<byte>().ToArray());
+        return NDArray.FromBytes(OrtTypes.ToDType(info.ElementDataType), shape, value.GetTensorDataAsSpan<byte>().ToArray());
     }
 
     /// <summary>Takes a reference (one per run, or a holder's that keeps the session for later runs); false once the
@@ -250,6 +266,7 @@ internal sealed class OnnxSession : IDisposable
     {
         if (!ReferenceCount.Release(ref _references)) return;
         _runOptions.Dispose();
+        if (_copy.IsValueCreated) _copy.Value.Dispose();
         if (Device.IsCuda) _memory.Dispose();
         _session.Dispose();
     }

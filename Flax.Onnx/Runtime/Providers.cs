@@ -101,7 +101,7 @@ internal static class Providers
         }
         try
         {
-            using var session = Create(ProbeModel.Bytes, Device.Cuda(0));
+            using var session = Create(IdentityModel.Probe, Device.Cuda(0));
             Trace.TraceInformation($"Flax: Device.Auto runs on Cuda(0) ({Cuda}).");
             return Device.Cuda(0);
         }

@@ -13,9 +13,9 @@ public sealed class OnnxSessionResidentTests
         using var session = new OnnxSession(AddModel.Bytes(), ["x", AddModel.Bias], ["y"], Device.Cpu);
         float[] bias = [1f, 2f, 3f];
         using var pinned = new PinnedInputs([NDArray.From(bias, 3)]);
-        using var first = session.RunResident([Rows(2)], pinned.Values);
-        using var second = session.RunResident([], [first.Single(), pinned.Values[0]]);
-        var y = OnnxSession.CopyOut(second.Single());
+        using var first = session.RunResident([Rows(2)], pinned.Values, []);
+        using var second = session.RunResident([], [first.Single(), pinned.Values[0]], [0]);
+        var y = session.ToHost(second.Single());
         CollectionAssert.AreEqual(new[] { 2, 3 }, y.Shape);
         CollectionAssert.AreEqual(Enumerable.Range(0, 6).Select(i => i + 2 * bias[i % 3]).ToArray(), y.ToArray<float>());
     }
@@ -24,7 +24,7 @@ public sealed class OnnxSessionResidentTests
     public void TheNumberOfInputsIsChecked()
     {
         using var session = new OnnxSession(AddModel.Bytes(), ["x", AddModel.Bias], ["y"], Device.Cpu);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => session.RunResident([Rows(1)], []));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => session.RunResident([Rows(1)], [], []));
         Assert.AreEqual("The model takes 2 inputs, got 1. (Parameter 'inputs')", e.Message);
     }
 
@@ -33,7 +33,7 @@ public sealed class OnnxSessionResidentTests
     {
         var session = new OnnxSession(AddModel.Bytes(), ["x"], ["y"], Device.Cpu);
         session.Dispose();
-        var e = Assert.ThrowsExactly<ObjectDisposedException>(() => session.RunResident([Rows(1)], []));
+        var e = Assert.ThrowsExactly<ObjectDisposedException>(() => session.RunResident([Rows(1)], [], []));
         Assert.AreEqual("Cannot access a disposed object.\nObject name: 'Flax.OnnxSession'.", e.Message);
     }
 }
