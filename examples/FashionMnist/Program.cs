@@ -4,7 +4,7 @@
 // prints per-epoch training and validation metrics and the test accuracy, draws the curves per step (ScottPlot),
 // exports the trained model to ONNX, and trains ML.NET's own LbfgsMaximumEntropy on the raw pixels for comparison.
 //
-//   dotnet run -c Release --project examples/FashionMnist -- [--epochs 4] [--limit 60000] [--batch 128] [--out DIR]
+//   dotnet run -c Release --project examples/FashionMnist -- [--epochs 3] [--limit 60000] [--batch 128] [--out DIR]
 using System.CommandLine;
 using System.Diagnostics;
 using Flax;
@@ -13,7 +13,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;
 
-var epochsOption = new Option<int>("--epochs") { Description = "Passes over the training images.", DefaultValueFactory = _ => 4 };
+var epochsOption = new Option<int>("--epochs") { Description = "Passes over the training images.", DefaultValueFactory = _ => 3 };
 var limitOption = new Option<int>("--limit") { Description = "Train on at most this many images.", DefaultValueFactory = _ => int.MaxValue };
 var batchOption = new Option<int>("--batch") { Description = "Images per training step.", DefaultValueFactory = _ => 128 };
 var outOption = new Option<string>("--out") { Description = "Where the curves and the ONNX model go.", DefaultValueFactory = _ => Path.Combine("out", "fashion-mnist") };
