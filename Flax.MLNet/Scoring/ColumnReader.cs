@@ -11,11 +11,15 @@ internal abstract class ColumnReader
     private protected ColumnReader(ModelInput input, DataViewRow upstream)
     {
         Input = input;
+        Size = input.Size;
         _upstream = upstream;
     }
 
     /// <summary>The model input this column feeds.</summary>
     protected ModelInput Input { get; }
+
+    /// <summary>The number of values one row of the input holds (<see cref="ModelInput.Size"/>, computed once: it is read per row).</summary>
+    protected int Size { get; }
 
     /// <summary>The batch buffer.</summary>
     public abstract HostBatch Batch { get; }
@@ -37,9 +41,9 @@ internal abstract class ColumnReader
     /// <summary>Checks that a row's vector has the input's size.</summary>
     protected void CheckLength(int length)
     {
-        if (length != Input.Size)
+        if (length != Size)
             throw new InvalidOperationException($"Input column '{Input.ColumnName}' holds a vector of {length} values {Where}, " +
-                $"but its type and the Flax model say {Input.Size}.");
+                $"but its type and the Flax model say {Size}.");
     }
 
     /// <summary>Which row is read, for messages: <c>in row 3</c> on a cursor, <c>in this row</c> on a single row.</summary>
@@ -70,7 +74,7 @@ internal abstract class ColumnReader
         {
             _getter(ref _scratch);
             CheckLength(_scratch.Length);
-            _scratch.CopyTo(_batch.Data.AsSpan(slot * Input.Size, Input.Size));
+            _scratch.CopyTo(_batch.Data.AsSpan(slot * Size, Size));
         }
     }
 
@@ -99,11 +103,11 @@ internal abstract class ColumnReader
             ReadOnlySpan<uint> values = _scratch.GetValues();
             if (!_scratch.IsDense)
             {
-                if (_dense.Length != Input.Size) _dense = new uint[Input.Size];
+                if (_dense.Length != Size) _dense = new uint[Size];
                 _scratch.CopyTo(_dense);
                 values = _dense;
             }
-            var row = _batch.Data.AsSpan(slot * Input.Size, Input.Size);
+            var row = _batch.Data.AsSpan(slot * Size, Size);
             for (int i = 0; i < row.Length; i++)
             {
                 if (values[i] < _shift) throw MissingKey(i);
