@@ -49,8 +49,10 @@ public sealed class ModelLoadTests
         var loaded = LoadDodgingOrtExtension(ml, saved);
         using var onnx = Assert.IsInstanceOfType<OnnxTransformer>(loaded);
         var reloaded = onnx.Transform(Data(ml)).GetColumn<float[]>("Score").ToArray();
+        // Relative: OnnxTransformer runs on the CPU, the FlaxTransformer on CUDA where Device.Auto finds it (float32
+        // sums in another order: 1.7e-7 relative on an H200).
         for (int i = 0; i < scores.Length; i++)
-            for (int j = 0; j < scores[i].Length; j++) Assert.AreEqual(scores[i][j], reloaded[i][j], 1e-6f);
+            for (int j = 0; j < scores[i].Length; j++) Assert.AreEqual(scores[i][j], reloaded[i][j], 1e-6f * Math.Max(1, Math.Abs(scores[i][j])));
     }
 
     /// <summary>
