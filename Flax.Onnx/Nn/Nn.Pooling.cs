@@ -24,6 +24,7 @@ public static partial class Nn
         var x = single ? inputs.ExpandDims(0) : inputs;
         int outer = Math.Max(batchDims, 1);
         int[] Full(int[] inner) => [.. Enumerable.Repeat(1, outer), .. inner, 1];
+        (int, int)[]? padOutput = null;
         if (!IsNamed(padding))
         {
             var pairs = padding.Resolve(new int[windowShape.Length], windowShape, strides);
@@ -32,9 +33,34 @@ public static partial class Nn
             // Flax pads a max pool with -inf (lax.reduce_window's init value). ONNX Runtime's MaxPool refuses padding as
             // wide as its window, which Flax allows: pad explicitly then, and pool without padding.
             if (max && pairs.Where((pair, i) => Math.Max(pair.Low, pair.High) >= windowShape[i]).Any())
-                (x, padding) = (x.Pad(full, double.NegativeInfinity), Padding.Explicit([.. full.Select(_ => (0, 0))]));
+            {
+                var split = pairs.Select((pair, i) => SplitMaxPadding(x.Shape[outer + i], pair, windowShape[i], strides[i])).ToArray();
+                (int, int)[] Around(IEnumerable<(int, int)> inner) => [.. Enumerable.Repeat((0, 0), outer), .. inner, (0, 0)];
+                (x, padding) = (x.Pad(Around(split.Select(s => s.Input)), double.NegativeInfinity), Padding.Explicit([.. full.Select(_ => (0, 0))]));
+                padOutput = Around(split.Select(s => s.Output));
+            }
         }
         var y = max ? x.ReduceWindowMax(Full(windowShape), Full(strides), padding) : x.ReduceWindowSum(Full(windowShape), Full(strides), padding);
+        if (padOutput is not null) y = y.Pad(padOutput, double.NegativeInfinity);
         return single ? y.Squeeze(0) : y;
+    }
+
+    /// <summary>
+    /// How a max pool pads one window axis of <paramref name="size"/> values explicitly with -inf: the input gets the
+    /// padding that the windows overlapping the data need, and the windows that lie entirely in the padding, whose max
+    /// is -inf, become -inf padding of the output. (Pooling them gives -inf on the CPU too, but ONNX Runtime's CUDA
+    /// MaxPool gives -3.4028235E+38 for a window of -inf values.) A stride wider than the window, or a dynamic axis,
+    /// keeps the whole padding on the input.
+    /// </summary>
+    private static ((int Low, int High) Input, (int Low, int High) Output) SplitMaxPadding(int size, (int Low, int High) pad,
+        int window, int stride)
+    {
+        int windows = (pad.Low + size + pad.High - window) / stride + 1;
+        if (stride > window || size < 1 || windows < 1) return (pad, (0, 0));
+        int low = pad.Low >= window ? (pad.Low - window) / stride + 1 : 0;
+        int firstInHigh = (pad.Low + size + stride - 1) / stride;
+        int high = Math.Max(0, windows - firstInHigh);
+        int inputHigh = high > 0 ? (firstInHigh - 1) * stride + window - pad.Low - size : pad.High;
+        return ((pad.Low - low * stride, inputHigh), (low, high));
     }
 }

@@ -107,4 +107,27 @@ public sealed class OnnxRuntimeTests
         CollectionAssert.AreEqual(new[] { 1, 6, 4, 2 }, y.Shape.ToArray());
         CollectionAssert.AreEqual(expected.ToArray<float>(), y.ToArray<float>());
     }
+
+    /// <summary>The windows that lie entirely in such padding are -inf by definition: they are the output's -inf
+    /// padding, never pooled (ONNX Runtime's CUDA MaxPool gives -3.4028235E+38 for a window of -inf values).</summary>
+    [TestMethod]
+    [DataRow(new[] { 2, 2 }, new[] { 1, 1 }, 2, 1, 0, 2, 11, DisplayName = "low 2 and high 2 on a 2x2 window")]
+    [DataRow(new[] { 2, 3 }, new[] { 2, 1 }, 5, 4, 3, 3, 38, DisplayName = "several windows in the padding, stride 2")]
+    [DataRow(new[] { 1, 2 }, new[] { 1, 2 }, 1, 1, 2, 2, 18, DisplayName = "1-wide window, stride as wide as the window")]
+    [DataRow(new[] { 2, 2 }, new[] { 3, 1 }, 3, 3, 2, 0, 4, DisplayName = "a stride wider than its window keeps that axis padded")]
+    public void MaxPoolWindowsInsideThePaddingArePaddedOutput(int[] window, int[] strides, int low0, int high0, int low1, int high1, int padded)
+    {
+        var x = TestData.Normal(4, 2, 5, 4, 3);
+        (int, int)[] pads = [(low0, high0), (low1, high1)];
+        Tensor Model(Scope scope, Tensor t) => Flax.Nn.MaxPool(t, window, strides, Padding.Explicit(pads));
+        var (y, _) = Core.Init(Model)(Key0, x);
+        var expected = PoolReference.Max(x, window, strides, pads);
+        CollectionAssert.AreEqual(expected.Shape, y.Shape);
+        CollectionAssert.AreEqual(expected.ToArray<float>(), y.ToArray<float>());
+
+        var program = Core.MakeProgram(Model, VariableDict.Empty, new TensorSpec(DType.Float32, 2, 5, 4, 3));
+        // The output positions (of 2 x 3 batch and features) that the pooling does not compute.
+        var pooled = program.Eqns.Single(e => e.Primitive == Primitive.ReduceWindowMax).Outputs[0].Type.Dims;
+        Assert.AreEqual(padded, expected.Shape[1] * expected.Shape[2] - pooled[1] * pooled[2], program.ToString());
+    }
 }
