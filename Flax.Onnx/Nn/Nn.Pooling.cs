@@ -36,8 +36,12 @@ public static partial class Nn
             {
                 var split = pairs.Select((pair, i) => SplitMaxPadding(x.Shape[outer + i], pair, windowShape[i], strides[i])).ToArray();
                 (int, int)[] Around(IEnumerable<(int, int)> inner) => [.. Enumerable.Repeat((0, 0), outer), .. inner, (0, 0)];
-                (x, padding) = (x.Pad(Around(split.Select(s => s.Input)), double.NegativeInfinity), Padding.Explicit([.. full.Select(_ => (0, 0))]));
-                padOutput = Around(split.Select(s => s.Output));
+                x = x.Pad(Around(split.Select(s => (Math.Max(s.Input.Low, 0), Math.Max(s.Input.High, 0)))), double.NegativeInfinity);
+                // A negative side is data that no window reaches (between windows wider apart than they are wide).
+                var cut = Around(split.Select(s => (Math.Max(-s.Input.Low, 0), Math.Max(-s.Input.High, 0))));
+                if (cut.Any(c => c != (0, 0)))
+                    x = x.Slice([.. cut.Select(c => c.Item1)], [.. cut.Select((c, a) => x.Shape[a] - c.Item2)]);
+                (padding, padOutput) = (Padding.Explicit([.. full.Select(_ => (0, 0))]), Around(split.Select(s => s.Output)));
             }
         }
         var y = max ? x.ReduceWindowMax(Full(windowShape), Full(strides), padding) : x.ReduceWindowSum(Full(windowShape), Full(strides), padding);
@@ -47,16 +51,16 @@ public static partial class Nn
 
     /// <summary>
     /// How a max pool pads one window axis of <paramref name="size"/> values explicitly with -inf: the input gets the
-    /// padding that the windows overlapping the data need, and the windows that lie entirely in the padding, whose max
-    /// is -inf, become -inf padding of the output. (Pooling them gives -inf on the CPU too, but ONNX Runtime's CUDA
-    /// MaxPool gives -3.4028235E+38 for a window of -inf values.) A stride wider than the window, or a dynamic axis,
-    /// keeps the whole padding on the input.
+    /// padding that the windows overlapping the data need (negative: data that no window reaches, when windows lie
+    /// further apart than they are wide), and the windows that lie entirely in the padding, whose max is -inf, become
+    /// -inf padding of the output. (Pooling them gives -inf on the CPU too, but ONNX Runtime's CUDA MaxPool gives
+    /// -3.4028235E+38 for a window of -inf values.) A dynamic axis keeps its padding on the input.
     /// </summary>
     private static ((int Low, int High) Input, (int Low, int High) Output) SplitMaxPadding(int size, (int Low, int High) pad,
         int window, int stride)
     {
         int windows = (pad.Low + size + pad.High - window) / stride + 1;
-        if (stride > window || size < 1 || windows < 1) return (pad, (0, 0));
+        if (size < 1 || windows < 1) return (pad, (0, 0));
         int low = pad.Low >= window ? (pad.Low - window) / stride + 1 : 0;
         int firstInHigh = (pad.Low + size + stride - 1) / stride;
         int high = Math.Max(0, windows - firstInHigh);

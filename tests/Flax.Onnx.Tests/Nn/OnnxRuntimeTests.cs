@@ -114,7 +114,8 @@ public sealed class OnnxRuntimeTests
     [DataRow(new[] { 2, 2 }, new[] { 1, 1 }, 2, 1, 0, 2, 11, DisplayName = "low 2 and high 2 on a 2x2 window")]
     [DataRow(new[] { 2, 3 }, new[] { 2, 1 }, 5, 4, 3, 3, 38, DisplayName = "several windows in the padding, stride 2")]
     [DataRow(new[] { 1, 2 }, new[] { 1, 2 }, 1, 1, 2, 2, 18, DisplayName = "1-wide window, stride as wide as the window")]
-    [DataRow(new[] { 2, 2 }, new[] { 3, 1 }, 3, 3, 2, 0, 4, DisplayName = "a stride wider than its window keeps that axis padded")]
+    [DataRow(new[] { 2, 2 }, new[] { 3, 1 }, 3, 3, 2, 0, 12, DisplayName = "stride wider than the window")]
+    [DataRow(new[] { 2, 1 }, new[] { 3, 3 }, 5, 4, 1, 3, 13, DisplayName = "stride wider than the window, data no window reaches")]
     public void MaxPoolWindowsInsideThePaddingArePaddedOutput(int[] window, int[] strides, int low0, int high0, int low1, int high1, int padded)
     {
         var x = TestData.Normal(4, 2, 5, 4, 3);
