@@ -31,6 +31,7 @@ internal sealed class DeviceCopy(Device device) : IDisposable
             binding.BindInput("x", value);
             binding.BindOutputToDevice("y", OrtMemoryInfo.DefaultInstance);
             using var options = new RunOptions();
+            using var locked = DeviceLock.Enter(device);
             session.RunWithBinding(options, binding);
             using var outputs = binding.GetOutputValues();
             return OnnxSession.HostCopy(outputs[0]);
@@ -43,6 +44,7 @@ internal sealed class DeviceCopy(Device device) : IDisposable
         lock (_lock)
         {
             _disposed = true;
+            using var locked = DeviceLock.Enter(device);
             foreach (var session in _sessions.Values) session.Dispose();
             _sessions.Clear();
         }

@@ -122,7 +122,8 @@ internal sealed class OnnxSession : IDisposable
     {
         try
         {
-            return _session.Run(_runOptions, _inputNames, values, _outputNames);
+            using (DeviceLock.Enter(Device))
+                return _session.Run(_runOptions, _inputNames, values, _outputNames);
         }
         catch (OnnxRuntimeException e)
         {
@@ -156,7 +157,8 @@ internal sealed class OnnxSession : IDisposable
                 results[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, outputs[i].Buffer, outputs[i].Shape);
             try
             {
-                _session.Run(_runOptions, _inputNames, values, _outputNames, results);
+                using (DeviceLock.Enter(Device))
+                    _session.Run(_runOptions, _inputNames, values, _outputNames, results);
             }
             catch (OnnxRuntimeException e)
             {
@@ -219,13 +221,16 @@ internal sealed class OnnxSession : IDisposable
                 binding.BindOutputToDevice(_outputNames[i], toHost.Contains(i) ? OrtMemoryInfo.DefaultInstance : _memory);
             try
             {
-                _session.RunWithBinding(_runOptions, binding);
+                using (DeviceLock.Enter(Device))
+                {
+                    _session.RunWithBinding(_runOptions, binding);
+                    return binding.GetOutputValues();
+                }
             }
             catch (OnnxRuntimeException e)
             {
                 throw ModelRunException.From(e);
             }
-            return binding.GetOutputValues();
         }
         finally
         {
@@ -270,7 +275,8 @@ internal sealed class OnnxSession : IDisposable
         _runOptions.Dispose();
         if (_copy.IsValueCreated) _copy.Value.Dispose();
         if (Device.IsCuda) _memory.Dispose();
-        _session.Dispose();
+        using (DeviceLock.Enter(Device))
+            _session.Dispose();
     }
 
     /// <summary>

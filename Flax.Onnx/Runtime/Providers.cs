@@ -90,7 +90,8 @@ internal static class Providers
             EnableMemoryPattern = true,
         };
         if (device.IsCuda) options.AppendExecutionProvider_CUDA(device.CudaId);
-        return new InferenceSession(model, options);
+        using (DeviceLock.Enter(device))
+            return new InferenceSession(model, options);
     }
 
     private static Device ProbeCuda()
