@@ -6,7 +6,7 @@ namespace Flax;
 /// Serializes the work of ONNX Runtime's CUDA provider on one device (session creation, runs, device-to-host copies,
 /// session release): <c>using (DeviceLock.Enter(device)) { ... }</c>. Sessions on one GPU that ran from several
 /// threads at once failed with <c>cudaErrorStreamCaptureUnsupported</c> ("operation not permitted when stream is
-/// capturing") on trivial nodes: 12 of the Flax.Onnx tests, which run in parallel, on an H200 with TF32 on (none in
+/// capturing") on trivial nodes: 6 of the Flax.Onnx tests, which run in parallel, on an H200 with TF32 on (none in
 /// three runs with it off; onnxruntime issue 18806 reports the same for concurrent CUDA sessions). The CPU is not
 /// locked.
 /// </summary>
