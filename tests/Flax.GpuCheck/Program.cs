@@ -6,11 +6,11 @@ using Microsoft.ML.Data;
 // The CUDA path, checked on a machine with an NVIDIA GPU (README, "GPU check"). Build it with the CUDA package:
 //   dotnet publish tests/Flax.GpuCheck -c Release -p:Gpu=true --self-contained -o out/gpucheck
 // and run out/gpucheck/Flax.GpuCheck there (CUDA 13 and cuDNN 9 on the library path). It compares the Fashion-MNIST
-// CNN of examples/FashionMnist on Cuda(0) with the same model on the CPU: inference, Adam train steps, and ML.NET
-// scoring through FlaxTransformer; then it times the train step and inference on each. Exit code 0: every check held
-// (or Device.Auto runs on the CPU, so there was nothing to check); 1: a check failed.
+// CNN of examples/FashionMnist on Cuda(0) with the same model on the CPU: inference, one SGD step's change of every
+// variable, the losses of ten Adam and ten SGD steps, and an ML.NET Fit and FlaxTransformer's scores; then it times
+// the train step and inference on each. Exit code 0: every check held (or Device.Auto runs on the CPU, so there was
+// nothing to check); 1: a check failed. --dry-run compares the CPU with itself, to try the program without a GPU.
 
-// --dry-run compares the CPU with itself, to try the checks on a machine without a GPU.
 var cuda = args is ["--dry-run"] ? Device.Cpu : Device.Auto.Resolve();
 Console.WriteLine($"Device.Auto runs on {Device.Auto.Resolve()}.");
 if (!cuda.IsCuda && args is not ["--dry-run"])
