@@ -35,12 +35,12 @@ public static partial class Nn
             if (max && pairs.Where((pair, i) => Math.Max(pair.Low, pair.High) >= windowShape[i]).Any())
             {
                 var split = pairs.Select((pair, i) => SplitMaxPadding(x.Shape[outer + i], pair, windowShape[i], strides[i])).ToArray();
-                (int, int)[] Around(IEnumerable<(int, int)> inner) => [.. Enumerable.Repeat((0, 0), outer), .. inner, (0, 0)];
+                (int Low, int High)[] Around(IEnumerable<(int, int)> inner) => [.. Enumerable.Repeat((0, 0), outer), .. inner, (0, 0)];
                 x = x.Pad(Around(split.Select(s => (Math.Max(s.Input.Low, 0), Math.Max(s.Input.High, 0)))), double.NegativeInfinity);
                 // A negative side is data that no window reaches (between windows wider apart than they are wide).
                 var cut = Around(split.Select(s => (Math.Max(-s.Input.Low, 0), Math.Max(-s.Input.High, 0))));
                 if (cut.Any(c => c != (0, 0)))
-                    x = x.Slice([.. cut.Select(c => c.Item1)], [.. cut.Select((c, a) => x.Shape[a] - c.Item2)]);
+                    x = x.Slice([.. cut.Select(c => c.Low)], [.. cut.Select((c, a) => x.Shape[a] - c.High)]);
                 (padding, padOutput) = (Padding.Explicit([.. full.Select(_ => (0, 0))]), Around(split.Select(s => s.Output)));
             }
         }

@@ -51,7 +51,8 @@ internal sealed class OnnxSession : IDisposable
         catch
         {
             if (used.IsCuda) _memory?.Dispose();
-            _session.Dispose();
+            using (DeviceLock.Enter(used))
+                _session.Dispose();
             throw;
         }
     }
