@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Flax.Lowering.Proto;
 
 namespace Flax.Tests.Lowering;
@@ -27,6 +28,21 @@ public sealed class LowererTests
         foreach (var primitive in Enum.GetValues<Primitive>())
             if (primitive.HasManyOutputs()) Assert.IsNotNull(LoweringRules.ForMany(primitive), primitive.ToString());
             else Assert.IsNotNull(LoweringRules.For(primitive), primitive.ToString());
+    }
+
+    [TestMethod]
+    [DataRow(new[] { 0, 1, 2 }, "ReduceSum(axes 1, 2) -> ReduceSum(axes 0)")]
+    [DataRow(new[] { 0, 1 }, "ReduceSum(axes 1) -> ReduceSum(axes 0)")]
+    [DataRow(new[] { 0 }, "ReduceSum(axes 0)")]
+    [DataRow(new[] { 1, 2 }, "ReduceSum(axes 1, 2)")]
+    [DataRow(new[] { 0, 1, 2, 3 }, "ReduceSum(axes 0, 1, 2, 3)")]
+    public void SumsOverLeadingAxesKeepingTrailingOnesTakeTwoSteps(int[] axes, string expected)
+    {
+        var (x, y) = (new Var(new TensorType(DType.Float32, -1, 8, 8, 4)), new Var(new TensorType(DType.Float32, Enumerable.Range(0, 4).Where(a => !axes.Contains(a)).Select(a => new[] { -1, 8, 8, 4 }[a]).ToArray())));
+        var program = new Program([x], [], [], [new Eqn(Primitive.ReduceSum, [x], new ReduceParams([.. axes]), [y], "")], [new ProgramOutput("output_0", y)]);
+        var graph = Graph(Lowerer.Lower(program, ["x"], ParameterForm.Embedded(new Dictionary<string, NDArray>())));
+        string Axes(NodeProto n) => string.Join(", ", MemoryMarshal.Cast<byte, long>(graph.Initializer.Single(i => i.Name == n.Input[1]).RawData.Span).ToArray());
+        Assert.AreEqual(expected, string.Join(" -> ", graph.Node.Where(n => n.OpType == "ReduceSum").Select(n => $"ReduceSum(axes {Axes(n)})")));
     }
 
     [TestMethod]

@@ -86,6 +86,8 @@ public sealed class LoweringCrossCheckTests
         yield return ["ReduceSum axis 1", Op(Primitive.ReduceSum, new ReduceParams(A(1)), [F32(-1, 4, 3)])];
         yield return ["ReduceSum axes 0 2", Op(Primitive.ReduceSum, new ReduceParams(A(0, 2)), [F32(-1, 4, 3)])];
         yield return ["ReduceSum no axes", Op(Primitive.ReduceSum, new ReduceParams(A()), [F32(-1, 4)])];
+        yield return ["ReduceSum leading axes 0 1 2 (two steps)", Op(Primitive.ReduceSum, new ReduceParams(A(0, 1, 2)), [F32(-1, 5, 4, 3)])];
+        yield return ["ReduceSum leading axes i64 (two steps)", Op(Primitive.ReduceSum, new ReduceParams(A(0, 1)), [I64(-1, 6, 2)], -1000, 1000)];
         yield return ["ReduceMax", Op(Primitive.ReduceMax, new ReduceParams(A(1, 2)), [F32(-1, 4, 3)])];
         yield return ["ReduceMin i32", Op(Primitive.ReduceMin, new ReduceParams(A(0)), [I32(-1, 4)], -50, 50)];
 
