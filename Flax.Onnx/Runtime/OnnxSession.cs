@@ -29,10 +29,9 @@ internal sealed class OnnxSession : IDisposable
     /// <param name="inputNames">The graph inputs <see cref="Run"/> feeds, in order (overridable initializers included).</param>
     /// <param name="outputNames">The graph outputs <see cref="Run"/> returns, in order.</param>
     /// <param name="device">Where to run.</param>
-    /// <param name="intraOpThreads">ONNX Runtime's intra-op thread count; 0 (the default) leaves it to ONNX Runtime,
-    /// which takes one per physical core it detects: a single thread on a 2-vCPU VM that hides its topology, where that
-    /// was also the fastest for the CNN's train step (75 ms against 86-97 ms with 2).
-    /// A session for single rows is faster with 1: waking a thread pool costs more than a tiny run.</param>
+    /// <param name="intraOpThreads">ONNX Runtime's intra-op thread count; 0 (the default) takes one per physical core
+    /// (<see cref="PhysicalCores"/>). A session for single rows is faster with 1: waking a thread pool costs more than a
+    /// tiny run.</param>
     internal OnnxSession(byte[] model, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, Device device,
         int intraOpThreads = 0)
     {

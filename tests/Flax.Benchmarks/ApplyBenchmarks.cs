@@ -7,7 +7,8 @@ namespace Flax.Benchmarks;
 /// <summary>
 /// <c>Core.Apply</c> against a raw ONNX Runtime <c>InferenceSession.Run</c> of the same exported MLP 64 → 256 → 256 → 10
 /// (float32, CPU), at batch 1, 64 and 1024. Both create the input OrtValue over a managed array per call and copy the
-/// output out, so the ratio is Core.Apply's own overhead (variables flattened, cache key, parameter feeds). Run with
+/// output out, and both use one intra-op thread per physical core (<see cref="PhysicalCores"/>), so the ratio is
+/// Core.Apply's own overhead (variables flattened, cache key, parameter feeds). Run with
 /// <c>dotnet run -c Release --project tests/Flax.Benchmarks -- --filter '*ApplyBenchmarks*'</c>.
 /// </summary>
 [ShortRunJob]
@@ -46,7 +47,8 @@ public class ApplyBenchmarks
         _variables = Core.LazyInit(Mlp)(PrngKey.Create(0), Spec);
         using var model = new MemoryStream();
         Core.Export(Mlp, _variables, model, [Spec]);
-        _session = new InferenceSession(model.ToArray());
+        using var options = new SessionOptions { IntraOpNumThreads = PhysicalCores.Value };
+        _session = new InferenceSession(model.ToArray(), options);
         _runOptions = new RunOptions();
         var random = new System.Random(0);
         _xData = [.. Enumerable.Range(0, Batch * 64).Select(_ => (float)random.NextDouble())];

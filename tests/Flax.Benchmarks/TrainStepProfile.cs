@@ -8,7 +8,7 @@ namespace Flax.Benchmarks;
 /// <summary>
 /// ONNX Runtime's per-operator profile of the Fashion-MNIST CNN's compiled train-step graph (the graph
 /// <see cref="Trainer"/> runs), summed by operator type: <c>dotnet run -c Release --project tests/Flax.Benchmarks --
-/// profile [batch] [runs]</c>. Prints the node count after ONNX Runtime's optimizations, the mean time per run, and
+/// profile [batch] [runs]</c>, with the trainer's intra-op thread count. Prints the node count after ONNX Runtime's optimizations, the mean time per run, and
 /// one row per operator type (time per run, share, node count), largest first.
 /// </summary>
 internal static class TrainStepProfile
@@ -23,7 +23,7 @@ internal static class TrainStepProfile
         foreach (var (path, value) in trainer.OptimizerState.Flatten()) values["opt_state/" + path] = value;
 
         var prefix = Path.Combine(Path.GetTempPath(), $"flax-profile-{Environment.ProcessId}");
-        using var options = new SessionOptions { EnableProfiling = true, ProfileOutputPathPrefix = prefix, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var options = new SessionOptions { IntraOpNumThreads = PhysicalCores.Value, EnableProfiling = true, ProfileOutputPathPrefix = prefix, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (Environment.GetEnvironmentVariable("FLAX_PROFILE_SAVE") is { Length: > 0 } save)
         {
             File.WriteAllBytes(save, step.Onnx.ToBytes());
