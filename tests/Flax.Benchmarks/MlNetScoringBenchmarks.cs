@@ -9,7 +9,8 @@ namespace Flax.Benchmarks;
 /// Scoring 100,000 rows through the MLP 64→256→256→10 in an ML.NET pipeline: (a) our batching FlaxTransformer,
 /// (b) ML.NET's ApplyOnnxModel on the model we export (one ONNX Runtime run per row), (c) raw ONNX Runtime over
 /// the same rows in batches of the transformer's batch size, without ML.NET (the baseline), with the transformer's
-/// intra-op thread count (one per physical core, <see cref="PhysicalCores"/>). Each invocation scores
+/// intra-op thread count (one per physical core, <see cref="PhysicalCores"/>); and (d) the input cursor alone, what
+/// any ML.NET transformer pays per row before scoring, which (c) does not. Each invocation scores
 /// every row, so the reported time is per row (rows/s = 1 / mean, the rows/s column). Run with
 /// <c>dotnet run -c Release --project tests/Flax.Benchmarks -- --filter '*MlNet*'</c>.
 /// </summary>
@@ -67,6 +68,24 @@ public class MlNetScoringBenchmarks
                 y.AsMemory(0, rows * MlpFixture.Outputs), [rows, MlpFixture.Outputs]);
             _raw.Run(options, ["Features"], [input], ["Score"], [output]);
             sum += y[0];
+        }
+        return sum;
+    }
+
+    /// <summary>What every ML.NET transformer pays before any scoring: the upstream cursor's rows and its feature getter
+    /// (the <c>LoadFromEnumerable</c> view's per-row work), with no model run; (a) − (c) − (d) is what the scoring cursor adds.</summary>
+    [Benchmark(OperationsPerInvoke = Rows, Description = "(d) ML.NET's input cursor alone")]
+    public float InputCursor()
+    {
+        var column = _mlp.Data.Schema["Features"];
+        using var cursor = _mlp.Data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> features = default;
+        float sum = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref features);
+            sum += features.GetValues()[0];
         }
         return sum;
     }
