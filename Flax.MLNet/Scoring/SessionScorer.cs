@@ -5,7 +5,7 @@ namespace Flax;
 /// owner of each native session), fed a typed batch per model input and read back through the model's outputs.
 /// </summary>
 /// <remarks>
-/// Batches run on a session with ONNX Runtime's default thread pool. Single rows on the CPU (the
+/// Batches run on a session with one intra-op thread per physical core (<see cref="PhysicalCores"/>). Single rows on the CPU (the
 /// <see cref="Microsoft.ML.PredictionEngine{TSrc, TDst}"/> path) run on a second session with one intra-op thread,
 /// created on first use: waking the pool costs more than a one-row run (up to twice the latency on a busy machine).
 /// Disposing while other threads score is safe: <see cref="OnnxSession"/> lets runs in flight finish and releases the
