@@ -75,35 +75,25 @@ public class MlNetScoringBenchmarks
     /// <summary>What every ML.NET transformer pays before any scoring: the upstream cursor's rows and its feature getter
     /// (the <c>LoadFromEnumerable</c> view's per-row work), with no model run; (a) − (c) − (d) is what the scoring cursor adds.</summary>
     [Benchmark(OperationsPerInvoke = Rows, Description = "(d) ML.NET's input cursor alone")]
-    public float InputCursor()
-    {
-        var column = _mlp.Data.Schema["Features"];
-        using var cursor = _mlp.Data.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> features = default;
-        float sum = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref features);
-            sum += features.GetValues()[0];
-        }
-        return sum;
-    }
+    public float InputCursor() => SumOfFirstValues(_mlp.Data, "Features");
 
     [Benchmark(OperationsPerInvoke = Rows, Description = "(b) ApplyOnnxModel")]
     public float ApplyOnnxModel() => ReadScores(_onnx.Transform(_mlp.Data));
 
-    private static float ReadScores(IDataView scored)
+    private static float ReadScores(IDataView scored) => SumOfFirstValues(scored, "Score");
+
+    /// <summary>Reads every row of the vector column <paramref name="name"/> through a cursor; sums the first values.</summary>
+    private static float SumOfFirstValues(IDataView view, string name)
     {
-        var column = scored.Schema["Score"];
-        using var cursor = scored.GetRowCursor([column]);
+        var column = view.Schema[name];
+        using var cursor = view.GetRowCursor([column]);
         var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> score = default;
+        VBuffer<float> values = default;
         float sum = 0;
         while (cursor.MoveNext())
         {
-            getter(ref score);
-            sum += score.GetValues()[0];
+            getter(ref values);
+            sum += values.GetValues()[0];
         }
         return sum;
     }
