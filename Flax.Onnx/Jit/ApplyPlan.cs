@@ -4,7 +4,7 @@ namespace Flax;
 /// How one call of a traced <c>Core.Apply</c> function runs, chosen before anything runs (<see cref="Choose"/>):
 /// <list type="bullet">
 /// <item><see cref="Remembered"/>: the function's last call had the same variables object and fitting inputs and no
-/// PRNG keys: run its model on its pinned parameters.</item>
+/// PRNG keys: run the model bound to those parameters when it is ready, else its model on its pinned parameters.</item>
 /// <item><see cref="Shared"/>: the cached program of the call's <see cref="ApplyKey"/> serves every call of that
 /// key (its random values are drawn per run): run it with this call's parameter values, and remember the call when it
 /// has no keys.</item>
@@ -37,7 +37,7 @@ internal abstract class ApplyPlan : IDisposable
     private sealed class Remembered(ApplyState.LastCall last) : ApplyPlan
     {
         internal override (NDArray[] Outputs, VariableDict? Mutated) Run(TracedCall call, ApplyState state) =>
-            call.Results(last.Model, last.Model.Run(call.Inputs, last.Parameters), last.Flat);
+            call.Results(last.Model, last.Bound()?.TryRun(call.Inputs) ?? last.Model.Run(call.Inputs, last.Parameters), last.Flat);
 
         public override void Dispose()
         {
