@@ -15,9 +15,9 @@ internal sealed class ApplyState
     /// takes tens of milliseconds to build, which a few calls of a small model do not repay.</summary>
     internal const int SpecializeAfter = 8;
 
-    /// <summary>The most parameter bytes compiled into a model: past it the parameters stay fed, since the bound session
-    /// holds a second copy of them and protobuf caps a model at 2 GB.</summary>
-    internal const long MaxBoundBytes = 1L << 30;
+    /// <summary>The most parameter bytes compiled into a model: past it the parameters stay fed, since building the
+    /// bound session holds two more copies of them for a while (the serialized model and ONNX Runtime's).</summary>
+    internal const long MaxBoundBytes = 256L << 20;
 
     private LastCall? _last;
 
