@@ -9,12 +9,6 @@ namespace Flax.Tests.Runtime;
 [TestClass]
 public sealed class BoundModelTests
 {
-    private static TracedModel NewModel() =>
-        new(ScopeTracer.Trace(ScopeFunction.Of(Mlp), [new TensorSpec(DType.Float32, -1, 4)], null, PrngKey.Create(0), null, null), Device.Cpu);
-
-    private static VariableDict Variables(TracedModel model) =>
-        VariableDict.Unflatten(model.Traced.Created.Select(p => KeyValuePair.Create(p.Key, (object)p.Value)));
-
     /// <summary>A remembered call of a new model with its created variables (<paramref name="flat"/> overrides the
     /// flattened variables the bound model reads).</summary>
     private static (ApplyState.LastCall Call, VariableDict Variables) Remembered(ApplyState state, IReadOnlyDictionary<string, object>? flat = null)

@@ -142,12 +142,6 @@ public sealed class ModelCacheTests
         Assert.AreEqual("value ('-1') must be greater than or equal to '1'. (Parameter 'value')\nActual value was -1.", e.Message);
     }
 
-    private static TracedModel NewModel() =>
-        new(ScopeTracer.Trace(ScopeFunction.Of(Mlp), [new TensorSpec(DType.Float32, -1, 4)], null, PrngKey.Create(0), null, null), Device.Cpu);
-
-    private static VariableDict Variables(TracedModel model) =>
-        VariableDict.Unflatten(model.Traced.Created.Select(p => KeyValuePair.Create(p.Key, (object)p.Value)));
-
     private static NDArray Run(TracedModel model, NDArray x) => model.Run([x], path => model.Traced.Created[path])[0];
 
     private sealed record Key(Delegate Function, int Id) : ITraceKey

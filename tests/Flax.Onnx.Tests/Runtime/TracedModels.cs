@@ -60,6 +60,14 @@ internal static class TracedModels
                 Assert.AreEqual(expected[i, j], actual.Get<float>(i, j), 1e-5 + 1e-5 * Math.Abs(expected[i, j]), $"element ({i}, {j})");
     }
 
+    /// <summary>A new CPU model of <see cref="Mlp"/> over rows of 4 features, traced with key 0.</summary>
+    public static TracedModel NewModel() =>
+        new(ScopeTracer.Trace(ScopeFunction.Of(Mlp), [new TensorSpec(DType.Float32, -1, 4)], null, PrngKey.Create(0), null, null), Device.Cpu);
+
+    /// <summary>The variables <paramref name="model"/>'s trace created.</summary>
+    public static VariableDict Variables(TracedModel model) =>
+        VariableDict.Unflatten(model.Traced.Created.Select(p => KeyValuePair.Create(p.Key, (object)p.Value)));
+
     /// <summary>Rows of a seeded uniform [-1, 1) float32 batch.</summary>
     public static NDArray Batch(int rows, int features = 4, int seed = 1)
     {
