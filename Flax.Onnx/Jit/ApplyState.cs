@@ -74,7 +74,9 @@ internal sealed class ApplyState
         {
             if (Volatile.Read(ref _bound) is { } bound) return bound;
             if (Interlocked.Increment(ref _calls) == SpecializeAfter && Parameters.Arrays.Sum(a => (long)a.Bytes.Length) <= MaxBoundBytes)
-                Binding = Task.Run(Bind);
+                // A thread of its own: building a session blocks for tens of milliseconds or more, and a busy or
+                // blocked thread pool would otherwise delay the start by as long again.
+                Binding = Task.Factory.StartNew(Bind, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return null;
         }
 

@@ -48,6 +48,24 @@ public sealed class OnnxRuntimeTests
     }
 
     [TestMethod]
+    public void BatchNormApplyWithTheSameVariablesGivesTheStatisticsAfterBindingToo()
+    {
+        var x = TestData.Normal(2, 5, 3);
+        static Tensor Model(Scope scope, Tensor x) => Flax.Nn.BatchNorm(scope.Push("bn"), x, momentum: 0.8);
+        var (_, variables) = Core.Init(Model)(Key0, x);
+        var apply = Core.Apply(Model, mutable: "batch_stats");
+        var (expected, mean, variance) = NormReference.Batch(x, [1f, 1f, 1f], new float[3], 1e-5);
+        for (int call = 1; call <= 3 * ApplyState.SpecializeAfter; call++)
+        {
+            var (y, mutated) = apply(variables, x); // from the SpecializeAfter-th call on, a bound model is built and used
+            TestData.AssertClose(expected, y, 1e-4, 1e-4);
+            TestData.AssertClose(NDArray.From(mean.Select(m => (float)(0.2 * m)).ToArray(), 3), Leaf(mutated, "batch_stats/bn/mean"), 1e-6, 1e-5);
+            TestData.AssertClose(NDArray.From(variance.Select(v => (float)(1 + 0.2 * (v - 1))).ToArray(), 3), Leaf(mutated, "batch_stats/bn/var"), 1e-6, 1e-5);
+            if (call == ApplyState.SpecializeAfter) Thread.Sleep(200);
+        }
+    }
+
+    [TestMethod]
     public void DropoutRunsWithTheRngsOfEachCall()
     {
         var x = TestData.Normal(3, 4, 6);
