@@ -9,11 +9,17 @@ namespace Flax.Tests.Runtime;
 [TestClass]
 public sealed class BoundModelTests
 {
+    private readonly List<TracedModel> _models = [];
+
+    [TestCleanup]
+    public void DisposeModels() => _models.ForEach(m => m.Dispose());
+
     /// <summary>A remembered call of a new model with its created variables (<paramref name="flat"/> overrides the
-    /// flattened variables the bound model reads).</summary>
-    private static (ApplyState.LastCall Call, VariableDict Variables) Remembered(ApplyState state, IReadOnlyDictionary<string, object>? flat = null)
+    /// flattened variables the bound model reads); the model is disposed after the test.</summary>
+    private (ApplyState.LastCall Call, VariableDict Variables) Remembered(ApplyState state, IReadOnlyDictionary<string, object>? flat = null)
     {
         var model = NewModel();
+        _models.Add(model);
         var variables = Variables(model);
         var call = new ApplyState.LastCall(variables, model, model.Bind(path => model.Traced.Created[path]), flat ?? variables.Flatten());
         state.Remember(call);
