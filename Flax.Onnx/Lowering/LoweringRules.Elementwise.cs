@@ -25,10 +25,11 @@ internal static partial class LoweringRules
     }
 
     /// <summary>
-    /// <c>x * scale + shift</c> per feature: one ONNX <c>BatchNormalization</c> (inference form) with the feature axis
-    /// moved to axis 1 (a Transpose, which ONNX Runtime cancels against the NCHW convolution before a batch norm), the
-    /// scale and shift as its scale and bias, mean 0, variance 1 and epsilon 0, so that it computes exactly
-    /// <c>x * scale + shift</c>: one pass over x where a Mul and an Add take two.
+    /// <c>x * scale + shift</c> per feature (the last axis): one ONNX <c>BatchNormalization</c> (inference form) of x
+    /// viewed as a matrix <c>(values per feature, features)</c>, with the scale and shift as its scale and bias, mean 0,
+    /// variance 1 and epsilon 0, so that it computes exactly <c>x * scale + shift</c>: one pass over x where a Mul and an
+    /// Add take two, and no transposes (moving the features to axis 1 instead cost a transpose either side wherever the
+    /// producer was channels-last: 3.4 ms of the CNN's train step at batch 128, against 0.4 ms here).
     /// </summary>
     private static string ScaleShift(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
     {
@@ -41,9 +42,9 @@ internal static partial class LoweringRules
         var variance = g.Constant(NDArray.Full(x.DType, 1.0, features));
         var eps = OnnxAttributes.Float("epsilon", 0);
         if (rank == 2) return g.Node("BatchNormalization", [inputs[0], scale, shift, mean, variance], output, eps);
-        var first = g.Node("Transpose", inputs[0], null, OnnxAttributes.Ints("perm", [0, rank - 1, .. Enumerable.Range(1, rank - 2)]));
-        var y = g.Node("BatchNormalization", [first, scale, shift, mean, variance], null, eps);
-        return g.Node("Transpose", y, output, OnnxAttributes.Ints("perm", [0, .. Enumerable.Range(2, rank - 2), 1]));
+        var flat = g.Node("Reshape", [inputs[0], g.Int64s(-1, features)]);
+        var y = g.Node("BatchNormalization", [flat, scale, shift, mean, variance], null, eps);
+        return g.Node("Reshape", [y, g.Shape(x.Dims, minusOneInfers: true)], output);
     }
 
     /// <summary>
