@@ -17,7 +17,8 @@ internal sealed class TracedModel : IDisposable
     internal TracedModel(TracedProgram traced, Device device, bool constantsAsInputs = false)
     {
         Traced = traced;
-        Onnx = Lowerer.Lower(traced.Program, traced.InputNames, constantsAsInputs ? ParameterForm.FedWithConstants : ParameterForm.Fed);
+        Onnx = Lowerer.Lower(traced.Program, traced.InputNames, constantsAsInputs ? ParameterForm.FedWithConstants : ParameterForm.Fed,
+            device.Resolve().IsCuda ? 0 : NchwcBlock.Size);
         _session = new OnnxSession(Onnx.ToBytes(), [.. Onnx.InputNames, .. Onnx.ParameterNames, .. Onnx.ConstantNames], Onnx.OutputNames, device);
     }
 

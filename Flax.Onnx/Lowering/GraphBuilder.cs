@@ -18,10 +18,12 @@ internal sealed class GraphBuilder
     /// <summary>Creates an empty graph.</summary>
     /// <param name="name">The graph name.</param>
     /// <param name="batchSource">A graph input with a dynamic axis, and that axis: the source of the batch size.</param>
-    internal GraphBuilder(string name, (string Name, int Axis)? batchSource)
+    /// <param name="nchwcBlock">See <see cref="NchwcBlock"/>.</param>
+    internal GraphBuilder(string name, (string Name, int Axis)? batchSource, int nchwcBlock = 0)
     {
         Graph = new GraphProto { Name = name };
         _batchSource = batchSource;
+        NchwcBlock = nchwcBlock;
     }
 
     /// <summary>A subgraph (a <c>Loop</c> body) of <paramref name="parent"/>: value and node names stay unique across
@@ -55,6 +57,11 @@ internal sealed class GraphBuilder
 
     /// <summary>The graph.</summary>
     internal GraphProto Graph { get; }
+
+    /// <summary>The channel block of ONNX Runtime's blocked CPU convolutions (<see cref="Flax.NchwcBlock"/>) that
+    /// convolutions may be lowered to, or 0 for standard ONNX only. Never set for a model that leaves the process or runs
+    /// on another device, and 0 in subgraphs.</summary>
+    internal int NchwcBlock { get; }
 
     /// <summary>The scope path (without the leading <c>/</c>) that prefixes the names of nodes added now.</summary>
     internal string ScopePath { get; set; } = "";
@@ -91,10 +98,15 @@ internal sealed class GraphBuilder
 
     /// <summary>Adds a node with one output per entry of <paramref name="outputs"/> (a given name, or null for a fresh
     /// one) and returns their names.</summary>
-    internal string[] Nodes(string opType, IEnumerable<string> inputs, IReadOnlyList<string?> outputs, params AttributeProto[] attributes)
+    internal string[] Nodes(string opType, IEnumerable<string> inputs, IReadOnlyList<string?> outputs, params AttributeProto[] attributes) =>
+        DomainNodes("", opType, inputs, outputs, attributes);
+
+    /// <summary>Adds a node of operator <paramref name="opType"/> in <paramref name="domain"/> with one output per entry of
+    /// <paramref name="outputs"/> (a given name, or null for a fresh one) and returns their names.</summary>
+    internal string[] DomainNodes(string domain, string opType, IEnumerable<string> inputs, IReadOnlyList<string?> outputs, params AttributeProto[] attributes)
     {
         var names = outputs.Select(o => o ?? Fresh()).ToArray();
-        var node = new NodeProto { OpType = opType, Name = NodeName(opType) };
+        var node = new NodeProto { Domain = domain, OpType = opType, Name = NodeName(opType) };
         node.Input.AddRange(inputs);
         node.Output.AddRange(names);
         node.Attribute.AddRange(attributes);

@@ -27,9 +27,11 @@ internal static class Lowerer
     /// <param name="program">The program; checked first.</param>
     /// <param name="inputNames">The graph names of the program inputs, in order.</param>
     /// <param name="form">How parameters and constants are stored; <see cref="ParameterForm.Fed"/> when null.</param>
+    /// <param name="nchwcBlock">The channel block of ONNX Runtime's blocked CPU convolutions to lower convolutions to
+    /// (<see cref="NchwcBlock"/>), for a model that only this process runs, on the CPU; 0 for standard ONNX.</param>
     /// <exception cref="ProgramCheckException">The program is ill-formed.</exception>
     /// <exception cref="NotSupportedException">An equation has no lowering rule, or its rule cannot express it.</exception>
-    internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, ParameterForm? form = null)
+    internal static OnnxModel Lower(Program program, IReadOnlyList<string> inputNames, ParameterForm? form = null, int nchwcBlock = 0)
     {
         form ??= ParameterForm.Fed;
         program = CommonSubexpressions.Simplify(ProgramChecker.Check(program));
@@ -37,7 +39,7 @@ internal static class Lowerer
         if (inputNames.Count != program.Inputs.Length)
             throw new ArgumentException($"The program has {program.Inputs.Length} inputs, got {inputNames.Count} names.", nameof(inputNames));
         var batchInput = program.Inputs.Select((v, i) => (Var: v, i)).FirstOrDefault(e => e.Var.Type.IsDynamic);
-        var g = new GraphBuilder("main", batchInput.Var is null ? null : (inputNames[batchInput.i], batchInput.Var.Type.Dims.IndexOf(-1)));
+        var g = new GraphBuilder("main", batchInput.Var is null ? null : (inputNames[batchInput.i], batchInput.Var.Type.Dims.IndexOf(-1)), nchwcBlock);
         var names = new Dictionary<Var, string>(ReferenceEqualityComparer.Instance);
 
         for (int i = 0; i < program.Inputs.Length; i++)

@@ -16,6 +16,20 @@ internal static partial class LoweringRules
         int n = lhs.Length - 2;
         var dtype = In(eqn).DType;
         var (x, w) = (inputs[0], inputs[1]);
+        var kernel = In(eqn, 1).Dims;
+        if (Blocked(g, dtype, n, p.FeatureGroupCount, lhs[n + 1], kernel[n + 1]) is > 0 and var block
+            && p.LhsDilation.All(d => d == 1) && p.Padding.All(q => q.Low >= 0 && q.High >= 0))
+        {
+            var (i, o) = (kernel[2], kernel[3]);
+            return i % block == 0
+                // HWIO viewed as (kh, kw, I/B, Bi, O/B, Bo), reordered to the blocked OIhwBiBo; the input reordered too.
+                ? NchwcConv(g, x, BlockedKernel(g, w, [kernel[0], kernel[1], i / block, block, o / block, block], [4, 2, 0, 1, 3, 5], o, i),
+                    o, p.Padding, p.WindowStrides, p.RhsDilation, output)
+                // Fewer input channels than a block: the input stays NCHW and the kernel is OIhwBo, from (kh, kw, I, O/B, Bo).
+                : NchwcConv(g, g.Node("Transpose", x, null, OnnxAttributes.Ints("perm", [0, 3, 1, 2])),
+                    BlockedKernel(g, w, [kernel[0], kernel[1], i, o / block, block], [3, 2, 0, 1, 4], o, i),
+                    o, p.Padding, p.WindowStrides, p.RhsDilation, output, reorderInput: false);
+        }
         if (dtype != DType.Float32) (x, w) = (Cast(g, x, DType.Float32), Cast(g, w, DType.Float32));
 
         x = g.Node("Transpose", x, null, OnnxAttributes.Ints("perm", [0, n + 1, .. Enumerable.Range(1, n)]));
@@ -48,6 +62,19 @@ internal static partial class LoweringRules
         int n = In(eqn).Rank - 2;
         var dtype = In(eqn).DType;
         var (x, w) = (inputs[0], inputs[1]);
+        var kernel = In(eqn, 1).Dims;
+        if (Blocked(g, dtype, n, p.FeatureGroupCount, kernel[n + 1], kernel[n]) is > 0 and var block && kernel[n + 1] % block == 0
+            && p.Strides.All(s => s == 1) && p.RhsDilation.All(d => d == 1) && p.OutputPadding.All(o => o == 0)
+            && p.Padding.Select((q, k) => (q, k)).All(e => e.q.Low < kernel[e.k] && e.q.High < kernel[e.k]))
+        {
+            // With stride 1 the transposed convolution is the convolution by the spatially flipped kernel with input and
+            // output channels exchanged, padded k - 1 - p: the flipped HWIO viewed as (kh, kw, O'/B, Bo, I'/B, Bi), where
+            // the forward kernel's input channels are this convolution's outputs O', reordered to OIhwBiBo.
+            var flipped = g.Node("Slice", [w, g.Int64s(-1, -1), g.Int64s(long.MinValue, long.MinValue), g.Int64s(0, 1), g.Int64s(-1, -1)]);
+            var blocked = BlockedKernel(g, flipped, [kernel[0], kernel[1], kernel[2] / block, block, kernel[3] / block, block], [2, 4, 0, 1, 5, 3], kernel[2], kernel[3]);
+            var padding = p.Padding.Select((q, k) => (kernel[k] - 1 - q.Low, kernel[k] - 1 - q.High)).ToArray();
+            return NchwcConv(g, x, blocked, kernel[2], padding, [1, 1], [1, 1], output);
+        }
         if (dtype != DType.Float32) (x, w) = (Cast(g, x, DType.Float32), Cast(g, w, DType.Float32));
 
         x = g.Node("Transpose", x, null, OnnxAttributes.Ints("perm", [0, n + 1, .. Enumerable.Range(1, n)]));
@@ -59,6 +86,39 @@ internal static partial class LoweringRules
         var back = OnnxAttributes.Ints("perm", [0, .. Enumerable.Range(2, n), 1]);
         if (dtype == DType.Float32) return g.Node("Transpose", y, output, back);
         return Cast(g, g.Node("Transpose", y, null, back), dtype, output);
+    }
+
+    /// <summary>
+    /// The channel block <see cref="GraphBuilder.NchwcBlock"/> when a 2-D float32 convolution without groups from
+    /// <paramref name="inputChannels"/> (whole blocks, or fewer than one block) to <paramref name="outputChannels"/> (whole
+    /// blocks) can run as ONNX Runtime's blocked CPU convolution; otherwise 0.
+    /// </summary>
+    private static int Blocked(GraphBuilder g, DType dtype, int spatialRank, int groups, int inputChannels, int outputChannels) =>
+        g.NchwcBlock > 0 && dtype == DType.Float32 && spatialRank == 2 && groups == 1
+            && (inputChannels % g.NchwcBlock == 0 || inputChannels < g.NchwcBlock) && outputChannels % g.NchwcBlock == 0 ? g.NchwcBlock : 0;
+
+    /// <summary>The 2-D kernel <paramref name="w"/> (HWIO) in a blocked order of ONNX Runtime's blocked convolution, as a
+    /// tensor of shape <c>(O, I, kh, kw)</c>: viewed as <paramref name="view"/>, transposed by <paramref name="perm"/> to
+    /// <c>(O/B, I/B, kh, kw, Bi, Bo)</c> (<c>OIhwBiBo</c>) or <c>(O/B, I, kh, kw, Bo)</c> (<c>OIhwBo</c>).</summary>
+    private static string BlockedKernel(GraphBuilder g, string w, int[] view, int[] perm, int outputChannels, int inputChannels)
+    {
+        var blocked = g.Node("Transpose", g.Node("Reshape", [w, g.Int64s(view)]), null, OnnxAttributes.Ints("perm", perm));
+        return g.Node("Reshape", [blocked, g.Int64s(outputChannels, inputChannels, view[0], view[1])]);
+    }
+
+    /// <summary>ONNX Runtime's blocked CPU convolution of <paramref name="x"/> by the blocked kernel (see
+    /// <see cref="BlockedKernel"/>) with <paramref name="outputChannels"/> channels: <c>ReorderInput</c> from channels-last
+    /// (when <paramref name="reorderInput"/>; otherwise x is NCHW with fewer channels than a block), <c>Conv</c>, and
+    /// <c>ReorderOutput</c> to channels-last. The reorders take the place of the transposes around a standard <c>Conv</c>.</summary>
+    private static string NchwcConv(GraphBuilder g, string x, string kernel, int outputChannels, IReadOnlyList<(int Low, int High)> padding,
+        IReadOnlyList<int> strides, IReadOnlyList<int> dilations, string? output, bool reorderInput = true)
+    {
+        if (reorderInput) x = g.DomainNodes(NchwcBlock.Domain, "ReorderInput", [x], [null], OnnxAttributes.Int("channels_last", 1))[0];
+        var y = g.DomainNodes(NchwcBlock.Domain, "Conv", [x, kernel], [null],
+            OnnxAttributes.Ints("strides", strides), OnnxAttributes.Ints("dilations", dilations),
+            OnnxAttributes.Ints("pads", padding.Select(q => q.Low).Concat(padding.Select(q => q.High))))[0];
+        return g.DomainNodes(NchwcBlock.Domain, "ReorderOutput", [y], [output],
+            OnnxAttributes.Int("channels", outputChannels), OnnxAttributes.Int("channels_last", 1))[0];
     }
 
     /// <summary>Inserts <c>d - 1</c> zeros between the elements of <paramref name="axis"/>: size s becomes

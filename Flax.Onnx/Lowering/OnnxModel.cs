@@ -87,6 +87,7 @@ internal sealed class OnnxModel
     {
         var model = new ModelProto { IrVersion = OnnxVersions.IrVersion, ProducerName = OnnxVersions.Producer, Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxVersions.Opset });
+        if (graph.Node.Any(n => n.Domain == NchwcBlock.Domain)) model.OpsetImport.Add(new OperatorSetIdProto { Domain = NchwcBlock.Domain, Version = 1 });
         return model;
     }
 }

@@ -4,7 +4,7 @@ using Flax.Benchmarks;
 // Runs the benchmarks chosen on the command line, e.g.
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- --filter '*Prng*'
 // or prints ONNX Runtime's per-operator profile of the CNN's train-step graph:
-//   dotnet run -c Release --project tests/Flax.Benchmarks -- profile [batch] [runs]
+//   dotnet run -c Release --project tests/Flax.Benchmarks -- profile [batch] [runs] [standard]
 // or times the CNN's train step against LibTorch's without BenchmarkDotNet, interleaved on one thread:
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- interleaved [batch] [rounds]
 // or measures ONNX Runtime's Scan against the unrolled loop (Lift.ScanUnrollThreshold):
@@ -17,6 +17,6 @@ else if (args.Length > 0 && args[0] == "scan")
 else if (args.Length > 0 && args[0] == "interleaved")
     InterleavedTrainComparison.Run(args.Length > 1 ? int.Parse(args[1]) : 128, args.Length > 2 ? int.Parse(args[2]) : 9);
 else if (args.Length > 0 && args[0] == "profile")
-    TrainStepProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 128, args.Length > 2 ? int.Parse(args[2]) : 20);
+    TrainStepProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 128, args.Length > 2 ? int.Parse(args[2]) : 20, args.Length > 3 && args[3] == "standard");
 else
     BenchmarkSwitcher.FromAssembly(typeof(TrainStepProfile).Assembly).Run(args);

@@ -8,17 +8,20 @@ namespace Flax.Benchmarks;
 /// <summary>
 /// ONNX Runtime's per-operator profile of the Fashion-MNIST CNN's compiled train-step graph (the graph
 /// <see cref="Trainer"/> runs), summed by operator type: <c>dotnet run -c Release --project tests/Flax.Benchmarks --
-/// profile [batch] [runs]</c>, with the trainer's intra-op thread count. Prints the node count after ONNX Runtime's optimizations, the mean time per run, and
+/// profile [batch] [runs] [standard]</c>, with the trainer's intra-op thread count; <c>standard</c> profiles the same
+/// program lowered to standard ONNX only, without ONNX Runtime's blocked convolutions (<see cref="NchwcBlock"/>). Prints the node count after ONNX Runtime's optimizations, the mean time per run, and
 /// one row per operator type (time per run, share, node count), largest first.
 /// </summary>
 internal static class TrainStepProfile
 {
-    internal static void Run(int batch, int runs)
+    internal static void Run(int batch, int runs, bool standard = false)
     {
         var (images, labels) = FlaxCnn.Batch(batch);
         var (x, y) = (NDArray.From(images, batch, 28, 28, 1), NDArray.From(labels, batch));
         using var trainer = FlaxCnn.Trainer(x, y);
         var step = (TracedModel)typeof(Trainer).GetField("_step", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(trainer)!;
+        var onnx = standard ? Lowerer.Lower(step.Traced.Program, step.Traced.InputNames) : step.Onnx;
+        Console.WriteLine(standard || NchwcBlock.Size == 0 ? "convolutions: standard ONNX" : $"convolutions: ONNX Runtime's blocked ones (NCHWc, block {NchwcBlock.Size})");
         var values = new Dictionary<string, object>(trainer.Variables.Flatten());
         foreach (var (path, value) in trainer.OptimizerState.Flatten()) values["opt_state/" + path] = value;
 
@@ -26,10 +29,10 @@ internal static class TrainStepProfile
         using var options = new SessionOptions { IntraOpNumThreads = PhysicalCores.Value, EnableProfiling = true, ProfileOutputPathPrefix = prefix, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (Environment.GetEnvironmentVariable("FLAX_PROFILE_SAVE") is { Length: > 0 } save)
         {
-            File.WriteAllBytes(save, step.Onnx.ToBytes());
+            File.WriteAllBytes(save, onnx.ToBytes());
             options.OptimizedModelFilePath = save + ".optimized.onnx";
         }
-        using var session = new InferenceSession(step.Onnx.ToBytes(), options);
+        using var session = new InferenceSession(onnx.ToBytes(), options);
         var feeds = new List<NamedOnnxValue>();
         foreach (var (name, meta) in session.InputMetadata)
         {
