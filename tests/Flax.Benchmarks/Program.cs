@@ -5,7 +5,7 @@ using Flax.Benchmarks;
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- --filter '*Prng*'
 // or prints ONNX Runtime's per-operator profile of the CNN's train-step graph:
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- profile [batch] [runs] [standard]
-// or times LibTorch's forward and backward of each layer of the CNN (set beside the profile's "by layer" table):
+// or times LibTorch's forward and backward of each layer of the CNN (set beside the profile's slowest nodes):
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- torch-layers [batch] [rounds]
 // or times the CNN's train step against LibTorch's without BenchmarkDotNet, interleaved on one thread:
 //   dotnet run -c Release --project tests/Flax.Benchmarks -- interleaved [batch] [rounds]

@@ -9,8 +9,8 @@ namespace Flax.Benchmarks;
 /// LibTorch's time for each layer of the CNN's train step, forward and backward, at the shapes of
 /// <see cref="TorchCnn"/>: <c>dotnet run -c Release --project tests/Flax.Benchmarks -- torch-layers [batch] [rounds]</c>.
 /// Each piece runs on its own inputs with autograd, on the thread that built them (as <see cref="InterleavedTrainComparison"/>),
-/// and prints its median time per call. Set it beside the <c>profile</c> command's "by layer" table, which sums ONNX
-/// Runtime's nodes of the same layers in our train-step graph.
+/// and prints its median time per call. Set it beside the <c>profile</c> command's slowest nodes of our train-step graph
+/// (node names carry the layer's scope, <c>Block_1/Conv_0/...</c>; the pooling and ReLU nodes carry none).
 /// </summary>
 internal static class TorchLayerProfile
 {
