@@ -23,6 +23,9 @@ internal static class NativeRuntime
         if (s_failure.Value is { } cause) throw Missing(device, Library, cause);
     }
 
+    /// <summary>Whether the native library loaded (once per process); never throws.</summary>
+    internal static bool IsLoaded => s_failure.Value is null;
+
     /// <summary>The execution providers compiled into the native library (CUDA only in the GPU package).</summary>
     internal static IReadOnlyCollection<string> Providers() => OrtEnv.Instance().GetAvailableProviders();
 

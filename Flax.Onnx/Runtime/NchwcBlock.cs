@@ -26,6 +26,7 @@ internal static class NchwcBlock
 
     private static int Probe()
     {
+        if (!NativeRuntime.IsLoaded) return 0; // the session that follows reports the missing library
         var graph = new GraphProto { Name = "nchwc_probe" };
         graph.Input.Add(OnnxTypes.ValueInfo("x", DType.Float32, [1, 4, 1, 1]));
         graph.Output.Add(OnnxTypes.ValueInfo("y", DType.Float32, [1, -1, 1, 1]));
