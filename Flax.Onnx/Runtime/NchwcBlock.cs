@@ -1,7 +1,6 @@
 using Flax.Lowering.Proto;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Flax;
 
