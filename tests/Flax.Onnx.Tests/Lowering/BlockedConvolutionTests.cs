@@ -85,6 +85,7 @@ public sealed class BlockedConvolutionTests
     [DataRow("3x3 SAME", 3, 3, 1, 1, 1, 1)]
     [DataRow("2x3 VALID", 2, 3, 0, 0, 0, 0)]
     [DataRow("3x3, asymmetric padding", 3, 3, 2, 0, 0, 1)]
+    [DataRow("1x1", 1, 1, 0, 0, 0, 0)]
     public void ForwardAndInputGradientAreBlocked(string name, int kh, int kw, int top, int bottom, int left, int right)
     {
         int b = Block;
