@@ -2,9 +2,9 @@ using Flax.Tests.Lowering;
 
 namespace Flax.Tests.Ir;
 
-/// <summary>Pool-mask folding: the ReLU's gradient mask after a max pooling's gradient moves onto the pooled
-/// cotangent, and the lowered gradient equals the reference evaluator's on the unfolded program exactly, ties and
-/// zeros included.</summary>
+/// <summary>Pool-mask folding: the ReLU before a max pooling runs on the pooled values, its gradient mask moves onto the
+/// pooled cotangent, and the lowered gradient equals the reference evaluator's on the unfolded program exactly, ties
+/// and zeros included.</summary>
 [TestClass]
 public sealed class PoolMaskFoldingTests
 {
@@ -36,8 +36,10 @@ public sealed class PoolMaskFoldingTests
         var full = program.Eqns.Where(e => e.Outputs[0].Type.Dims.SequenceEqual([3, 4, 6, 5])).Select(e => e.Primitive.Name());
         var left = folded.Eqns.Where(e => e.Outputs[0].Type.Dims.SequenceEqual([3, 4, 6, 5])).Select(e => e.Primitive.Name());
         Assert.AreEqual("le, select, select_and_scatter_add, select", string.Join(", ", full));
-        Assert.AreEqual("le, select, select_and_scatter_add", string.Join(", ", left), folded.ToString());
+        Assert.AreEqual("select_and_scatter_add", string.Join(", ", left), folded.ToString());
         Assert.AreEqual(1, folded.Eqns.Count(e => e.Primitive == Primitive.ReduceWindowMax), "the forward pooling is reused");
+        Assert.AreSame(folded.Inputs[0], folded.Eqns.Single(e => e.Primitive == Primitive.ReduceWindowMax).Inputs[0],
+            "the pooling reads x, and the ReLU runs on its result");
         for (int seed = 0; seed < 3; seed++)
             ReferenceCheck.AssertMatches(program, [Ties(seed, 3, 4, 6, 5)], atol: 0, rtol: 0);
     }
@@ -50,6 +52,27 @@ public sealed class PoolMaskFoldingTests
         Assert.AreNotSame(program, PoolMaskFolding.Fold(program));
         for (int seed = 0; seed < 3; seed++)
             ReferenceCheck.AssertMatches(program, [Ties(seed, 2, 7, 5, 3)], atol: 0, rtol: 0);
+    }
+
+    /// <summary>Padding as wide as a window (<c>lax.reduce_window</c>'s, which <c>Nn.MaxPool</c> pads beforehand) leaves
+    /// windows without an element of x, whose maximum is -inf: the ReLU stays before the pooling (relu(-inf) would be 0),
+    /// and the gradient mask still moves.</summary>
+    [TestMethod]
+    public void WindowsInThePaddingKeepTheReluBeforeThePooling()
+    {
+        var program = Gradient(x => Flax.Nn.Relu(x).ReduceWindowMax([1, 2, 2, 1], [1, 2, 2, 1], Padding.Explicit((0, 0), (2, 0), (0, 2), (0, 0))), 2, 4, 4, 3);
+
+        var folded = ProgramChecker.Check(PoolMaskFolding.Fold(program));
+
+        Assert.AreNotSame(program, folded);
+        Assert.IsTrue(folded.Eqns.Where(e => e.Primitive == Primitive.ReduceWindowMax).All(e => !ReferenceEquals(e.Inputs[0], folded.Inputs[0])),
+            folded.ToString());
+        for (int seed = 0; seed < 3; seed++)
+        {
+            var x = Ties(seed, 2, 4, 4, 3);
+            var parameters = new Dictionary<string, NDArray>();
+            CollectionAssert.AreEqual(Evaluator.Run(program, [x], parameters)[0].ToArray<float>(), Evaluator.Run(folded, [x], parameters)[0].ToArray<float>());
+        }
     }
 
     [TestMethod]
