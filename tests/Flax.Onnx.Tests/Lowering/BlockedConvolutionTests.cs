@@ -16,23 +16,13 @@ namespace Flax.Tests.Lowering;
 [TestClass]
 public sealed class BlockedConvolutionTests
 {
-    private const string KernelPath = "params/Conv_0/kernel";
+    private const string KernelPath = ConvLoss.KernelPath;
 
     private static int Block => NchwcBlock.Size is > 0 and var block ? block
         : throw new AssertInconclusiveException("ONNX Runtime has no blocked (NCHWc) convolutions on this machine.");
 
-    private static (Program Loss, Program Grads) Gradients(DType dtype, ConvParams p, int[] xShape, int[] wShape)
-    {
-        var x = new Var(new TensorType(dtype, (int[])[-1, .. xShape[1..]]));
-        var kernel = new Var(new TensorType(dtype, wShape));
-        var b = new GradBuilder();
-        var y = b.Emit(Primitive.ConvGeneralDilated, p, x, kernel);
-        var weights = new Var(y.Type);
-        var loss = b.ReduceSum(b.Mul(y, weights), Enumerable.Range(0, y.Type.Rank));
-        var program = ProgramChecker.Check(new Program([x, weights], [new ProgramParameter(KernelPath, kernel)], [.. b.Constants], [.. b.Eqns],
-            [new ProgramOutput("loss", loss)]));
-        return (program, Flax.Autodiff.ValueAndGrad(program, "loss", [KernelPath], [0]));
-    }
+    private static Program Gradients(DType dtype, ConvParams p, int[] xShape, int[] wShape) =>
+        Flax.Autodiff.ValueAndGrad(ConvLoss.Program(dtype, p, xShape, wShape), "loss", [KernelPath], [0]);
 
     /// <summary>Lowers the gradients with the machine's block, checks the loss and both gradients against the evaluator,
     /// and returns the lowered graph.</summary>
@@ -40,12 +30,12 @@ public sealed class BlockedConvolutionTests
     {
         var rng = new System.Random(xShape.Sum() + wShape.Sum());
         var x = GradCheck.Uniform(rng, xShape);
-        var (_, reference) = Gradients(DType.Float64, p, xShape, wShape);
+        var reference = Gradients(DType.Float64, p, xShape, wShape);
         var weights = GradCheck.Uniform(rng, [xShape[0], .. reference.Inputs[1].Type.Dims[1..]]);
         var kernel = GradCheck.Uniform(rng, wShape);
         var expected = Evaluator.Run(reference, [x, weights], new Dictionary<string, NDArray> { [KernelPath] = kernel });
 
-        var (_, grads) = Gradients(DType.Float32, p, xShape, wShape);
+        var grads = Gradients(DType.Float32, p, xShape, wShape);
         var model = Lowerer.Lower(grads, ["x", "weights"], nchwcBlock: Block);
         using var session = new OnnxSession(model.ToBytes(), [.. model.InputNames, .. model.ParameterNames], model.OutputNames, Device.Cpu);
         var actual = session.Run([Single(x), Single(weights), Single(kernel)]);
@@ -140,7 +130,7 @@ public sealed class BlockedConvolutionTests
     public void EmptyBatch()
     {
         int b = Block;
-        var (_, grads) = Gradients(DType.Float32, Params([1, 1], [(1, 1), (1, 1)]), [0, 5, 5, b], [3, 3, b, b]);
+        var grads = Gradients(DType.Float32, Params([1, 1], [(1, 1), (1, 1)]), [0, 5, 5, b], [3, 3, b, b]);
         var model = Lowerer.Lower(grads, ["x", "weights"], nchwcBlock: b);
         using var session = new OnnxSession(model.ToBytes(), [.. model.InputNames, .. model.ParameterNames], model.OutputNames, Device.Cpu);
         var results = session.Run([NDArray.Zeros(DType.Float32, 0, 5, 5, b), NDArray.Zeros(DType.Float32, 0, 5, 5, b), NDArray.Ones(DType.Float32, 3, 3, b, b)]);

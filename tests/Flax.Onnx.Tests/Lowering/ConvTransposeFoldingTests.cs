@@ -16,7 +16,7 @@ namespace Flax.Tests.Lowering;
 [TestClass]
 public sealed class ConvTransposeFoldingTests
 {
-    private const string KernelPath = "params/Conv_0/kernel";
+    private const string KernelPath = ConvLoss.KernelPath;
 
     private static ImmutableArray<int> A(params int[] values) => [.. values];
 
@@ -32,14 +32,7 @@ public sealed class ConvTransposeFoldingTests
     /// </summary>
     private static (Program Loss, Program Grads) InputGradient(ConvParams p, int[] xShape, int[] wShape)
     {
-        var x = new Var(new TensorType(DType.Float64, (int[])[-1, .. xShape[1..]]));
-        var kernel = new Var(new TensorType(DType.Float64, wShape));
-        var b = new GradBuilder();
-        var y = b.Emit(Primitive.ConvGeneralDilated, p, x, kernel);
-        var weights = new Var(y.Type);
-        var loss = b.ReduceSum(b.Mul(y, weights), Enumerable.Range(0, y.Type.Rank));
-        var program = ProgramChecker.Check(new Program([x, weights], [new ProgramParameter(KernelPath, kernel)], [.. b.Constants], [.. b.Eqns],
-            [new ProgramOutput("loss", loss)]));
+        var program = ConvLoss.Program(DType.Float64, p, xShape, wShape);
         return (program, Flax.Autodiff.ValueAndGrad(program, "loss", [], [0]));
     }
 
