@@ -139,6 +139,23 @@ public sealed class BlockedConvolutionTests
         CollectionAssert.AreEqual(new[] { 0, 5, 5, b }, results[2].Shape.ToArray());
     }
 
+    /// <summary>A kernel larger than its input (an empty output in JAX) fails in the blocked convolution as in ONNX Runtime's
+    /// standard one: a <see cref="ModelRunException"/> naming the node, not a native crash.</summary>
+    [TestMethod]
+    public void KernelLargerThanTheInputFailsAsTheStandardConvolution()
+    {
+        int b = Block;
+        var program = ConvLoss.Program(DType.Float32, Params([1, 1], [(0, 0), (0, 0)]), [2, 2, 2, b], [3, 3, b, b]);
+        foreach (int block in new[] { b, 0 })
+        {
+            var model = Lowerer.Lower(program, ["x", "weights"], nchwcBlock: block);
+            using var session = new OnnxSession(model.ToBytes(), [.. model.InputNames, .. model.ParameterNames], model.OutputNames, Device.Cpu);
+            var e = Assert.ThrowsExactly<ModelRunException>(() =>
+                session.Run([NDArray.Ones(DType.Float32, 2, 2, 2, b), NDArray.Zeros(DType.Float32, 2, 0, 0, b), NDArray.Ones(DType.Float32, 3, 3, b, b)]));
+            StringAssert.Contains(e.Message, "(Conv) of the model: Invalid input shape: {2,2}", $"block {block}");
+        }
+    }
+
     /// <summary>Models that leave the process are standard ONNX: <c>Core.Export</c> of a convolution with whole blocks of
     /// channels has no node of the blocked domain and imports only the default operator set.</summary>
     [TestMethod]
