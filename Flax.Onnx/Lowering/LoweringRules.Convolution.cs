@@ -7,7 +7,9 @@ internal static partial class LoweringRules
     /// dilate the input where <c>lhs_dilation &gt; 1</c> (per axis: Unsqueeze, Pad with zeros, Reshape, Slice);
     /// Slice off negative padding; Conv with the positive padding, <c>strides</c>, <c>dilations</c> (the kernel
     /// dilation) and <c>group</c>; Transpose back to NHWC. ONNX Runtime's CPU Conv is float32-only, so other float
-    /// dtypes are computed in float32 and cast back (float64 convolutions lose precision to float32).
+    /// dtypes are computed in float32 and cast back (float64 convolutions lose precision to float32). Where the graph
+    /// may use ONNX Runtime's blocked CPU convolutions (<see cref="GraphBuilder.NchwcBlock"/>, see <see cref="Blocked"/>)
+    /// and nothing needs the input dilated or cropped, one of those instead (<see cref="NchwcConv"/>).
     /// </summary>
     private static string ConvGeneralDilated(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
     {
@@ -54,7 +56,8 @@ internal static partial class LoweringRules
     /// ConvTranspose's weight layout <c>(C_in, C_out / group, window...)</c>, as the forward Conv's; no flip, no channel
     /// exchange), one ConvTranspose with <c>strides</c>, <c>dilations</c>, <c>pads</c>, <c>output_padding</c> and
     /// <c>group</c>, Transpose back to NHWC. Other float dtypes than float32 are computed in float32 and cast back, as
-    /// for <see cref="ConvGeneralDilated"/>.
+    /// for <see cref="ConvGeneralDilated"/>. With stride 1, no dilation and whole blocks of channels both ways, a blocked
+    /// CPU convolution of the flipped kernel where the graph may use them (<see cref="GraphBuilder.NchwcBlock"/>).
     /// </summary>
     private static string ConvTranspose(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
     {
