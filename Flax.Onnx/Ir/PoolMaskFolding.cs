@@ -57,7 +57,7 @@ internal static class PoolMaskFolding
             return null;
 
         var (zero, source) = (eqn.Inputs[1], scatter.Inputs[0]);
-        var operand = EveryWindowHoldsAnElement((ReduceWindowParams)scatter.Params) ? relu.Inputs[2] : relu.Outputs[0];
+        var operand = EveryWindowHoldsAnElement((ReduceWindowParams)scatter.Params, relu.Inputs[2].Type) ? relu.Inputs[2] : relu.Outputs[0];
         var pooledType = source.Type;
         var pooled = new Var(pooledType);
         var stopped = new Var(new TensorType(DType.Bool, pooledType.Dims));
@@ -75,7 +75,7 @@ internal static class PoolMaskFolding
     /// <c>relu(x)</c> whose windows each hold an element of x; otherwise null.</summary>
     private static Eqn[]? Commuted(Eqn eqn, Dictionary<Var, Eqn> producers, HashSet<Var> zeros)
     {
-        if (eqn.Primitive != Primitive.ReduceWindowMax || !EveryWindowHoldsAnElement((ReduceWindowParams)eqn.Params)
+        if (eqn.Primitive != Primitive.ReduceWindowMax || !EveryWindowHoldsAnElement((ReduceWindowParams)eqn.Params, eqn.Inputs[0].Type)
             || !producers.TryGetValue(eqn.Inputs[0], out var relu) || !IsRelu(relu, producers, zeros))
             return null;
         var zero = relu.Inputs[1];
@@ -95,9 +95,11 @@ internal static class PoolMaskFolding
         && producers.TryGetValue(relu.Inputs[0], out var comparison) && IsClampTest(comparison, zeros)
         && ReferenceEquals(relu.Inputs[2], comparison.Inputs[0]) && relu.Inputs[2].Type.Dims.SequenceEqual(relu.Outputs[0].Type.Dims);
 
-    /// <summary>Whether every window of a pooling holds an element of its operand: no padding as wide as the window.</summary>
-    private static bool EveryWindowHoldsAnElement(ReduceWindowParams p) =>
-        p.Padding.Select((q, k) => q.Low < p.WindowDimensions[k] && q.High < p.WindowDimensions[k]).All(b => b);
+    /// <summary>Whether every window of a pooling over <paramref name="operand"/> holds an element of it: no empty axis
+    /// (the batch axis may be dynamic) and no padding as wide as the window.</summary>
+    private static bool EveryWindowHoldsAnElement(ReduceWindowParams p, TensorType operand) =>
+        operand.Dims.All(d => d != 0)
+        && p.Padding.Select((q, k) => q.Low < p.WindowDimensions[k] && q.High < p.WindowDimensions[k]).All(b => b);
 
     /// <summary>Whether <paramref name="eqn"/> is <c>x &lt;= 0</c> for a floating-point x (not <c>x &lt; 0</c>: that
     /// ReLU passes the gradient at 0, which the pooled maximum cannot tell from a clamped negative).</summary>

@@ -54,13 +54,15 @@ public sealed class PoolMaskFoldingTests
             ReferenceCheck.AssertMatches(program, [Ties(seed, 2, 7, 5, 3)], atol: 0, rtol: 0);
     }
 
-    /// <summary>Padding as wide as a window (<c>lax.reduce_window</c>'s, which <c>Nn.MaxPool</c> pads beforehand) leaves
-    /// windows without an element of x, whose maximum is -inf: the ReLU stays before the pooling (relu(-inf) would be 0),
-    /// and the gradient mask still moves.</summary>
+    /// <summary>Padding as wide as a window (<c>lax.reduce_window</c>'s, which <c>Nn.MaxPool</c> pads beforehand), or
+    /// padding around an empty axis, leaves windows without an element of x, whose maximum is -inf: the ReLU stays before
+    /// the pooling (relu(-inf) would be 0), and the gradient mask still moves.</summary>
     [TestMethod]
-    public void WindowsInThePaddingKeepTheReluBeforeThePooling()
+    [DataRow(4, 2, 0)]
+    [DataRow(0, 1, 1)]
+    public void WindowsInThePaddingKeepTheReluBeforeThePooling(int rows, int low, int high)
     {
-        var program = Gradient(x => Flax.Nn.Relu(x).ReduceWindowMax([1, 2, 2, 1], [1, 2, 2, 1], Padding.Explicit((0, 0), (2, 0), (0, 2), (0, 0))), 2, 4, 4, 3);
+        var program = Gradient(x => Flax.Nn.Relu(x).ReduceWindowMax([1, 2, 2, 1], [1, 2, 2, 1], Padding.Explicit((0, 0), (low, high), (0, 2), (0, 0))), 2, rows, 4, 3);
 
         var folded = ProgramChecker.Check(PoolMaskFolding.Fold(program));
 
@@ -69,7 +71,7 @@ public sealed class PoolMaskFoldingTests
             folded.ToString());
         for (int seed = 0; seed < 3; seed++)
         {
-            var x = Ties(seed, 2, 4, 4, 3);
+            var x = Ties(seed, 2, rows, 4, 3);
             var parameters = new Dictionary<string, NDArray>();
             CollectionAssert.AreEqual(Evaluator.Run(program, [x], parameters)[0].ToArray<float>(), Evaluator.Run(folded, [x], parameters)[0].ToArray<float>());
         }
