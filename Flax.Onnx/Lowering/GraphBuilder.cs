@@ -10,6 +10,7 @@ internal sealed class GraphBuilder
 {
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _int64Constants = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _shapesWithZeros = new(StringComparer.Ordinal);
     private readonly (string Name, int Axis)? _batchSource;
     private readonly GraphBuilder? _parent;
     private string? _batchSize;
@@ -84,6 +85,9 @@ internal sealed class GraphBuilder
         return name;
     }
 
+    /// <summary>The builder of the main graph (this one, or the parent of a subgraph's).</summary>
+    private GraphBuilder Root => _parent?.Root ?? this;
+
     /// <summary>Adds a node named <c>scope/OpType_N</c> and returns its (single) output.</summary>
     /// <param name="opType">The ONNX operator.</param>
     /// <param name="inputs">Its input value names (empty string for an omitted optional input).</param>
@@ -110,6 +114,9 @@ internal sealed class GraphBuilder
         node.Input.AddRange(inputs);
         node.Output.AddRange(names);
         node.Attribute.AddRange(attributes);
+        // A 0 in a Reshape's shape copies the input's dim unless allowzero is set; the shapes here always mean a 0 dim.
+        if (domain.Length == 0 && opType == "Reshape" && Root._shapesWithZeros.Contains(node.Input[1]))
+            node.Attribute.Add(OnnxAttributes.Int("allowzero", 1));
         Graph.Node.Add(node);
         return names;
     }
@@ -134,6 +141,7 @@ internal sealed class GraphBuilder
         var key = string.Join(",", values);
         if (!_int64Constants.TryGetValue(key, out var name))
             _int64Constants[key] = name = Constant(NDArray.From(values, values.Length));
+        if (values.Contains(0) && !values.Contains(-1)) _shapesWithZeros.Add(name);
         return name;
     }
 
@@ -150,7 +158,8 @@ internal sealed class GraphBuilder
     {
         int dynamic = dims.Count(d => d < 0);
         if (dynamic == 0) return Int64s(dims);
-        if (dynamic == 1 && minusOneInfers) return Int64s(dims.Select(d => d < 0 ? -1 : d));
+        // With a 0 dim nothing can be inferred (and allowzero forbids -1 beside a 0): the batch size is computed.
+        if (dynamic == 1 && minusOneInfers && !dims.Contains(0)) return Int64s(dims.Select(d => d < 0 ? -1 : d));
         var parts = new List<string>();
         var run = new List<long>();
         foreach (var d in dims)
@@ -160,7 +169,9 @@ internal sealed class GraphBuilder
             parts.Add(d == -1 ? BatchSize() : Node("Mul", [BatchSize(), Int64s(-(long)d)]));
         }
         if (run.Count > 0) parts.Add(Int64s([.. run]));
-        return Node("Concat", parts, null, OnnxAttributes.Int("axis", 0));
+        var shape = Node("Concat", parts, null, OnnxAttributes.Int("axis", 0));
+        if (dims.Contains(0)) Root._shapesWithZeros.Add(shape);
+        return shape;
     }
 
     /// <summary>The runtime batch size as int64[1], computed once from the batch source input.</summary>

@@ -130,6 +130,11 @@ internal static class Lowerer
             if (!eqn.Primitive.HasManyOutputs())
             {
                 var output = direct.TryGetValue(eqn.Outputs[0], out var wanted) ? g.Claim(wanted) : null;
+                var type = eqn.Outputs[0].Type;
+                // An empty result holds no value to compute: ONNX Runtime rejects some empty results (a convolution
+                // window larger than its padded input, which JAX gives as an empty output), so none reaches a rule.
+                if (type.Dims.Contains(0))
+                    return [g.Node("Expand", [g.Constant(NDArray.Zeros(type.DType)), g.Shape(type.Dims, minusOneInfers: false)], output)];
                 return [LoweringRules.For(eqn.Primitive)(g, eqn, inputs, output)];
             }
             var outputs = eqn.Outputs.Select(v => direct.TryGetValue(v, out var name) ? g.Claim(name) : null).ToArray();
