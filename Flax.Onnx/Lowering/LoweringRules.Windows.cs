@@ -8,14 +8,18 @@ internal static partial class LoweringRules
     /// <c>lax.reduce_window</c> with max: MaxPool, whose padding never wins (like <c>-inf</c>). ONNX pools over the
     /// trailing axes of <c>(N, C, spatial...)</c>: the windowed axes move last (Transpose); the other axes become N
     /// and C, merged by a Reshape when there are not exactly two of them; the result is reshaped and transposed
-    /// back. Dtypes other than float32 and float64 are pooled in float64 (float32 for 16-bit floats) and cast back.
+    /// back. Dtypes other than float32 and float64 are pooled in float64 (float32 for 16-bit floats) and cast back. A
+    /// padding as wide as its window is padded explicitly (<see cref="PoolLayout.Padded"/>), and the windows lying in
+    /// it take the lowest value.
     /// </summary>
     private static string ReduceWindowMax(GraphBuilder g, Eqn eqn, IReadOnlyList<string> inputs, string? output)
     {
         var p = (ReduceWindowParams)eqn.Params;
         var layout = PoolLayout.Of(p, In(eqn), Out(eqn));
         if (layout is null) return g.Node("Identity", inputs[0], output);
-        var x = g.Node("MaxPool", layout.In(g, inputs[0], layout.Dims), null, layout.Attributes(p));
+        var x = g.Node("MaxPool", layout.Padded(g, layout.In(g, inputs[0], layout.Dims)), null, layout.Attributes(p));
+        // MaxPool starts from the dtype's lowest finite value, so a window in the padding is set to JAX's lowest value.
+        if (layout.WindowsInPadding(g, p) is { } inPadding) x = g.Node("Where", [inPadding, g.Constant(layout.Lowest), x]);
         return layout.Out(g, x, layout.OutDims, output);
     }
 
@@ -33,20 +37,26 @@ internal static partial class LoweringRules
             return TiledSelectAndScatterAdd(g, eqn, split, inputs, output);
         var layout = PoolLayout.Of(p, In(eqn, 1), In(eqn, 0));
         if (layout is null) return g.Node("Identity", inputs[0], output);
-        var x = layout.In(g, inputs[1], layout.Dims);
+        var x = layout.Padded(g, layout.In(g, inputs[1], layout.Dims));
         var indices = g.Nodes("MaxPool", [x], 2, layout.Attributes(p))[1];
-        if (layout.Compute == DType.Float32 && Enumerable.Range(0, p.WindowDimensions.Length).All(a => p.WindowStrides[a] >= p.WindowDimensions[a]))
+        var source = layout.In(g, inputs[0], layout.OutDims);
+        var inPadding = layout.WindowsInPadding(g, p);
+        if (inPadding is null && layout.Compute == DType.Float32
+            && Enumerable.Range(0, p.WindowDimensions.Length).All(a => p.WindowStrides[a] >= p.WindowDimensions[a]))
         {
             // Disjoint windows select each element at most once: MaxUnpool writes the source at the indices.
-            var unpooled = g.Node("MaxUnpool", [layout.In(g, inputs[0], layout.OutDims), indices, g.Node("Shape", x)], null, layout.Attributes(p));
-            return layout.Out(g, unpooled, layout.Dims, output);
+            var unpooled = g.Node("MaxUnpool", [source, indices, g.Node("Shape", x)], null, layout.Attributes(p));
+            return layout.Out(g, layout.Cropped(g, unpooled), layout.Dims, output);
         }
-        var source = g.Node("Reshape", [layout.In(g, inputs[0], layout.OutDims), g.Int64s(-1)]);
+        // A window in the padding has no element above MaxPool's start, so its index is meaningless: its source (dropped
+        // in JAX) is zeroed and added wherever the index points.
+        if (inPadding is not null) source = g.Node("Where", [inPadding, g.Constant(NDArray.Zeros(layout.Compute)), source]);
+        source = g.Node("Reshape", [source, g.Int64s(-1)]);
         var flat = g.Node("Reshape", [x, g.Int64s(-1)]);
         var zeros = g.Node("Expand", [g.Constant(NDArray.Zeros(layout.Compute, 1)), g.Node("Shape", flat)]);
         var sum = g.Node("ScatterElements", [zeros, g.Node("Reshape", [indices, g.Int64s(-1)]), source], null,
             OnnxAttributes.Int("axis", 0), OnnxAttributes.String("reduction", "add"));
-        return layout.Out(g, g.Node("Reshape", [sum, g.Node("Shape", x)]), layout.Dims, output);
+        return layout.Out(g, layout.Cropped(g, g.Node("Reshape", [sum, g.Node("Shape", x)])), layout.Dims, output);
     }
 
     /// <summary>
@@ -123,6 +133,8 @@ internal static partial class LoweringRules
     {
         private int[] _free = [], _windowed = [], _perm = [];
         private DType _dtype;
+        private (int Low, int High)[] _padding = [];
+        private bool _padsExplicitly;
 
         /// <summary>The operand's and the pooled dims.</summary>
         internal IReadOnlyList<int> Dims { get; private init; } = [];
@@ -142,18 +154,73 @@ internal static partial class LoweringRules
             return new PoolLayout
             {
                 _free = free, _windowed = windowed, _perm = [.. free, .. windowed], _dtype = dtype,
+                _padding = [.. windowed.Select(a => p.Padding[a])],
+                _padsExplicitly = windowed.Any(a => p.Padding[a].Low >= p.WindowDimensions[a] || p.Padding[a].High >= p.WindowDimensions[a]),
                 Dims = operand.Dims, OutDims = pooled.Dims,
                 Compute = dtype is DType.Float32 or DType.Float64 ? dtype : dtype is DType.Float16 or DType.BFloat16 ? DType.Float32 : DType.Float64,
             };
         }
 
-        /// <summary>MaxPool's kernel_shape, strides and pads.</summary>
+        /// <summary>MaxPool's kernel_shape, strides and pads (none when <see cref="Padded"/> pads).</summary>
         internal AttributeProto[] Attributes(ReduceWindowParams p) =>
         [
             OnnxAttributes.Ints("kernel_shape", _windowed.Select(a => p.WindowDimensions[a])),
             OnnxAttributes.Ints("strides", _windowed.Select(a => p.WindowStrides[a])),
-            OnnxAttributes.Ints("pads", _windowed.Select(a => p.Padding[a].Low).Concat(_windowed.Select(a => p.Padding[a].High))),
+            OnnxAttributes.Ints("pads", _padsExplicitly ? new int[2 * _windowed.Length] : Pads),
         ];
+
+        private IEnumerable<int> Pads => _padding.Select(q => q.Low).Concat(_padding.Select(q => q.High));
+
+        /// <summary>The value a window lying in the padding takes, in <see cref="Compute"/>: -inf for floats, the dtype's
+        /// lowest value for integers (as JAX's max identity).</summary>
+        internal NDArray Lowest
+        {
+            get
+            {
+                double lowest = _dtype switch
+                {
+                    DType.Int8 => sbyte.MinValue, DType.Int16 => short.MinValue, DType.Int32 => int.MinValue, DType.Int64 => long.MinValue,
+                    DType.UInt8 or DType.UInt16 or DType.UInt32 or DType.UInt64 or DType.Bool => 0,
+                    _ => double.NegativeInfinity,
+                };
+                return Compute == DType.Float32 ? NDArray.Scalar((float)lowest) : NDArray.Scalar(lowest);
+            }
+        }
+
+        /// <summary>
+        /// The operand <paramref name="x"/> (from <see cref="In"/>) padded with <see cref="Lowest"/> when a padding is as
+        /// wide as its window, which ONNX Runtime's MaxPool refuses; otherwise <paramref name="x"/>.
+        /// </summary>
+        internal string Padded(GraphBuilder g, string x) => !_padsExplicitly ? x
+            : g.Node("Pad", [x, g.Int64s([0, 0, .. _padding.Select(q => (long)q.Low), 0, 0, .. _padding.Select(q => (long)q.High)]), g.Constant(Lowest)]);
+
+        /// <summary>A boolean constant of the pooled layout's shape <c>(1, 1, windows...)</c>, true at the windows that
+        /// lie wholly in the padding; null when there are none (or a windowed axis is dynamic).</summary>
+        internal string? WindowsInPadding(GraphBuilder g, ReduceWindowParams p)
+        {
+            if (!_padsExplicitly || _windowed.Any(a => Dims[a] < 0 || OutDims[a] < 0)) return null;
+            var windows = _windowed.Select(a => OutDims[a]).ToArray();
+            var mask = new bool[windows.Aggregate(1, (n, d) => n * d)];
+            for (int i = 0; i < mask.Length; i++)
+            {
+                for (int k = windows.Length - 1, rest = i; k >= 0; rest /= windows[k], k--)
+                {
+                    int a = _windowed[k], start = rest % windows[k] * p.WindowStrides[a] - p.Padding[a].Low;
+                    mask[i] |= start + p.WindowDimensions[a] <= 0 || start >= Dims[a];
+                }
+            }
+            return mask.Contains(true) ? g.Constant(NDArray.From(mask, [1, 1, .. windows])) : null;
+        }
+
+        /// <summary>The inverse of <see cref="Padded"/>: <paramref name="x"/> of the padded operand's shape with the
+        /// padding sliced off.</summary>
+        internal string Cropped(GraphBuilder g, string x)
+        {
+            if (!_padsExplicitly) return x;
+            var axes = Enumerable.Range(2, _windowed.Length).ToArray();
+            return g.Node("Slice", [x, g.Int64s(_padding.Select(q => (long)q.Low).ToArray()),
+                g.Int64s(_padding.Select(q => q.High == 0 ? long.MaxValue : -q.High).ToArray()), g.Int64s(axes)]);
+        }
 
         private bool Identity => _perm.SequenceEqual(Enumerable.Range(0, _perm.Length));
         private bool Merge => _free.Length != 2;

@@ -145,6 +145,13 @@ public sealed class LoweringCrossCheckTests
         yield return ["MaxPool gradient tiling static rank 2", Op(Primitive.SelectAndScatterAdd, Window(A(2, 1), A(2, 1), P((0, 0), (0, 0))), [F32(3, 4), F32(6, 4)])];
         yield return ["MaxPool gradient disjoint, sizes not divisible", Op(Primitive.SelectAndScatterAdd, Window(A(1, 2, 2, 1), A(1, 2, 2, 1), P((0, 0), (0, 0), (0, 0), (0, 0))),
             [F32(-1, 2, 2, 3), F32(-1, 5, 5, 3)])];
+        // Padding as wide as the window (ONNX Runtime's MaxPool refuses it): padded explicitly, a window in the padding is the lowest value.
+        yield return ["MaxPool padding as wide as the window", Op(Primitive.ReduceWindowMax, Window(A(1, 2, 1), A(1, 1, 1), P((0, 0), (2, 0), (0, 0))), [F32(-1, 3, 2)])];
+        yield return ["MaxPool i32 padding wider than the window", Op(Primitive.ReduceWindowMax, Window(A(1, 2, 1), A(1, 2, 1), P((0, 0), (0, 3), (0, 0))), [I32(-1, 4, 2)], -100, 100)];
+        yield return ["MaxPool gradient overlapping, padding as wide as the window f64", Op(Primitive.SelectAndScatterAdd, Window(A(1, 2, 1), A(1, 1, 1), P((0, 0), (2, 0), (0, 0))),
+            [F64(-1, 4, 2), F64(-1, 3, 2)], atol: 1e-12, rtol: 1e-12)];
+        yield return ["MaxPool gradient disjoint, padding as wide as the window", Op(Primitive.SelectAndScatterAdd, Window(A(1, 2, 1), A(1, 2, 1), P((0, 0), (2, 1), (0, 0))),
+            [F32(-1, 3, 2), F32(-1, 3, 2)])];
         yield return ["SumPool NHWC", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 2, 1), A(1, 1, 1, 1), P((0, 0), (1, 0), (0, 1), (0, 0))), [F32(-1, 3, 3, 2)], atol: 1e-5)];
         yield return ["SumPool i32", Op(Primitive.ReduceWindowSum, Window(A(1, 3, 1), A(1, 2, 1), P((0, 0), (1, 1), (0, 0))), [I32(-1, 6, 2)], -1000, 1000)];
         yield return ["SumPool three free axes", Op(Primitive.ReduceWindowSum, Window(A(1, 2, 1, 1), A(1, 2, 1, 1), P((0, 0), (0, 0), (0, 0), (0, 0))), [F64(-1, 4, 2, 3)], atol: 1e-12, rtol: 1e-12)];
