@@ -39,6 +39,15 @@ internal static partial class LoweringRules
                 return g.Node("Reshape", [gemm, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
             }
         }
+        if (nb == 0 && ContractionChunks(Product(lhs, lhsFree), Product(lhs, p.LhsContracting), Product(rhs, rhsFree)) is > 1 and var chunks)
+        {
+            var (m, k, n) = (Product(lhs, lhsFree), Product(lhs, p.LhsContracting), Product(rhs, rhsFree));
+            var lhs3 = Canonical(g, inputs[0], lhs, [.. lhsFree, .. p.LhsContracting], [m, chunks, k / chunks]);
+            var rhs3 = Canonical(g, inputs[1], rhs, [.. p.RhsContracting, .. rhsFree], [chunks, k / chunks, n]);
+            var partial = g.Node("MatMul", [g.Node("Transpose", lhs3, null, OnnxAttributes.Ints("perm", [1, 0, 2])), rhs3]);
+            var sum = g.Node("ReduceSum", [partial, g.Int64s(0)], null, OnnxAttributes.Int("keepdims", 0));
+            return g.Node("Reshape", [sum, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
+        }
         var batchDims = p.LhsBatch.Select(a => lhs[a]).ToArray();
         var a = Canonical(g, inputs[0], lhs, [.. p.LhsBatch, .. lhsFree, .. p.LhsContracting],
             [.. batchDims, Product(lhs, lhsFree), Product(lhs, p.LhsContracting)]);
@@ -46,6 +55,24 @@ internal static partial class LoweringRules
             [.. batchDims, Product(rhs, p.RhsContracting), Product(rhs, rhsFree)]);
         var product = g.Node("MatMul", [a, b]);
         return g.Node("Reshape", [product, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
+    }
+
+    /// <summary>
+    /// How many chunks a product <c>(m, k) x (k, n)</c> contracts in: 4 for a long contraction (one over the batch, as a
+    /// convolution's kernel gradient over the batch and every output position, whose static part per example divides
+    /// by 4 into chunks of at least 16; or a static one of at least 64 times the larger output axis); otherwise 1.
+    /// The chunks run as one batched MatMul (the lhs transposed chunk-major, which ONNX Runtime fuses into the MatMul)
+    /// whose partial products a ReduceSum adds: MLAS splits one GEMM across threads by output tiles, which a small
+    /// output does not have. Measured on the CNN's kernel gradients (first convolution m = 9, n = 32, k = 784 per image;
+    /// second m = 288, n = 64, k = 196 per image): the first 1.3 to 2.2 times faster from batch 32 to 512, the second
+    /// the same at batch 128 and 14% faster at 512.
+    /// </summary>
+    private static int ContractionChunks(int m, int k, int n)
+    {
+        const int chunks = 4;
+        int known = Math.Abs(k);
+        if (m < 0 || n < 0 || known % chunks != 0) return 1;
+        return (k < 0 ? known / chunks >= 16 : known >= 64 * Math.Max(m, n)) ? chunks : 1;
     }
 
     /// <summary>Whether <paramref name="perm"/> is <c>0, 1, ..., n - 1</c>.</summary>

@@ -95,6 +95,35 @@ public sealed class ContractionVjpTests
     }
 
     /// <summary>
+    /// A kernel gradient over many output positions per example (here 256, a 16x16 image) contracts in 4 chunks: the
+    /// columns transposed chunk-major, one batched MatMul and a ReduceSum of the 4 partial products
+    /// (<c>LoweringRules.ContractionChunks</c>); its values match the reference evaluator.
+    /// </summary>
+    [TestMethod]
+    public void LongKernelGradientContractsInFourChunks()
+    {
+        var x = new Var(new TensorType(DType.Float32, -1, 16, 16, 2));
+        var kernel = new Var(new TensorType(DType.Float32, 3, 3, 2, 4));
+        var b = new GradBuilder();
+        var y = b.Emit(Primitive.ConvGeneralDilated, new ConvParams([1, 1], [(1, 1), (1, 1)], [1, 1], [1, 1], 1), x, kernel);
+        var loss = b.ReduceSum(b.Mul(y, y), [0, 1, 2, 3]);
+        var program = new Program([x], [new ProgramParameter("params/Conv_0/kernel", kernel)], [.. b.Constants], [.. b.Eqns],
+            [new ProgramOutput("loss", loss)]);
+        var grads = Flax.Autodiff.ValueAndGrad(program, "loss", ["params/Conv_0/kernel"], []);
+        var graph = Flax.Lowering.Proto.ModelProto.Parser.ParseFrom(Lowerer.Lower(grads, ["x"]).ToBytes()).Graph;
+        string ops = string.Join(", ", graph.Node.Select(n => n.OpType));
+        Assert.AreEqual(1, graph.Node.Count(n => n.OpType == "MatMul"), ops);
+        var sum = graph.Node.Single(n => n.OpType == "ReduceSum" && graph.Node.Any(m => m.OpType == "MatMul" && m.Output[0] == n.Input[0]));
+        Assert.AreEqual(0L, sum.Attribute.Single(a => a.Name == "keepdims").I, ops);
+        Assert.AreEqual(5, graph.Node.Count(n => n.OpType == "Transpose"), ops);
+        // The chunks add up to the reference evaluator's gradient (float32, atol 1e-5 + rtol 1e-4), with a batch of 3.
+        var random = new System.Random(7);
+        var parameters = grads.Parameters.ToDictionary(p => p.Path, p => Flax.Tests.Lowering.ReferenceCheck.Draw(random, p.Var.Type, -0.5, 0.5));
+        Flax.Tests.Lowering.ReferenceCheck.AssertMatches(grads, [Flax.Tests.Lowering.ReferenceCheck.Draw(random, grads.Inputs[0].Type, batch: 3)],
+            atol: 1e-5, rtol: 1e-4, parameters: parameters);
+    }
+
+    /// <summary>
     /// Without feature groups the kernel's cotangent transposes the input once to (C, N, H, W), concatenates the 9
     /// window positions' patches on the leading axis (contiguous copies) and contracts them with the cotangent in one
     /// MatMul: no Gemm reading an operand transposed, and one Transpose beyond the forward convolution's three (input,
