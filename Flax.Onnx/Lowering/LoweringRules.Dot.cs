@@ -6,7 +6,8 @@ internal static partial class LoweringRules
     /// <c>lax.dot_general</c>. When the batch axes lead on both sides in order, lhs contracts its last axis and rhs is
     /// <c>(batch..., k, n)</c> contracting <c>k</c> (every Dense layer), one MatMul. Without batch axes, float operands
     /// whose contracting axes lead (lhs) or trail (rhs) are read transposed by one Gemm (<c>transA</c>/<c>transB</c>,
-    /// as in a kernel gradient), with no Transpose node. Otherwise Transpose both operands to
+    /// as in a kernel gradient), with no Transpose node; a long contraction runs in chunks (<see cref="ContractionChunks"/>,
+    /// a convolution's kernel gradient). Otherwise Transpose both operands to
     /// <c>(batch, free, contracting)</c> and <c>(batch, contracting, free)</c>, Reshape each to rank
     /// <c>batch + 2</c>, MatMul, and Reshape the result to <c>(batch..., lhs free..., rhs free...)</c>.
     /// </summary>
@@ -24,6 +25,7 @@ internal static partial class LoweringRules
 
         var lhsFree = Enumerable.Range(0, lhs.Length).Where(a => !p.LhsBatch.Contains(a) && !p.LhsContracting.Contains(a)).ToArray();
         var rhsFree = Enumerable.Range(0, rhs.Length).Where(a => !p.RhsBatch.Contains(a) && !p.RhsContracting.Contains(a)).ToArray();
+        var (m, k, n) = (Product(lhs, lhsFree), Product(lhs, p.LhsContracting), Product(rhs, rhsFree));
         if (nb == 0 && In(eqn).DType is DType.Float32 or DType.Float64)
         {
             bool transA = IsIdentity([.. p.LhsContracting, .. lhsFree]) && !IsIdentity([.. lhsFree, .. p.LhsContracting]);
@@ -32,16 +34,14 @@ internal static partial class LoweringRules
             {
                 int[] lhsOrder = transA ? [.. p.LhsContracting, .. lhsFree] : [.. lhsFree, .. p.LhsContracting];
                 int[] rhsOrder = transB ? [.. rhsFree, .. p.RhsContracting] : [.. p.RhsContracting, .. rhsFree];
-                var (m, k, n) = (Product(lhs, lhsFree), Product(lhs, p.LhsContracting), Product(rhs, rhsFree));
                 var lhs2 = Canonical(g, inputs[0], lhs, lhsOrder, transA ? [k, m] : [m, k]);
                 var rhs2 = Canonical(g, inputs[1], rhs, rhsOrder, transB ? [n, k] : [k, n]);
                 var gemm = g.Node("Gemm", [lhs2, rhs2], null, OnnxAttributes.Int("transA", transA ? 1 : 0), OnnxAttributes.Int("transB", transB ? 1 : 0));
                 return g.Node("Reshape", [gemm, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
             }
         }
-        if (nb == 0 && ContractionChunks(Product(lhs, lhsFree), Product(lhs, p.LhsContracting), Product(rhs, rhsFree)) is > 1 and var chunks)
+        if (nb == 0 && ContractionChunks(m, k, n) is > 1 and var chunks)
         {
-            var (m, k, n) = (Product(lhs, lhsFree), Product(lhs, p.LhsContracting), Product(rhs, rhsFree));
             var lhs3 = Canonical(g, inputs[0], lhs, [.. lhsFree, .. p.LhsContracting], [m, chunks, k / chunks]);
             var rhs3 = Canonical(g, inputs[1], rhs, [.. p.RhsContracting, .. rhsFree], [chunks, k / chunks, n]);
             var partial = g.Node("MatMul", [g.Node("Transpose", lhs3, null, OnnxAttributes.Ints("perm", [1, 0, 2])), rhs3]);
@@ -49,10 +49,8 @@ internal static partial class LoweringRules
             return g.Node("Reshape", [sum, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
         }
         var batchDims = p.LhsBatch.Select(a => lhs[a]).ToArray();
-        var a = Canonical(g, inputs[0], lhs, [.. p.LhsBatch, .. lhsFree, .. p.LhsContracting],
-            [.. batchDims, Product(lhs, lhsFree), Product(lhs, p.LhsContracting)]);
-        var b = Canonical(g, inputs[1], rhs, [.. p.RhsBatch, .. p.RhsContracting, .. rhsFree],
-            [.. batchDims, Product(rhs, p.RhsContracting), Product(rhs, rhsFree)]);
+        var a = Canonical(g, inputs[0], lhs, [.. p.LhsBatch, .. lhsFree, .. p.LhsContracting], [.. batchDims, m, k]);
+        var b = Canonical(g, inputs[1], rhs, [.. p.RhsBatch, .. p.RhsContracting, .. rhsFree], [.. batchDims, Product(rhs, p.RhsContracting), n]);
         var product = g.Node("MatMul", [a, b]);
         return g.Node("Reshape", [product, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
     }

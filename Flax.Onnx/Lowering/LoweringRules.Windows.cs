@@ -166,10 +166,8 @@ internal static partial class LoweringRules
         [
             OnnxAttributes.Ints("kernel_shape", _windowed.Select(a => p.WindowDimensions[a])),
             OnnxAttributes.Ints("strides", _windowed.Select(a => p.WindowStrides[a])),
-            OnnxAttributes.Ints("pads", _padsExplicitly ? new int[2 * _windowed.Length] : Pads),
+            OnnxAttributes.Ints("pads", _padsExplicitly ? new int[2 * _windowed.Length] : _padding.Select(q => q.Low).Concat(_padding.Select(q => q.High))),
         ];
-
-        private IEnumerable<int> Pads => _padding.Select(q => q.Low).Concat(_padding.Select(q => q.High));
 
         /// <summary>The value a window lying in the padding takes, in <see cref="Compute"/>: -inf for floats, the dtype's
         /// lowest value for integers (as JAX's max identity).</summary>

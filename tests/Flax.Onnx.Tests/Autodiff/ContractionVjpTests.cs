@@ -102,25 +102,13 @@ public sealed class ContractionVjpTests
     [TestMethod]
     public void LongKernelGradientContractsInFourChunks()
     {
-        var x = new Var(new TensorType(DType.Float32, -1, 16, 16, 2));
-        var kernel = new Var(new TensorType(DType.Float32, 3, 3, 2, 4));
-        var b = new GradBuilder();
-        var y = b.Emit(Primitive.ConvGeneralDilated, new ConvParams([1, 1], [(1, 1), (1, 1)], [1, 1], [1, 1], 1), x, kernel);
-        var loss = b.ReduceSum(b.Mul(y, y), [0, 1, 2, 3]);
-        var program = new Program([x], [new ProgramParameter("params/Conv_0/kernel", kernel)], [.. b.Constants], [.. b.Eqns],
-            [new ProgramOutput("loss", loss)]);
-        var grads = Flax.Autodiff.ValueAndGrad(program, "loss", ["params/Conv_0/kernel"], []);
-        var graph = Flax.Lowering.Proto.ModelProto.Parser.ParseFrom(Lowerer.Lower(grads, ["x"]).ToBytes()).Graph;
+        var (grads, graph) = KernelGradient([-1, 16, 16, 2], new ConvParams([1, 1], [(1, 1), (1, 1)], [1, 1], [1, 1], 1));
         string ops = string.Join(", ", graph.Node.Select(n => n.OpType));
         Assert.AreEqual(1, graph.Node.Count(n => n.OpType == "MatMul"), ops);
         var sum = graph.Node.Single(n => n.OpType == "ReduceSum" && graph.Node.Any(m => m.OpType == "MatMul" && m.Output[0] == n.Input[0]));
         Assert.AreEqual(0L, sum.Attribute.Single(a => a.Name == "keepdims").I, ops);
         Assert.AreEqual(5, graph.Node.Count(n => n.OpType == "Transpose"), ops);
-        // The chunks add up to the reference evaluator's gradient (float32, atol 1e-5 + rtol 1e-4), with a batch of 3.
-        var random = new System.Random(7);
-        var parameters = grads.Parameters.ToDictionary(p => p.Path, p => Flax.Tests.Lowering.ReferenceCheck.Draw(random, p.Var.Type, -0.5, 0.5));
-        Flax.Tests.Lowering.ReferenceCheck.AssertMatches(grads, [Flax.Tests.Lowering.ReferenceCheck.Draw(random, grads.Inputs[0].Type, batch: 3)],
-            atol: 1e-5, rtol: 1e-4, parameters: parameters);
+        AssertMatchesEvaluator(grads, new System.Random(7));
     }
 
     /// <summary>
@@ -132,22 +120,34 @@ public sealed class ContractionVjpTests
     [TestMethod]
     public void KernelGradientIsOneMatMulOverChannelsFirstColumns()
     {
-        var x = new Var(new TensorType(DType.Float32, -1, 6, 6, 2));
-        var kernel = new Var(new TensorType(DType.Float32, 3, 3, 2, 4));
-        var b = new GradBuilder();
-        var y = b.Emit(Primitive.ConvGeneralDilated, new ConvParams([2, 1], [(1, 1), (0, 2)], [1, 1], [1, 2], 1), x, kernel);
-        var loss = b.ReduceSum(b.Mul(y, y), [0, 1, 2, 3]);
-        var program = new Program([x], [new ProgramParameter("params/Conv_0/kernel", kernel)], [.. b.Constants], [.. b.Eqns],
-            [new ProgramOutput("loss", loss)]);
-        var grads = Flax.Autodiff.ValueAndGrad(program, "loss", ["params/Conv_0/kernel"], []);
-        var graph = Flax.Lowering.Proto.ModelProto.Parser.ParseFrom(Lowerer.Lower(grads, ["x"]).ToBytes()).Graph;
+        var (grads, graph) = KernelGradient([-1, 6, 6, 2], new ConvParams([2, 1], [(1, 1), (0, 2)], [1, 1], [1, 2], 1));
         string ops = string.Join(", ", graph.Node.Select(n => n.OpType));
         Assert.AreEqual(1, graph.Node.Count(n => n.OpType == "MatMul"), ops);
         Assert.AreEqual(0, graph.Node.Count(n => n.OpType == "Gemm"), ops);
         Assert.AreEqual(0L, graph.Node.Single(n => n.OpType == "Concat").Attribute.Single(a => a.Name == "axis").I, ops);
         Assert.AreEqual(4, graph.Node.Count(n => n.OpType == "Transpose"), ops);
-        // And it computes the reference evaluator's gradient on ONNX Runtime (float32, atol 1e-5 + rtol 1e-4).
-        var random = new System.Random(5);
+        AssertMatchesEvaluator(grads, new System.Random(5));
+    }
+
+    /// <summary>The gradient of <c>sum(conv(x, kernel)^2)</c> with respect to a 3x3 kernel from 2 to 4 channels, and its
+    /// lowered graph.</summary>
+    private static (Program Grads, Flax.Lowering.Proto.GraphProto Graph) KernelGradient(int[] xDims, ConvParams p)
+    {
+        var x = new Var(new TensorType(DType.Float32, xDims));
+        var kernel = new Var(new TensorType(DType.Float32, 3, 3, 2, 4));
+        var b = new GradBuilder();
+        var y = b.Emit(Primitive.ConvGeneralDilated, p, x, kernel);
+        var loss = b.ReduceSum(b.Mul(y, y), [0, 1, 2, 3]);
+        var program = new Program([x], [new ProgramParameter("params/Conv_0/kernel", kernel)], [.. b.Constants], [.. b.Eqns],
+            [new ProgramOutput("loss", loss)]);
+        var grads = Flax.Autodiff.ValueAndGrad(program, "loss", ["params/Conv_0/kernel"], []);
+        return (grads, Flax.Lowering.Proto.ModelProto.Parser.ParseFrom(Lowerer.Lower(grads, ["x"]).ToBytes()).Graph);
+    }
+
+    /// <summary>The lowered gradient on ONNX Runtime matches the reference evaluator's (float32, atol 1e-5 + rtol 1e-4),
+    /// with a batch of 3.</summary>
+    private static void AssertMatchesEvaluator(Program grads, System.Random random)
+    {
         var parameters = grads.Parameters.ToDictionary(p => p.Path, p => Flax.Tests.Lowering.ReferenceCheck.Draw(random, p.Var.Type, -0.5, 0.5));
         Flax.Tests.Lowering.ReferenceCheck.AssertMatches(grads, [Flax.Tests.Lowering.ReferenceCheck.Draw(random, grads.Inputs[0].Type, batch: 3)],
             atol: 1e-5, rtol: 1e-4, parameters: parameters);
