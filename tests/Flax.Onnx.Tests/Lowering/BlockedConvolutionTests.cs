@@ -86,19 +86,32 @@ public sealed class BlockedConvolutionTests
         Assert.AreEqual(0, Count(graph, "", "Conv") + Count(graph, "", "ConvTranspose"), Ops(graph));
     }
 
-    /// <summary>Fewer input channels than a block (an image's first convolution): the forward convolution is blocked with
-    /// its input left NCHW (no ReorderInput); the input gradient, whose outputs are not whole blocks, stays a standard
-    /// ConvTranspose.</summary>
+    /// <summary>Fewer input channels than a block, in a window of at most 32 values (an image's first convolution): the
+    /// forward convolution is one Gemm over the patches, written channels-last (no Conv, no reorder); the input gradient,
+    /// whose outputs are not whole blocks, stays a standard ConvTranspose.</summary>
     [TestMethod]
-    [DataRow(1)]
-    [DataRow(3)]
-    public void FewInputChannelsKeepTheInputUnblocked(int channels)
+    [DataRow("1 channel, 3x3 SAME", 1, 1, 1, 1)]
+    [DataRow("3 channels, 3x3 SAME", 3, 1, 1, 1)]
+    [DataRow("2 channels, stride 2, dilation 2, asymmetric padding", 2, 2, 2, 2)]
+    public void FewInputChannelsAreOneGemmOverThePatches(string name, int channels, int stride, int dilation, int low)
     {
         int b = Block;
-        var graph = AssertMatchesEvaluator(Params([1, 1], [(1, 1), (1, 1)]), [2, 5, 6, channels], [3, 3, channels, b]);
+        var graph = AssertMatchesEvaluator(Params([stride, stride], [(low, 1), (0, low)], dilation), [2, 7, 6, channels], [3, 3, channels, b]);
+        Assert.AreEqual(0, Count(graph, NchwcBlock.Domain, "Conv") + Count(graph, "", "Conv"), $"{name}: {Ops(graph)}");
+        Assert.AreEqual(0, Count(graph, NchwcBlock.Domain, "ReorderOutput"), Ops(graph));
+        Assert.AreEqual(1, Count(graph, "", "Gemm"), Ops(graph));
+        Assert.AreEqual(1, Count(graph, "", "ConvTranspose"), Ops(graph));
+    }
+
+    /// <summary>Fewer input channels than a block in a window of more than 32 values (3 channels, 5x5): the forward
+    /// convolution is blocked with its input left NCHW (no ReorderInput).</summary>
+    [TestMethod]
+    public void FewInputChannelsInALargeWindowKeepTheInputUnblocked()
+    {
+        int b = Block;
+        var graph = AssertMatchesEvaluator(Params([1, 1], [(2, 2), (2, 2)]), [2, 6, 6, 3], [5, 5, 3, b]);
         Assert.AreEqual(1, Count(graph, NchwcBlock.Domain, "Conv"), Ops(graph));
         Assert.AreEqual(0, Count(graph, NchwcBlock.Domain, "ReorderInput"), Ops(graph));
-        Assert.AreEqual(1, Count(graph, "", "ConvTranspose"), Ops(graph));
     }
 
     /// <summary>A strided or dilated forward convolution is blocked; its input gradient (strided, or dilated) has no
@@ -125,18 +138,21 @@ public sealed class BlockedConvolutionTests
         Assert.AreEqual(1, Count(graph, "", "Conv"), Ops(graph));
     }
 
-    /// <summary>An empty batch gives empty results of the right shapes through the blocked operators.</summary>
+    /// <summary>An empty batch gives empty results of the right shapes through the blocked operators, and through the
+    /// patches of a convolution with one input channel.</summary>
     [TestMethod]
-    public void EmptyBatch()
+    [DataRow(0)]
+    [DataRow(1)]
+    public void EmptyBatch(int inputChannels)
     {
-        int b = Block;
-        var grads = Gradients(DType.Float32, Params([1, 1], [(1, 1), (1, 1)]), [0, 5, 5, b], [3, 3, b, b]);
+        int b = Block, c = inputChannels > 0 ? inputChannels : b;
+        var grads = Gradients(DType.Float32, Params([1, 1], [(1, 1), (1, 1)]), [0, 5, 5, c], [3, 3, c, b]);
         var model = Lowerer.Lower(grads, ["x", "weights"], nchwcBlock: b);
         using var session = new OnnxSession(model.ToBytes(), [.. model.InputNames, .. model.ParameterNames], model.OutputNames, Device.Cpu);
-        var results = session.Run([NDArray.Zeros(DType.Float32, 0, 5, 5, b), NDArray.Zeros(DType.Float32, 0, 5, 5, b), NDArray.Ones(DType.Float32, 3, 3, b, b)]);
+        var results = session.Run([NDArray.Zeros(DType.Float32, 0, 5, 5, c), NDArray.Zeros(DType.Float32, 0, 5, 5, b), NDArray.Ones(DType.Float32, 3, 3, c, b)]);
         Assert.AreEqual(0f, results[0].Item<float>());
-        CollectionAssert.AreEqual(new float[3 * 3 * b * b], results[1].ToArray<float>());
-        CollectionAssert.AreEqual(new[] { 0, 5, 5, b }, results[2].Shape.ToArray());
+        CollectionAssert.AreEqual(new float[3 * 3 * c * b], results[1].ToArray<float>());
+        CollectionAssert.AreEqual(new[] { 0, 5, 5, c }, results[2].Shape.ToArray());
     }
 
     /// <summary>A kernel larger than its input gives an empty output, as in JAX (ONNX Runtime's Conv rejects it), in the
