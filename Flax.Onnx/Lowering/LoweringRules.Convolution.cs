@@ -24,7 +24,7 @@ internal static partial class LoweringRules
             && p.LhsDilation.All(d => d == 1) && p.Padding.All(q => q.Low >= 0 && q.High >= 0))
         {
             var (i, o) = (kernel[2], kernel[3]);
-            if (i < block && kernel[0] * kernel[1] * i <= Im2ColLimit)
+            if (i < block && kernel[0] * kernel[1] * i <= Im2ColLimit && Out(eqn).Dims.Skip(1).All(d => d >= 0))
                 return Im2ColConv(g, x, w, lhs, kernel, Out(eqn).Dims, p, output);
             return i % block == 0
                 // HWIO viewed as (kh, kw, I/B, Bi, O/B, Bo), reordered to the blocked OIhwBiBo; the input reordered too.
