@@ -39,18 +39,15 @@ internal static partial class LoweringRules
         if (layout is null) return g.Node("Identity", inputs[0], output);
         var x = layout.Padded(g, layout.In(g, inputs[1], layout.Dims));
         var indices = g.Nodes("MaxPool", [x], 2, layout.Attributes(p))[1];
+        // A window lying in the padding gets its first element as index (no element beats MaxPool's start), in the
+        // padding: the crop drops its source, as JAX does.
         var source = layout.In(g, inputs[0], layout.OutDims);
-        var inPadding = layout.WindowsInPadding(g, p);
-        if (inPadding is null && layout.Compute == DType.Float32
-            && Enumerable.Range(0, p.WindowDimensions.Length).All(a => p.WindowStrides[a] >= p.WindowDimensions[a]))
+        if (layout.Compute == DType.Float32 && Enumerable.Range(0, p.WindowDimensions.Length).All(a => p.WindowStrides[a] >= p.WindowDimensions[a]))
         {
             // Disjoint windows select each element at most once: MaxUnpool writes the source at the indices.
             var unpooled = g.Node("MaxUnpool", [source, indices, g.Node("Shape", x)], null, layout.Attributes(p));
             return layout.Out(g, layout.Cropped(g, unpooled), layout.Dims, output);
         }
-        // A window in the padding has no element above MaxPool's start, so its index is meaningless: its source (dropped
-        // in JAX) is zeroed and added wherever the index points.
-        if (inPadding is not null) source = g.Node("Where", [inPadding, g.Constant(NDArray.Zeros(layout.Compute)), source]);
         source = g.Node("Reshape", [source, g.Int64s(-1)]);
         var flat = g.Node("Reshape", [x, g.Int64s(-1)]);
         var zeros = g.Node("Expand", [g.Constant(NDArray.Zeros(layout.Compute, 1)), g.Node("Shape", flat)]);
