@@ -40,7 +40,7 @@ internal static partial class LoweringRules
                 return g.Node("Reshape", [gemm, g.Shape(Out(eqn).Dims, minusOneInfers: true)], output);
             }
         }
-        if (nb == 0 && ContractionChunks(m, k, n) is > 1 and var chunks)
+        if (nb == 0 && In(eqn).DType is DType.Float32 or DType.Float64 && ContractionChunks(m, k, n) is > 1 and var chunks)
         {
             var lhs3 = Canonical(g, inputs[0], lhs, [.. lhsFree, .. p.LhsContracting], [m, chunks, k / chunks]);
             var rhs3 = Canonical(g, inputs[1], rhs, [.. p.RhsContracting, .. rhsFree], [chunks, k / chunks, n]);
@@ -56,7 +56,7 @@ internal static partial class LoweringRules
     }
 
     /// <summary>
-    /// How many chunks a product <c>(m, k) x (k, n)</c> contracts in: 4 for a long contraction (one over the batch, as a
+    /// How many chunks a float32 or float64 product <c>(m, k) x (k, n)</c> contracts in: 4 for a long contraction (one over the batch, as a
     /// convolution's kernel gradient over the batch and every output position, whose static part per example divides
     /// by 4 into chunks of at least 16; or a static one of at least 64 times the larger output axis); otherwise 1.
     /// The chunks run as one batched MatMul (the lhs transposed chunk-major, which ONNX Runtime fuses into the MatMul)

@@ -84,6 +84,8 @@ public sealed class LoweringCrossCheckTests
             [F32(6, -1, 8, 8), F32(-1, 8, 8, 5)], atol: 1e-5, rtol: 1e-4)];
         yield return ["DotGeneral long static contraction in chunks f64", Op(Primitive.DotGeneral, new DotGeneralParams(A(1), A(0), A(), A()),
             [F64(2, 256, 2), F64(256, 2)], atol: 1e-12, rtol: 1e-12)];
+        yield return ["DotGeneral long contraction over the batch i32 (one MatMul)", Op(Primitive.DotGeneral, new DotGeneralParams(A(1, 2, 3), A(0, 1, 2), A(), A()),
+            [I32(6, -1, 8, 8), I32(-1, 8, 8, 5)], -5, 5)];
         yield return ["DotGeneral both transposed f64", Op(Primitive.DotGeneral, new DotGeneralParams(A(0), A(1), A(), A()), [F64(4, 3), F64(2, 4)], atol: 1e-12, rtol: 1e-12)];
         yield return ["DotGeneral outer i32", Op(Primitive.DotGeneral, new DotGeneralParams(A(), A(), A(), A()), [I32(-1, 2), I32(3)], -5, 5)];
 
