@@ -86,6 +86,9 @@ public sealed class LoweringCrossCheckTests
             [F64(2, 256, 2), F64(256, 2)], atol: 1e-12, rtol: 1e-12)];
         yield return ["DotGeneral long contraction over the batch i32 (one MatMul)", Op(Primitive.DotGeneral, new DotGeneralParams(A(1, 2, 3), A(0, 1, 2), A(), A()),
             [I32(6, -1, 8, 8), I32(-1, 8, 8, 5)], -5, 5)];
+        // The lhs viewed as (2 * batch, 0): a computed shape with a 0 dim, whose Reshape needs allowzero.
+        yield return ["DotGeneral contracting an empty axis beside the batch", Op(Primitive.DotGeneral, new DotGeneralParams(A(1), A(0), A(), A()),
+            [F32(-1, 0, 2), F32(0, 3)])];
         yield return ["DotGeneral both transposed f64", Op(Primitive.DotGeneral, new DotGeneralParams(A(0), A(1), A(), A()), [F64(4, 3), F64(2, 4)], atol: 1e-12, rtol: 1e-12)];
         yield return ["DotGeneral outer i32", Op(Primitive.DotGeneral, new DotGeneralParams(A(), A(), A(), A()), [I32(-1, 2), I32(3)], -5, 5)];
 
